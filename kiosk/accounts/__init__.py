@@ -1,0 +1,1 @@
+"""People who edit, approve and publish cards, with their roles."""

@@ -1,0 +1,1 @@
+"""Service cards (karty usług) and their immutable editions."""

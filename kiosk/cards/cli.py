@@ -1,0 +1,24 @@
+"""`flask cards ...`: scheduled publishing."""
+
+import click
+from flask.cli import with_appcontext
+
+from kiosk.extensions import db
+
+from .services import publish_due
+
+
+@click.group("cards", help="Service cards.")
+def cards_cli():
+    pass
+
+
+@cards_cli.command("publish-due")
+@with_appcontext
+def publish_due_command():
+    """Publish scheduled editions whose effective date has come."""
+    editions = publish_due()
+    db.session.commit()
+    for edition in editions:
+        click.echo(f"opublikowano {edition.card.slug}: {edition.label}")
+    click.echo(f"Opublikowano wydań: {len(editions)}.")

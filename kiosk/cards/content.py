@@ -1,0 +1,166 @@
+"""An edition's content as a plain dict with slugs for references.
+
+The same dict shape is read from `content/cards/*.md`, written back by export, hashed to make
+re-imports idempotent, and compared field by field by the diff.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from kiosk.errors import ValidationError
+from kiosk.extensions import db
+from kiosk.facts.models import Category, Department, FormFile, LegalAct, LifeSituation, Location, SharedFee
+
+from .models import DocumentForm, Edition, EditionDocument, EditionFee, EditionForm, EditionLegalAct, EditionPoint
+
+SCALAR_FIELDS = ("title", "summary", "category", "department", "settle_days", "settle_text",
+                 "online_channel", "online_url", "online_text", "appeal", "effective_date", "body")  # fmt: skip
+LIST_FIELDS = ("life_situations", "service_points", "documents", "fees", "legal_acts", "forms", "keywords",
+               "unverified")  # fmt: skip
+
+
+def empty_content() -> dict:
+    return {
+        "title": "", "summary": "", "category": None, "department": None, "settle_days": None,
+        "settle_text": "", "online_channel": "", "online_url": "", "online_text": "", "appeal": "",
+        "effective_date": None, "body": "", "life_situations": [], "service_points": [], "documents": [],
+        "fees": [], "legal_acts": [], "forms": [], "keywords": [], "unverified": [],
+    }  # fmt: skip
+
+
+def edition_to_content(edition: Edition) -> dict:
+    """The edition's content, references by slug, in a stable order."""
+    return {
+        "title": edition.title,
+        "summary": edition.summary,
+        "category": edition.category.slug if edition.category else None,
+        "department": edition.department.slug if edition.department else None,
+        "settle_days": edition.settle_days,
+        "settle_text": edition.settle_text,
+        "online_channel": edition.online_channel,
+        "online_url": edition.online_url,
+        "online_text": edition.online_text,
+        "appeal": edition.appeal,
+        "effective_date": edition.effective_date,
+        "body": edition.body,
+        "life_situations": [ls.slug for ls in edition.life_situations],
+        "service_points": [
+            {"point": p.location.slug, "room": p.room, "window": p.window, "note": p.note} for p in edition.points
+        ],
+        "documents": [
+            {"name": d.name, "form": d.form.value, "required": d.required, "note": d.note} for d in edition.documents
+        ],
+        "fees": [
+            {
+                "what": f.what,
+                "amount": f.amount,
+                "how_to_pay": f.how_to_pay,
+                "exemptions": f.exemptions,
+                "shared": f.shared_fee.slug if f.shared_fee else None,
+            }
+            for f in edition.fees
+        ],
+        "legal_acts": [{"act": a.legal_act.slug, "detail": a.detail} for a in edition.legal_acts],
+        "forms": [{"title": f.form_file.title, "url": f.form_file.url} for f in edition.forms],
+        "keywords": list(edition.keywords or []),
+        "unverified": list(edition.unverified or []),
+    }
+
+
+def content_hash(content: dict) -> str:
+    """A stable fingerprint of an edition's content."""
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, default=_json_default)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _json_default(value):
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return value.isoformat()
+
+
+@dataclass
+class References:
+    """Shared facts by slug, loaded once so building many editions costs no extra queries."""
+
+    categories: dict = field(default_factory=dict)
+    departments: dict = field(default_factory=dict)
+    life_situations: dict = field(default_factory=dict)
+    locations: dict = field(default_factory=dict)
+    legal_acts: dict = field(default_factory=dict)
+    shared_fees: dict = field(default_factory=dict)
+    forms: dict = field(default_factory=dict)
+
+    @classmethod
+    def load(cls) -> "References":
+        def by(model, key="slug"):
+            return {getattr(o, key): o for o in db.session.scalars(select(model))}
+
+        return cls(
+            categories=by(Category),
+            departments=by(Department),
+            life_situations=by(LifeSituation),
+            locations=by(Location),
+            legal_acts=by(LegalAct),
+            shared_fees=by(SharedFee),
+            forms=by(FormFile, "url"),
+        )
+
+    def get(self, kind: str, slug: str, field_name: str):
+        found = getattr(self, kind).get(slug)
+        if found is None:
+            raise ValidationError(f"nieznana wartość „{slug}” w polu {field_name}", field_name)
+        return found
+
+    def form(self, title: str, url: str) -> FormFile:
+        """A shared form file by URL, created on first use."""
+        form = self.forms.get(url)
+        if form is None:
+            form = FormFile(url=url, title=title)
+            db.session.add(form)
+            self.forms[url] = form
+        elif form.title != title:
+            form.title = title
+        return form
+
+
+def apply_content(edition: Edition, content: dict, refs: References) -> None:
+    """Set an editable edition's fields and rows from a content dict."""
+    for name in ("title", "summary", "settle_days", "settle_text", "online_channel", "online_url", "online_text",
+                 "appeal", "effective_date", "body"):  # fmt: skip
+        setattr(edition, name, content[name])
+    edition.category = refs.get("categories", content["category"], "category") if content["category"] else None
+    edition.department = (
+        refs.get("departments", content["department"], "department") if content["department"] else None
+    )
+    edition.life_situations = [refs.get("life_situations", s, "life_situations") for s in content["life_situations"]]
+    edition.keywords = list(content["keywords"])
+    edition.unverified = list(content["unverified"])
+    edition.points = [
+        EditionPoint(position=i, location=refs.get("locations", p["point"], "service_points"), room=p["room"],
+                     window=p["window"], note=p["note"])  # fmt: skip
+        for i, p in enumerate(content["service_points"])
+    ]
+    edition.documents = [
+        EditionDocument(position=i, name=d["name"], form=DocumentForm(d["form"]), required=d["required"],
+                        note=d["note"])  # fmt: skip
+        for i, d in enumerate(content["documents"])
+    ]
+    edition.fees = [
+        EditionFee(position=i, what=f["what"], amount=f["amount"], how_to_pay=f["how_to_pay"],
+                   exemptions=f["exemptions"],
+                   shared_fee=refs.get("shared_fees", f["shared"], "fees.shared") if f["shared"] else None)  # fmt: skip
+        for i, f in enumerate(content["fees"])
+    ]
+    edition.legal_acts = [
+        EditionLegalAct(position=i, legal_act=refs.get("legal_acts", a["act"], "legal_acts"), detail=a["detail"])
+        for i, a in enumerate(content["legal_acts"])
+    ]
+    edition.forms = [
+        EditionForm(position=i, form_file=refs.form(f["title"], f["url"])) for i, f in enumerate(content["forms"])
+    ]
+    edition.content_hash = content_hash(content)

@@ -1,0 +1,324 @@
+"""Business rules for cards and editions. Every caller (views, CLI, admin) goes through these.
+
+Services add and flush; the caller commits. Each transition writes one audit row and, when the
+public content changes, one CardChange row that search and caches follow.
+"""
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
+
+from kiosk.accounts.models import Role, User
+from kiosk.audit import record_audit
+from kiosk.clock import now, today
+from kiosk.errors import ConflictError, InvalidTransition, NotFound, PermissionDenied
+from kiosk.extensions import db
+
+from .content import References, apply_content, edition_to_content
+from .diff import diff_contents
+from .models import Card, CardChange, Edition, EditionFee, EditionForm, EditionLegalAct, EditionPoint, EditionStatus
+
+OPEN_STATUSES = (EditionStatus.DRAFT, EditionStatus.IN_REVIEW, EditionStatus.APPROVED)
+
+
+def _require_role(actor: User, role: Role) -> None:
+    if actor is None or not actor.active or not actor.has_role(role):
+        raise PermissionDenied(f"Ta czynność wymaga roli: {role.value}.")
+
+
+def _require_status(edition: Edition, *allowed: EditionStatus) -> None:
+    if edition.status not in allowed:
+        names = ", ".join(s.value for s in allowed)
+        raise InvalidTransition(
+            f"Wydanie {edition.number:02d} ma status „{edition.status.value}”; ta czynność wymaga: {names}."
+        )
+
+
+def _require_not_author(edition: Edition, actor: User, what: str) -> None:
+    if edition.author_id is not None and edition.author_id == actor.id:
+        raise PermissionDenied(f"Zasada czterech oczu: autor wydania nie może go {what}.")
+
+
+def _log_change(card: Card, kind: str) -> None:
+    db.session.add(CardChange(card_id=card.id, kind=kind, at=now()))
+
+
+def create_card(slug: str, actor: User, *, owner_department=None, owner_name="", owner_email="",
+                review_interval_days: int = 180) -> Card:  # fmt: skip
+    """Create an empty card with a stable slug."""
+    _require_role(actor, Role.EDITOR)
+    if db.session.scalar(select(Card.id).where(Card.slug == slug)) is not None:
+        raise ConflictError(f"Karta „{slug}” już istnieje.")
+    card = Card(slug=slug, owner_department=owner_department, owner_name=owner_name, owner_email=owner_email,
+                review_interval_days=review_interval_days)  # fmt: skip
+    db.session.add(card)
+    db.session.flush()
+    record_audit(actor, "create_card", card, card=card)
+    return card
+
+
+def open_draft(card: Card, actor: User, content: dict | None = None) -> Edition:
+    """Start a new draft edition, copied from the live edition unless content is given."""
+    _require_role(actor, Role.EDITOR)
+    existing = db.session.scalar(
+        select(Edition).where(Edition.card_id == card.id, Edition.status.in_(OPEN_STATUSES))
+    )
+    if existing is not None:
+        raise InvalidTransition(
+            f"Karta ma już otwarte wydanie {existing.number:02d} ({existing.status.value}); edytuj je."
+        )
+    if content is None:
+        source = card.live_edition or _latest_edition(card)
+        content = edition_to_content(source) if source else None
+    if content is None:
+        raise InvalidTransition("Nowa karta potrzebuje treści pierwszego wydania.")
+    edition = _new_edition(card, actor, content)
+    record_audit(actor, "open_draft", edition, card=card, edition=edition)
+    return edition
+
+
+def _latest_edition(card: Card) -> Edition | None:
+    return db.session.scalar(select(Edition).where(Edition.card_id == card.id).order_by(Edition.number.desc()))
+
+
+def _new_edition(card: Card, actor: User, content: dict, refs: References | None = None) -> Edition:
+    number = (db.session.scalar(select(db.func.max(Edition.number)).where(Edition.card_id == card.id)) or 0) + 1
+    edition = Edition(card=card, number=number, author=actor, status=EditionStatus.DRAFT, title=content["title"])
+    apply_content(edition, content, refs or References.load())
+    db.session.add(edition)
+    db.session.flush()
+    return edition
+
+
+def save_draft(edition: Edition, content: dict, actor: User, expected_version: int) -> Edition:
+    """Save a draft; refused with the other person's changes if someone saved since `expected_version`."""
+    _require_role(actor, Role.EDITOR)
+    _require_status(edition, EditionStatus.DRAFT)
+    if edition.lock_version != expected_version:
+        raise _conflict(edition, content)
+    before = edition_to_content(edition)
+    apply_content(edition, content, References.load())
+    edition.updated_at = now()
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise _conflict(db.session.get(Edition, edition.id), content) from None
+    record_audit(actor, "save_draft", edition, card=edition.card, edition=edition,
+                 fields=[c.field for c in diff_contents(before, content)])  # fmt: skip
+    return edition
+
+
+def _conflict(current: Edition, attempted: dict) -> ConflictError:
+    changes = diff_contents(attempted, edition_to_content(current))
+    who = current.author.display_name if current.author else "ktoś inny"
+    return ConflictError(
+        f"Ten szkic zapisał w międzyczasie inny redaktor (ostatnio: {who}). "
+        "Twoje zmiany nie zostały zapisane; porównaj je z zapisaną wersją.",
+        changes,
+    )
+
+
+def submit_edition(edition: Edition, actor: User) -> Edition:
+    """Send a draft for substantive approval; from now on its content is frozen."""
+    _require_role(actor, Role.EDITOR)
+    _require_status(edition, EditionStatus.DRAFT)
+    edition.status = EditionStatus.IN_REVIEW
+    edition.submitted_at = now()
+    record_audit(actor, "submit", edition, card=edition.card, edition=edition)
+    return edition
+
+
+def _require_department(edition: Edition, actor: User) -> None:
+    allowed = {d.id for d in actor.departments}
+    owner = edition.card.owner_department_id
+    if allowed and owner not in allowed:
+        raise PermissionDenied("Możesz zatwierdzać tylko karty swoich wydziałów.")
+
+
+def approve_edition(edition: Edition, actor: User, comment: str = "") -> Edition:
+    """Approve on substance (zatwierdził merytorycznie); never by the edition's author."""
+    _require_role(actor, Role.APPROVER)
+    _require_status(edition, EditionStatus.IN_REVIEW)
+    _require_not_author(edition, actor, "zatwierdzić")
+    _require_department(edition, actor)
+    edition.status = EditionStatus.APPROVED
+    edition.approver = actor
+    edition.approved_at = now()
+    edition.comment = comment
+    record_audit(actor, "approve", edition, card=edition.card, edition=edition, comment=comment)
+    return edition
+
+
+def send_back_edition(edition: Edition, actor: User, comment: str) -> Edition:
+    """Return a submitted edition to its author as a draft, with the reason."""
+    _require_role(actor, Role.APPROVER)
+    _require_status(edition, EditionStatus.IN_REVIEW, EditionStatus.APPROVED)
+    _require_department(edition, actor)
+    if not comment.strip():
+        raise InvalidTransition("Podaj powód zwrócenia wydania do poprawy.")
+    edition.status = EditionStatus.DRAFT
+    edition.submitted_at = edition.approved_at = None
+    edition.approver = None
+    edition.comment = comment
+    record_audit(actor, "send_back", edition, card=edition.card, edition=edition, comment=comment)
+    return edition
+
+
+def publish_edition(edition: Edition, actor: User, on: date | None = None) -> Edition:
+    """Approve for use: go live now, or on `on` / the effective date when that is in the future."""
+    _require_role(actor, Role.PUBLISHER)
+    _require_status(edition, EditionStatus.APPROVED)
+    _require_not_author(edition, actor, "opublikować")
+    if on is not None:
+        if on < today():
+            raise InvalidTransition("Data publikacji nie może być w przeszłości.")
+        edition.effective_date = on
+    edition.publisher = actor
+    if edition.effective_date and edition.effective_date > today():
+        card = edition.card
+        card.next_scheduled_on = min(filter(None, [card.next_scheduled_on, edition.effective_date]))
+        record_audit(actor, "schedule", edition, card=card, edition=edition, on=edition.effective_date.isoformat())
+        return edition
+    _go_live(edition)
+    record_audit(actor, "publish", edition, card=edition.card, edition=edition)
+    return edition
+
+
+def _go_live(edition: Edition) -> None:
+    card = edition.card
+    previous = card.live_edition
+    if previous is not None and previous.id != edition.id:
+        previous.status = EditionStatus.SUPERSEDED
+    edition.status = EditionStatus.PUBLISHED
+    edition.published_at = now()
+    if edition.effective_date is None:
+        edition.effective_date = today()
+    card.live_edition = edition
+    card.last_verified_at = edition.published_at
+    card.last_verified_by = edition.publisher.display_name if edition.publisher else ""
+    db.session.flush()
+    _log_change(card, "published")
+
+
+def publish_due(card: Card | None = None) -> list[Edition]:
+    """Publish scheduled editions whose effective date has come (all cards, or one)."""
+    query = select(Edition).join(Edition.card).where(
+        Edition.status == EditionStatus.APPROVED,
+        Edition.publisher_id.is_not(None),
+        Edition.effective_date <= today(),
+    )
+    if card is not None:
+        query = query.where(Edition.card_id == card.id)
+    due = list(db.session.scalars(query.order_by(Edition.card_id, Edition.number)))
+    for edition in due:
+        _go_live(edition)
+        record_audit(edition.publisher, "publish_scheduled", edition, card=edition.card, edition=edition)
+    for touched in {e.card for e in due} | ({card} if card else set()):
+        _reschedule(touched)
+    return due
+
+
+def _reschedule(card: Card) -> None:
+    card.next_scheduled_on = db.session.scalar(
+        select(db.func.min(Edition.effective_date)).where(
+            Edition.card_id == card.id,
+            Edition.status == EditionStatus.APPROVED,
+            Edition.publisher_id.is_not(None),
+        )
+    )
+
+
+def withdraw_card(card: Card, actor: User, comment: str = "") -> Edition:
+    """Take a card off the public pages; its history stays."""
+    _require_role(actor, Role.PUBLISHER)
+    edition = card.live_edition
+    if edition is None:
+        raise InvalidTransition("Karta nie ma opublikowanego wydania.")
+    edition.status = EditionStatus.WITHDRAWN
+    edition.withdrawn_at = now()
+    card.live_edition = None
+    db.session.flush()
+    _log_change(card, "withdrawn")
+    record_audit(actor, "withdraw", edition, card=card, edition=edition, comment=comment)
+    return edition
+
+
+def revert_card(card: Card, source: Edition, actor: User) -> Edition:
+    """Publish the content of an earlier edition again, as a new edition."""
+    _require_role(actor, Role.PUBLISHER)
+    if source.card_id != card.id:
+        raise NotFound("To wydanie nie należy do tej karty.")
+    if source.status not in (EditionStatus.SUPERSEDED, EditionStatus.WITHDRAWN, EditionStatus.PUBLISHED):
+        raise InvalidTransition("Przywrócić można tylko wydanie, które było opublikowane.")
+    content = edition_to_content(source)
+    content["effective_date"] = today()
+    edition = _new_edition(card, actor, content)
+    edition.reverted_from_id = source.id
+    edition.submitted_at = now()
+    # The content was approved on substance when first published; keep that approver on record.
+    edition.approver_id, edition.approved_at = source.approver_id, source.approved_at
+    edition.publisher = actor
+    edition.comment = f"Przywrócono treść wydania {source.number:02d}."
+    _go_live(edition)
+    record_audit(actor, "revert", edition, card=card, edition=edition, source=source.number)
+    return edition
+
+
+def import_edition(card: Card, content: dict, importer: User, refs: References) -> Edition:
+    """Create and publish an edition from `content/`; the review happened in version control."""
+    edition = _new_edition(card, importer, content, refs)
+    now_ = now()
+    edition.submitted_at = edition.approved_at = now_
+    edition.approver = edition.publisher = importer
+    edition.comment = "Import z repozytorium treści."
+    if edition.effective_date and edition.effective_date > today():
+        edition.status = EditionStatus.APPROVED
+        card.next_scheduled_on = min(filter(None, [card.next_scheduled_on, edition.effective_date]))
+    else:
+        _go_live(edition)
+    record_audit(importer, "import", edition, card=card, edition=edition)
+    return edition
+
+
+def card_load_options():
+    """Eager loading for a card page: a fixed number of queries however many rows a card has."""
+    live = joinedload(Card.live_edition)
+    return (
+        joinedload(Card.owner_department),
+        live.joinedload(Edition.category),
+        live.joinedload(Edition.department),
+        live.joinedload(Edition.author),
+        live.joinedload(Edition.approver),
+        live.joinedload(Edition.publisher),
+        live.selectinload(Edition.life_situations),
+        live.selectinload(Edition.documents),
+        live.selectinload(Edition.fees).joinedload(EditionFee.shared_fee),
+        live.selectinload(Edition.points).joinedload(EditionPoint.location),
+        live.selectinload(Edition.legal_acts).joinedload(EditionLegalAct.legal_act),
+        live.selectinload(Edition.forms).joinedload(EditionForm.form_file),
+    )
+
+
+def get_published_card(slug: str) -> Card:
+    """The card with its live edition and all relations; publishes a due scheduled edition first."""
+    card = db.session.scalar(select(Card).where(Card.slug == slug).options(*card_load_options()))
+    if card is None:
+        raise NotFound("Nie ma takiej karty.")
+    if card.next_scheduled_on is not None and card.next_scheduled_on <= today():
+        publish_due(card)
+        db.session.commit()
+        db.session.expire(card)
+        card = db.session.scalar(select(Card).where(Card.slug == slug).options(*card_load_options()))
+    if card.live_edition is None:
+        raise NotFound("Ta karta nie jest obecnie opublikowana.")
+    return card
+
+
+def diff_editions(old: Edition, new: Edition):
+    """Field-by-field changes from `old` to `new`."""
+    return diff_contents(edition_to_content(old), edition_to_content(new))
+
+

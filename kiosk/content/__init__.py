@@ -1,0 +1,1 @@
+"""Content as code: cards and shared facts read from and written to `content/`."""

@@ -1,0 +1,173 @@
+"""One card as a Markdown file with YAML front matter: `content/cards/<slug>.md`."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.cards.content import References, empty_content
+from kiosk.cards.models import DocumentForm
+
+from .fields import SLUG_RE, Reader
+from .yamlsource import ContentFileError, dump_yaml, parse_yaml
+
+CARD_KEYS = ("title", "summary", "category", "life_situations", "department", "owner", "review_interval_days",
+             "service_points", "documents", "fees", "settle", "legal_acts", "online", "appeal", "forms",
+             "keywords", "unverified", "effective_date")  # fmt: skip
+ONLINE_CHANNELS = ("", "gov.pl", "epuap", "biznes.gov.pl", "other")
+
+
+@dataclass
+class CardFile:
+    slug: str
+    content: dict
+    owner_name: str = ""
+    owner_email: str = ""
+    review_interval_days: int = 180
+
+
+def split_front_matter(path, text: str) -> tuple[str, str]:
+    if not text.startswith("---\n"):
+        raise ContentFileError(path, 1, "", "plik musi zaczynać się od linii „---” i nagłówka YAML")
+    end = text.find("\n---\n", 3)
+    if end == -1:
+        raise ContentFileError(path, None, "", "brak linii „---” zamykającej nagłówek YAML")
+    return text[4 : end + 1], text[end + 5 :]
+
+
+def read_card_file(path: Path, refs: References) -> CardFile:
+    """Parse and validate a card file; unknown references and bad values name their line."""
+    slug = path.stem
+    if not SLUG_RE.match(slug):
+        raise ContentFileError(path, None, "", f"nazwa pliku „{slug}” nie jest poprawnym identyfikatorem karty")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ContentFileError(path, None, "", "plik nie jest zapisany w UTF-8") from None
+    header, body = split_front_matter(path, text)
+    src = parse_yaml(path, header, offset=1)
+    root = Reader(src, src.data)
+    root.reject_unknown(CARD_KEYS)
+    content = empty_content()
+    content.update(
+        title=root.text("title", required=True, max_len=300),
+        summary=root.text("summary", max_len=1000),
+        category=_ref(root, "category", refs.categories, required=True),
+        department=_ref(root, "department", refs.departments),
+        appeal=root.text("appeal"),
+        effective_date=root.day("effective_date"),
+        body=body.strip(),
+        keywords=root.strings("keywords", max_len=100),
+        unverified=root.strings("unverified"),
+    )
+    situations = [_check_ref(root, f"life_situations[{i}]", s, refs.life_situations)
+                  for i, s in enumerate(root.strings("life_situations"))]  # fmt: skip
+    # Stored in display order, so an exported file reads back to the same content hash.
+    content["life_situations"] = sorted(set(situations), key=lambda s: (refs.life_situations[s].position, s))
+    content.update(_settle(root), **_online(root))
+    content["service_points"] = [_point(r, refs) for r in root.rows("service_points")]
+    content["documents"] = [_document(r) for r in root.rows("documents")]
+    content["fees"] = [_fee(r, refs) for r in root.rows("fees")]
+    content["legal_acts"] = [_legal_act(r, refs) for r in root.rows("legal_acts")]
+    content["forms"] = [_form(r) for r in root.rows("forms")]
+    owner = root.mapping("owner")
+    owner.reject_unknown(("name", "email"))
+    return CardFile(
+        slug=slug,
+        content=content,
+        owner_name=owner.text("name", max_len=120),
+        owner_email=owner.text("email", max_len=120),
+        review_interval_days=root.integer("review_interval_days", minimum=1, maximum=3650, default=180),
+    )
+
+
+def _ref(reader: Reader, key: str, known: dict, required=False) -> str | None:
+    value = reader.slug(key, required=required)
+    return _check_ref(reader, key, value, known) if value else None
+
+
+def _check_ref(reader: Reader, key: str, value: str, known: dict) -> str:
+    if value not in known:
+        raise reader.error(key, f"nieznana wartość „{value}”")
+    return value
+
+
+def _settle(root: Reader) -> dict:
+    settle = root.mapping("settle")
+    settle.reject_unknown(("days", "text"))
+    return {"settle_days": settle.integer("days", maximum=3650), "settle_text": settle.text("text")}
+
+
+def _online(root: Reader) -> dict:
+    online = root.mapping("online")
+    online.reject_unknown(("channel", "url", "text"))
+    channel = online.text("channel")
+    if channel not in ONLINE_CHANNELS:
+        raise online.error("channel", f"dozwolone kanały: {', '.join(c for c in ONLINE_CHANNELS if c)}")
+    url = online.text("url", max_len=500)
+    if url and not url.startswith("https://"):
+        raise online.error("url", "adres usługi online musi zaczynać się od https://")
+    return {"online_channel": channel, "online_url": url, "online_text": online.text("text")}
+
+
+def _point(row: Reader, refs: References) -> dict:
+    row.reject_unknown(("point", "room", "window", "note"))
+    point = _ref(row, "point", refs.locations, required=True)
+    return {"point": point, "room": row.text("room", max_len=120), "window": row.text("window", max_len=120),
+            "note": row.text("note")}  # fmt: skip
+
+
+def _document(row: Reader) -> dict:
+    row.reject_unknown(("name", "form", "required", "note"))
+    form = row.text("form", default=DocumentForm.ORIGINAL.value)
+    if form not in {f.value for f in DocumentForm}:
+        raise row.error("form", f"dozwolone: {', '.join(f.value for f in DocumentForm)}")
+    return {"name": row.text("name", required=True, max_len=1000), "form": form,
+            "required": row.boolean("required", True), "note": row.text("note")}  # fmt: skip
+
+
+def _fee(row: Reader, refs: References) -> dict:
+    row.reject_unknown(("what", "amount", "how_to_pay", "exemptions", "shared"))
+    shared = _ref(row, "shared", refs.shared_fees)
+    return {"what": row.text("what", required=True, max_len=1000), "amount": row.amount("amount"),
+            "how_to_pay": row.text("how_to_pay"), "exemptions": row.text("exemptions"), "shared": shared}  # fmt: skip
+
+
+def _legal_act(row: Reader, refs: References) -> dict:
+    row.reject_unknown(("act", "detail"))
+    return {"act": _ref(row, "act", refs.legal_acts, required=True), "detail": row.text("detail", max_len=200)}
+
+
+def _form(row: Reader) -> dict:
+    row.reject_unknown(("title", "url"))
+    url = row.text("url", required=True, max_len=500)
+    if not (url.startswith("https://") or url.startswith("/")):
+        raise row.error("url", "adres formularza musi zaczynać się od https:// albo /")
+    return {"title": row.text("title", required=True, max_len=300), "url": url}
+
+
+def render_card_file(card_file: CardFile) -> str:
+    """The file text for a card; reading it back gives the same content."""
+    c = card_file.content
+    data = {"title": c["title"], "summary": c["summary"], "category": c["category"],
+            "life_situations": c["life_situations"], "department": c["department"],
+            "owner": _compact({"name": card_file.owner_name, "email": card_file.owner_email}),
+            "review_interval_days": card_file.review_interval_days,
+            "service_points": [_compact(p) for p in c["service_points"]],
+            "documents": [_compact(d, keep=("required",)) for d in c["documents"]],
+            "fees": [_compact({**f, "amount": _amount(f["amount"])}) for f in c["fees"]],
+            "settle": _compact({"days": c["settle_days"], "text": c["settle_text"]}),
+            "legal_acts": [_compact(a) for a in c["legal_acts"]],
+            "online": _compact({"channel": c["online_channel"], "url": c["online_url"], "text": c["online_text"]}),
+            "appeal": c["appeal"], "forms": c["forms"], "keywords": c["keywords"], "unverified": c["unverified"],
+            "effective_date": c["effective_date"]}  # fmt: skip
+    header = dump_yaml(_compact(data, keep=("review_interval_days",)))
+    body = c["body"].strip()
+    return f"---\n{header}---\n\n{body}\n" if body else f"---\n{header}---\n"
+
+
+def _amount(value):
+    return None if value is None else f"{value:.2f}"
+
+
+def _compact(mapping: dict, keep=()) -> dict:
+    """Drop empty values so files stay short; the reader fills the same defaults back."""
+    return {k: v for k, v in mapping.items() if k in keep or v not in (None, "", [], {})}

@@ -1,0 +1,110 @@
+"""Import `content/` into the database and export published editions back."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+
+from kiosk.accounts.models import Role, User
+from kiosk.audit import record_audit
+from kiosk.cards.content import References, content_hash, edition_to_content
+from kiosk.cards.models import Card, Edition, EditionStatus
+from kiosk.cards.services import card_load_options, import_edition
+from kiosk.extensions import db
+
+from .cardfile import CardFile, read_card_file, render_card_file
+from .facts import export_facts, upsert_facts
+
+IMPORTER_USERNAME = "import"
+
+
+@dataclass
+class ImportReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    facts_changed: dict = field(default_factory=dict)
+
+
+def importer_user() -> User:
+    """The system account that content imports are attributed to."""
+    user = db.session.scalar(select(User).where(User.username == IMPORTER_USERNAME))
+    if user is None:
+        user = User(username=IMPORTER_USERNAME, display_name="Import treści (repozytorium)", is_system=True,
+                    active=False)  # fmt: skip
+        user.roles = [Role.EDITOR, Role.APPROVER, Role.PUBLISHER]
+        db.session.add(user)
+        db.session.flush()
+    return user
+
+
+def card_paths(directory: Path) -> list[Path]:
+    return sorted((directory / "cards").glob("*.md"))
+
+
+def import_content(directory: Path, progress: Callable[[Path], None] = lambda path: None) -> ImportReport:
+    """Import facts and cards; raises ContentFileError before anything is kept (the caller rolls back)."""
+    importer = importer_user()
+    report = ImportReport(facts_changed=upsert_facts(directory, importer))
+    db.session.flush()
+    refs = References.load()
+    files = []
+    for path in card_paths(directory):
+        files.append(read_card_file(path, refs))
+        progress(path)
+    cards = {c.slug: c for c in db.session.scalars(select(Card))}
+    known = set(db.session.execute(
+        select(Edition.card_id, Edition.content_hash).where(
+            Edition.status.in_((EditionStatus.PUBLISHED, EditionStatus.APPROVED)))
+    ).all())  # fmt: skip
+    for card_file in files:
+        _import_card(card_file, cards, known, refs, importer, report)
+    db.session.flush()
+    return report
+
+
+def _import_card(card_file: CardFile, cards: dict, known: set, refs: References, importer: User,
+                 report: ImportReport) -> None:  # fmt: skip
+    card = cards.get(card_file.slug)
+    department = refs.departments.get(card_file.content["department"])
+    if card is None:
+        card = Card(slug=card_file.slug)
+        db.session.add(card)
+        db.session.flush()
+        record_audit(importer, "create_card", card, card=card)
+        _update_card_fields(card, card_file, department, None)
+        report.created.append(card_file.slug)
+    else:
+        _update_card_fields(card, card_file, department, importer)
+        if (card.id, content_hash(card_file.content)) in known:
+            report.unchanged.append(card_file.slug)
+            return
+        report.updated.append(card_file.slug)
+    import_edition(card, card_file.content, importer, refs)
+
+
+def _update_card_fields(card: Card, card_file: CardFile, department, importer: User | None) -> None:
+    """Owner and review rhythm live on the card, not the edition; audited unless the card is new."""
+    values = {"owner_department": department, "owner_name": card_file.owner_name,
+              "owner_email": card_file.owner_email, "review_interval_days": card_file.review_interval_days}  # fmt: skip
+    changed = [k for k, v in values.items() if getattr(card, k) != v]
+    for key in changed:
+        setattr(card, key, values[key])
+    if changed and importer is not None:
+        record_audit(importer, "update_card", card, card=card, fields=changed)
+
+
+def export_content(directory: Path, progress: Callable[[str], None] = lambda slug: None) -> int:
+    """Write facts and every published card to `directory`; returns the number of cards written."""
+    (directory / "cards").mkdir(parents=True, exist_ok=True)
+    export_facts(directory)
+    query = select(Card).where(Card.live_edition_id.is_not(None)).options(*card_load_options()).order_by(Card.slug)
+    count = 0
+    for card in db.session.scalars(query):
+        text = render_card_file(CardFile(card.slug, edition_to_content(card.live_edition), card.owner_name,
+                                         card.owner_email, card.review_interval_days))  # fmt: skip
+        (directory / "cards" / f"{card.slug}.md").write_text(text, encoding="utf-8")
+        progress(card.slug)
+        count += 1
+    return count

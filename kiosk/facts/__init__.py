@@ -1,0 +1,1 @@
+"""Shared facts: service points and other locations, departments, categories, legal acts, forms, fees."""

@@ -1,0 +1,35 @@
+"""Polish formatting of amounts and dates for templates."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import Flask
+
+from kiosk.clock import LOCAL_TZ
+
+
+def format_pln(amount: Decimal | None) -> str:
+    """17 → "17,00 zł"; 1234.5 → "1 234,50 zł"; None → "zmienna"."""
+    if amount is None:
+        return "kwota zmienna"
+    if amount == 0:
+        return "bezpłatnie"
+    whole, _, cents = f"{amount:.2f}".partition(".")
+    groups = f"{int(whole):,}".replace(",", "\u00a0")
+    return f"{groups},{cents}\u00a0zł"
+
+
+def format_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(LOCAL_TZ).date()
+    return f"{value:%d.%m.%Y}"
+
+
+def format_datetime(value: datetime | None) -> str:
+    return "" if value is None else f"{value.astimezone(LOCAL_TZ):%d.%m.%Y %H:%M}"
+
+
+def register_filters(app: Flask) -> None:
+    app.jinja_env.filters.update(pln=format_pln, day=format_date, moment=format_datetime)
