@@ -84,10 +84,12 @@ def _latest_edition(card: Card) -> Edition | None:
 
 
 def _new_edition(card: Card, actor: User, content: dict, refs: References | None = None) -> Edition:
+    refs = refs or References.load()
     number = (db.session.scalar(select(db.func.max(Edition.number)).where(Edition.card_id == card.id)) or 0) + 1
     edition = Edition(card=card, number=number, author=actor, status=EditionStatus.DRAFT, title=content["title"])
-    apply_content(edition, content, refs or References.load())
     db.session.add(edition)
+    with db.session.no_autoflush:
+        apply_content(edition, content, refs)
     db.session.flush()
     return edition
 
@@ -99,7 +101,9 @@ def save_draft(edition: Edition, content: dict, actor: User, expected_version: i
     if edition.lock_version != expected_version:
         raise _conflict(edition, content)
     before = edition_to_content(edition)
-    apply_content(edition, content, References.load())
+    refs = References.load()
+    with db.session.no_autoflush:
+        apply_content(edition, content, refs)
     edition.updated_at = now()
     try:
         db.session.flush()

@@ -1,0 +1,79 @@
+# Okienko: two commands do all set-up.
+#   make run   – create .venv, install, migrate, import content/, build the search index, serve on 127.0.0.1:5000
+#   make test  – install everything the tests need (Python packages, Chromium, axe-core) and run every test
+#                on SQLite and on PostgreSQL
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app kiosk
+PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
+PYTEST_ARGS ?=
+
+.PHONY: run serve setup test test-sqlite test-postgres install install-dev system-deps node-deps pg-up lint format bench clean
+
+run: setup serve
+
+setup: install
+	$(FLASK) db upgrade heads
+	$(FLASK) content import
+	@if $(FLASK) search --help >/dev/null 2>&1; then $(FLASK) search rebuild; fi
+
+serve:
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+install: $(VENV)/.runtime
+
+install-dev: $(VENV)/.dev
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(VENV)/bin/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $(VENV)/.runtime $@
+
+# Debian's Chromium drives the browser tests (never `playwright install`: no downloads here).
+system-deps:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-liberation; }
+
+node-deps: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+pg-up:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; echo "PostgreSQL did not start"; exit 1
+
+test: install-dev system-deps node-deps pg-up
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	@echo "== test suite on SQLite =="
+	env -u KIOSK_TEST_DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres:
+	@echo "== test suite on PostgreSQL =="
+	KIOSK_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install-dev pg-up
+	$(BIN)/python bench/cards.py
+
+clean:
+	rm -rf $(VENV) instance node_modules
