@@ -90,6 +90,9 @@ class Edition(db.Model):
     unverified: Mapped[list] = mapped_column(JSON, default=list)
     effective_date: Mapped[date | None]
     content_hash: Mapped[str] = mapped_column(String(64), default="")
+    # The rows of a published edition as ids and values, written once at publication (the edition is
+    # immutable by then), so a card page loads without a query per kind of row.
+    rows_snapshot: Mapped[dict | None] = mapped_column(JSON)
     comment: Mapped[str] = mapped_column(Text, default="")
     reverted_from_id: Mapped[int | None] = mapped_column(ForeignKey("edition.id"))
 

@@ -15,9 +15,11 @@ from kiosk.audit import record_audit
 from kiosk.clock import now, today
 from kiosk.errors import ConflictError, InvalidTransition, NotFound, PermissionDenied
 from kiosk.extensions import db
+from kiosk.facts.cache import facts_cache, facts_version_column
 
 from .content import References, apply_content, edition_to_content
 from .diff import diff_contents
+from .snapshot import build_snapshot, hydrate_card
 from .models import Card, CardChange, Edition, EditionFee, EditionForm, EditionLegalAct, EditionPoint, EditionStatus
 
 OPEN_STATUSES = (EditionStatus.DRAFT, EditionStatus.IN_REVIEW, EditionStatus.APPROVED)
@@ -84,13 +86,17 @@ def _latest_edition(card: Card) -> Edition | None:
 
 
 def _new_edition(card: Card, actor: User, content: dict, refs: References | None = None) -> Edition:
-    refs = refs or References.load()
     number = (db.session.scalar(select(db.func.max(Edition.number)).where(Edition.card_id == card.id)) or 0) + 1
+    edition = _build_edition(card, actor, content, refs or References.load(), number)
+    db.session.flush()
+    return edition
+
+
+def _build_edition(card: Card, actor: User, content: dict, refs: References, number: int) -> Edition:
     edition = Edition(card=card, number=number, author=actor, status=EditionStatus.DRAFT, title=content["title"])
     db.session.add(edition)
     with db.session.no_autoflush:
         apply_content(edition, content, refs)
-    db.session.flush()
     return edition
 
 
@@ -192,19 +198,25 @@ def publish_edition(edition: Edition, actor: User, on: date | None = None) -> Ed
 
 
 def _go_live(edition: Edition) -> None:
+    _mark_live(edition)
+    db.session.flush()
+    _log_change(edition.card, "published")
+
+
+def _mark_live(edition: Edition) -> None:
+    """Make `edition` the card's live edition (no flush: the import batches many)."""
     card = edition.card
     previous = card.live_edition
-    if previous is not None and previous.id != edition.id:
+    if previous is not None and previous is not edition:
         previous.status = EditionStatus.SUPERSEDED
     edition.status = EditionStatus.PUBLISHED
     edition.published_at = now()
+    edition.rows_snapshot = build_snapshot(edition)
     if edition.effective_date is None:
         edition.effective_date = today()
     card.live_edition = edition
     card.last_verified_at = edition.published_at
     card.last_verified_by = edition.publisher.display_name if edition.publisher else ""
-    db.session.flush()
-    _log_change(card, "published")
 
 
 def publish_due(card: Card | None = None) -> list[Edition]:
@@ -271,20 +283,29 @@ def revert_card(card: Card, source: Edition, actor: User) -> Edition:
     return edition
 
 
-def import_edition(card: Card, content: dict, importer: User, refs: References) -> Edition:
-    """Create and publish an edition from `content/`; the review happened in version control."""
-    edition = _new_edition(card, importer, content, refs)
-    now_ = now()
-    edition.submitted_at = edition.approved_at = now_
+def build_imported_edition(card: Card, content: dict, importer: User, refs: References, number: int) -> Edition:
+    """An edition from `content/`, approved and released as it is built; the review happened in git.
+
+    Nothing is flushed, so an import of thousands of cards writes in a few batches;
+    `record_imported_edition` logs it once ids exist.
+    """
+    edition = _build_edition(card, importer, content, refs, number)
+    edition.submitted_at = edition.approved_at = now()
     edition.approver = edition.publisher = importer
     edition.comment = "Import z repozytorium treści."
     if edition.effective_date and edition.effective_date > today():
         edition.status = EditionStatus.APPROVED
         card.next_scheduled_on = min(filter(None, [card.next_scheduled_on, edition.effective_date]))
     else:
-        _go_live(edition)
-    record_audit(importer, "import", edition, card=card, edition=edition)
+        _mark_live(edition)
     return edition
+
+
+def record_imported_edition(edition: Edition, importer: User) -> None:
+    """The change-log and audit rows of an imported edition (after the batch flush gave it an id)."""
+    if edition.status == EditionStatus.PUBLISHED:
+        _log_change(edition.card, "published")
+    record_audit(importer, "import", edition, card=edition.card, edition=edition)
 
 
 def card_load_options():
@@ -307,18 +328,35 @@ def card_load_options():
 
 
 def get_published_card(slug: str) -> Card:
-    """The card with its live edition and all relations; publishes a due scheduled edition first."""
-    card = db.session.scalar(select(Card).where(Card.slug == slug).options(*card_load_options()))
-    if card is None:
-        raise NotFound("Nie ma takiej karty.")
-    if card.next_scheduled_on is not None and card.next_scheduled_on <= today():
-        publish_due(card)
+    """The card with its live edition and all relations; publishes a due scheduled edition first.
+
+    One query: the card, its live edition, the people on it and the facts version; the rows come from
+    the edition's snapshot and the shared facts from the per-process cache. Returned objects are for
+    reading (pages, API); edit through the workflow functions.
+    """
+    row = _load_card_row(slug)
+    if row is not None and row[0].next_scheduled_on is not None and row[0].next_scheduled_on <= today():
+        publish_due(row[0])
         db.session.commit()
-        db.session.expire(card)
-        card = db.session.scalar(select(Card).where(Card.slug == slug).options(*card_load_options()))
+        db.session.expire(row[0])
+        row = _load_card_row(slug)
+    if row is None:
+        raise NotFound("Nie ma takiej karty.")
+    card, facts_version = row
     if card.live_edition is None:
         raise NotFound("Ta karta nie jest obecnie opublikowana.")
+    if card.live_edition.rows_snapshot is None:
+        db.session.expire(card)
+        return db.session.scalar(select(Card).where(Card.slug == slug).options(*card_load_options()))
+    hydrate_card(card, facts_cache().facts(facts_version))
     return card
+
+
+def _load_card_row(slug: str):
+    live = joinedload(Card.live_edition)
+    options = (live.joinedload(Edition.author), live.joinedload(Edition.approver), live.joinedload(Edition.publisher))
+    query = select(Card, facts_version_column()).where(Card.slug == slug).options(*options)
+    return db.session.execute(query).unique().first()
 
 
 def diff_editions(old: Edition, new: Edition):

@@ -4,13 +4,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from kiosk.accounts.models import Role, User
 from kiosk.audit import record_audit
 from kiosk.cards.content import References, content_hash, edition_to_content
 from kiosk.cards.models import Card, Edition, EditionStatus
-from kiosk.cards.services import card_load_options, import_edition
+from kiosk.cards.services import build_imported_edition, card_load_options, record_imported_edition
 from kiosk.extensions import db
 
 from .cardfile import CardFile, read_card_file, render_card_file
@@ -44,7 +44,10 @@ def card_paths(directory: Path) -> list[Path]:
 
 
 def import_content(directory: Path, progress: Callable[[Path], None] = lambda path: None) -> ImportReport:
-    """Import facts and cards; raises ContentFileError before anything is kept (the caller rolls back)."""
+    """Import facts and cards; raises ContentFileError before anything is kept (the caller rolls back).
+
+    Writes in three batches (new cards and forms, editions with their rows, log rows), not per card.
+    """
     importer = importer_user()
     report = ImportReport(facts_changed=upsert_facts(directory, importer))
     db.session.flush()
@@ -53,35 +56,51 @@ def import_content(directory: Path, progress: Callable[[Path], None] = lambda pa
     for path in card_paths(directory):
         files.append(read_card_file(path, refs))
         progress(path)
+    changed = _cards_to_import(files, refs, importer, report)
+    for card_file in files:
+        for form in card_file.content["forms"]:
+            refs.form(form["title"], form["url"])
+    db.session.flush()
+    created = set(report.created)
+    for card, _ in changed:
+        if card.slug in created:
+            record_audit(importer, "create_card", card, card=card)
+    numbers = dict(db.session.execute(select(Edition.card_id, func.max(Edition.number)).group_by(Edition.card_id)).all())
+    with db.session.no_autoflush:
+        editions = [build_imported_edition(card, card_file.content, importer, refs, numbers.get(card.id, 0) + 1)
+                    for card, card_file in changed]  # fmt: skip
+    db.session.flush()
+    for edition in editions:
+        record_imported_edition(edition, importer)
+    db.session.flush()
+    return report
+
+
+def _cards_to_import(files: list[CardFile], refs: References, importer: User, report: ImportReport) -> list:
+    """(card, file) pairs whose content differs from what is published or scheduled; new cards are added."""
     cards = {c.slug: c for c in db.session.scalars(select(Card))}
     known = set(db.session.execute(
         select(Edition.card_id, Edition.content_hash).where(
             Edition.status.in_((EditionStatus.PUBLISHED, EditionStatus.APPROVED)))
     ).all())  # fmt: skip
+    changed = []
     for card_file in files:
-        _import_card(card_file, cards, known, refs, importer, report)
+        card = cards.get(card_file.slug)
+        department = refs.departments.get(card_file.content["department"])
+        if card is None:
+            card = Card(slug=card_file.slug)
+            db.session.add(card)
+            _update_card_fields(card, card_file, department, None)
+            report.created.append(card_file.slug)
+        else:
+            _update_card_fields(card, card_file, department, importer)
+            if (card.id, content_hash(card_file.content)) in known:
+                report.unchanged.append(card_file.slug)
+                continue
+            report.updated.append(card_file.slug)
+        changed.append((card, card_file))
     db.session.flush()
-    return report
-
-
-def _import_card(card_file: CardFile, cards: dict, known: set, refs: References, importer: User,
-                 report: ImportReport) -> None:  # fmt: skip
-    card = cards.get(card_file.slug)
-    department = refs.departments.get(card_file.content["department"])
-    if card is None:
-        card = Card(slug=card_file.slug)
-        db.session.add(card)
-        db.session.flush()
-        record_audit(importer, "create_card", card, card=card)
-        _update_card_fields(card, card_file, department, None)
-        report.created.append(card_file.slug)
-    else:
-        _update_card_fields(card, card_file, department, importer)
-        if (card.id, content_hash(card_file.content)) in known:
-            report.unchanged.append(card_file.slug)
-            return
-        report.updated.append(card_file.slug)
-    import_edition(card, card_file.content, importer, refs)
+    return changed
 
 
 def _update_card_fields(card: Card, card_file: CardFile, department, importer: User | None) -> None:

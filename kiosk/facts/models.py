@@ -69,6 +69,7 @@ class Category(db.Model):
     name_uk: Mapped[str] = mapped_column(String(200), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
 
 
 class LifeSituation(db.Model):
@@ -81,6 +82,7 @@ class LifeSituation(db.Model):
     name_uk: Mapped[str] = mapped_column(String(200), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
 
 
 class LegalActStatus(enum.StrEnum):

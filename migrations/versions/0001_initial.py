@@ -28,6 +28,7 @@ def upgrade():
     sa.Column('name_uk', sa.String(length=200), nullable=False),
     sa.Column('description', sa.Text(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('updated_at', kiosk.extensions.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_category')),
     sa.UniqueConstraint('slug', name=op.f('uq_category_slug'))
     )
@@ -75,6 +76,7 @@ def upgrade():
     sa.Column('name_uk', sa.String(length=200), nullable=False),
     sa.Column('description', sa.Text(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('updated_at', kiosk.extensions.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_life_situation')),
     sa.UniqueConstraint('slug', name=op.f('uq_life_situation_slug'))
     )
@@ -211,6 +213,7 @@ def upgrade():
     sa.Column('unverified', sa.JSON(), nullable=False),
     sa.Column('effective_date', sa.Date(), nullable=True),
     sa.Column('content_hash', sa.String(length=64), nullable=False),
+    sa.Column('rows_snapshot', sa.JSON(), nullable=True),
     sa.Column('comment', sa.Text(), nullable=False),
     sa.Column('reverted_from_id', sa.Integer(), nullable=True),
     sa.Column('created_at', kiosk.extensions.UTCDateTime(), nullable=False),
