@@ -17,13 +17,13 @@ from sqlalchemy import create_engine, event, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.synthetic import write_synthetic_content  # noqa: E402
-from kiosk import create_app  # noqa: E402
-from kiosk.accounts.models import Role, User  # noqa: E402
-from kiosk.cards import services  # noqa: E402
-from kiosk.cards.models import Card  # noqa: E402
-from kiosk.content.services import import_content  # noqa: E402
-from kiosk.extensions import db  # noqa: E402
+from bench.synthetic import write_synthetic_content
+from kiosk import create_app
+from kiosk.accounts.models import Role, User
+from kiosk.cards import services
+from kiosk.cards.models import Card
+from kiosk.content.services import import_content
+from kiosk.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = "postgresql://postgres@127.0.0.1:5432/okienko_bench"
@@ -42,7 +42,7 @@ def fresh_database(kind: str, workdir: Path) -> str:
 
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
 def count_queries(slug: str) -> int:
@@ -123,11 +123,15 @@ def run(kind: str, count: int) -> None:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"[{kind}] cards imported: {len(report.created)} (of which synthetic {count})")
         print(f"[{kind}] import time: {import_seconds:.1f} s  (target ≤ 60 s)")
-        print(f"[{kind}] load one published card: median {statistics.median(loads):.2f} ms, "
-              f"p95 {percentile(loads, 95):.2f} ms  (target p95 ≤ 3 ms)")  # fmt: skip
+        print(
+            f"[{kind}] load one published card: median {statistics.median(loads):.2f} ms, "
+            f"p95 {percentile(loads, 95):.2f} ms  (target p95 ≤ 3 ms)"
+        )
         print(f"[{kind}] queries per card load: {few} (small card) vs {many} (largest card) – must be equal")
-        print(f"[{kind}] publish an edition (publish + commit): median {statistics.median(publishing):.2f} ms, "
-              f"p95 {percentile(publishing, 95):.2f} ms")  # fmt: skip
+        print(
+            f"[{kind}] publish an edition (publish + commit): median {statistics.median(publishing):.2f} ms, "
+            f"p95 {percentile(publishing, 95):.2f} ms"
+        )
         print(f"[{kind}] peak memory (RSS): {peak:.0f} MiB")
 
 

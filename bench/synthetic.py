@@ -4,9 +4,41 @@ import random
 import shutil
 from pathlib import Path
 
-WORDS = ("wniosek zaświadczenie dowód rejestracja pojazd podatek opłata zgłoszenie decyzja odpis akt karta "
-         "meldunek zameldowanie działalność zezwolenie nieruchomość budowa drzewo parkowanie rodzina senior "
-         "mieszkanie lokal geodezja mapa wypis wyrys pełnomocnictwo fotografia paszport umowa faktura").split()  # fmt: skip
+WORDS = [
+    "wniosek",
+    "zaświadczenie",
+    "dowód",
+    "rejestracja",
+    "pojazd",
+    "podatek",
+    "opłata",
+    "zgłoszenie",
+    "decyzja",
+    "odpis",
+    "akt",
+    "karta",
+    "meldunek",
+    "zameldowanie",
+    "działalność",
+    "zezwolenie",
+    "nieruchomość",
+    "budowa",
+    "drzewo",
+    "parkowanie",
+    "rodzina",
+    "senior",
+    "mieszkanie",
+    "lokal",
+    "geodezja",
+    "mapa",
+    "wypis",
+    "wyrys",
+    "pełnomocnictwo",
+    "fotografia",
+    "paszport",
+    "umowa",
+    "faktura",
+]
 
 
 def _sentence(rng: random.Random, n: int = 8) -> str:

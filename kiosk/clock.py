@@ -1,7 +1,7 @@
 """The one clock of the application; tests freeze it with `frozen`."""
 
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 LOCAL_TZ = ZoneInfo("Europe/Warsaw")
@@ -10,7 +10,7 @@ _frozen: datetime | None = None
 
 def now() -> datetime:
     """Current time, timezone-aware UTC."""
-    return _frozen if _frozen is not None else datetime.now(timezone.utc)
+    return _frozen if _frozen is not None else datetime.now(UTC)
 
 
 def local_now() -> datetime:
@@ -28,7 +28,7 @@ def frozen(at: datetime):
     """Freeze `now()` at a given moment (naive means UTC)."""
     global _frozen
     previous = _frozen
-    _frozen = at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+    _frozen = at if at.tzinfo else at.replace(tzinfo=UTC)
     try:
         yield
     finally:

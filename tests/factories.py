@@ -77,11 +77,21 @@ class Factory:
                 {"name": "Fotografia 35 × 45 mm", "form": "original", "required": True, "note": "kolorowa"},
             ],
             fees=[
-                {"what": "Wydanie dowodu", "amount": Decimal("0.00"), "how_to_pay": "", "exemptions": "",
-                 "shared": None},
-                {"what": "Pełnomocnictwo", "amount": Decimal("17.00"), "how_to_pay": "przelew", "exemptions": "",
-                 "shared": "pelnomocnictwo"},
-            ],  # fmt: skip
+                {
+                    "what": "Wydanie dowodu",
+                    "amount": Decimal("0.00"),
+                    "how_to_pay": "",
+                    "exemptions": "",
+                    "shared": None,
+                },
+                {
+                    "what": "Pełnomocnictwo",
+                    "amount": Decimal("17.00"),
+                    "how_to_pay": "przelew",
+                    "exemptions": "",
+                    "shared": "pelnomocnictwo",
+                },
+            ],
             legal_acts=[{"act": "kpa", "detail": "art. 64"}],
             keywords=["dowód", "dowodzik"],
             effective_date=None,
@@ -104,5 +114,3 @@ class Factory:
         services.publish_edition(edition, publisher)
         self.db.session.commit()
         return card
-
-

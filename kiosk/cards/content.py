@@ -17,19 +17,55 @@ from kiosk.facts.models import Category, Department, FormFile, LegalAct, LifeSit
 
 from .models import DocumentForm, Edition, EditionDocument, EditionFee, EditionForm, EditionLegalAct, EditionPoint
 
-SCALAR_FIELDS = ("title", "summary", "category", "department", "settle_days", "settle_text",
-                 "online_channel", "online_url", "online_text", "appeal", "effective_date", "body")  # fmt: skip
-LIST_FIELDS = ("life_situations", "service_points", "documents", "fees", "legal_acts", "forms", "keywords",
-               "unverified")  # fmt: skip
+SCALAR_FIELDS = (
+    "title",
+    "summary",
+    "category",
+    "department",
+    "settle_days",
+    "settle_text",
+    "online_channel",
+    "online_url",
+    "online_text",
+    "appeal",
+    "effective_date",
+    "body",
+)
+LIST_FIELDS = (
+    "life_situations",
+    "service_points",
+    "documents",
+    "fees",
+    "legal_acts",
+    "forms",
+    "keywords",
+    "unverified",
+)
 
 
 def empty_content() -> dict:
     return {
-        "title": "", "summary": "", "category": None, "department": None, "settle_days": None,
-        "settle_text": "", "online_channel": "", "online_url": "", "online_text": "", "appeal": "",
-        "effective_date": None, "body": "", "life_situations": [], "service_points": [], "documents": [],
-        "fees": [], "legal_acts": [], "forms": [], "keywords": [], "unverified": [],
-    }  # fmt: skip
+        "title": "",
+        "summary": "",
+        "category": None,
+        "department": None,
+        "settle_days": None,
+        "settle_text": "",
+        "online_channel": "",
+        "online_url": "",
+        "online_text": "",
+        "appeal": "",
+        "effective_date": None,
+        "body": "",
+        "life_situations": [],
+        "service_points": [],
+        "documents": [],
+        "fees": [],
+        "legal_acts": [],
+        "forms": [],
+        "keywords": [],
+        "unverified": [],
+    }
 
 
 def edition_to_content(edition: Edition) -> dict:
@@ -130,30 +166,49 @@ class References:
 
 def apply_content(edition: Edition, content: dict, refs: References) -> None:
     """Set an editable edition's fields and rows from a content dict."""
-    for name in ("title", "summary", "settle_days", "settle_text", "online_channel", "online_url", "online_text",
-                 "appeal", "effective_date", "body"):  # fmt: skip
+    for name in (
+        "title",
+        "summary",
+        "settle_days",
+        "settle_text",
+        "online_channel",
+        "online_url",
+        "online_text",
+        "appeal",
+        "effective_date",
+        "body",
+    ):
         setattr(edition, name, content[name])
     edition.category = refs.get("categories", content["category"], "category") if content["category"] else None
-    edition.department = (
-        refs.get("departments", content["department"], "department") if content["department"] else None
-    )
+    edition.department = refs.get("departments", content["department"], "department") if content["department"] else None
     edition.life_situations = [refs.get("life_situations", s, "life_situations") for s in content["life_situations"]]
     edition.keywords = list(content["keywords"])
     edition.unverified = list(content["unverified"])
     edition.points = [
-        EditionPoint(position=i, location=refs.get("locations", p["point"], "service_points"), room=p["room"],
-                     window=p["window"], note=p["note"])  # fmt: skip
+        EditionPoint(
+            position=i,
+            location=refs.get("locations", p["point"], "service_points"),
+            room=p["room"],
+            window=p["window"],
+            note=p["note"],
+        )
         for i, p in enumerate(content["service_points"])
     ]
     edition.documents = [
-        EditionDocument(position=i, name=d["name"], form=DocumentForm(d["form"]), required=d["required"],
-                        note=d["note"])  # fmt: skip
+        EditionDocument(
+            position=i, name=d["name"], form=DocumentForm(d["form"]), required=d["required"], note=d["note"]
+        )
         for i, d in enumerate(content["documents"])
     ]
     edition.fees = [
-        EditionFee(position=i, what=f["what"], amount=f["amount"], how_to_pay=f["how_to_pay"],
-                   exemptions=f["exemptions"],
-                   shared_fee=refs.get("shared_fees", f["shared"], "fees.shared") if f["shared"] else None)  # fmt: skip
+        EditionFee(
+            position=i,
+            what=f["what"],
+            amount=f["amount"],
+            how_to_pay=f["how_to_pay"],
+            exemptions=f["exemptions"],
+            shared_fee=refs.get("shared_fees", f["shared"], "fees.shared") if f["shared"] else None,
+        )
         for i, f in enumerate(content["fees"])
     ]
     edition.legal_acts = [

@@ -5,14 +5,27 @@ import re
 from dataclasses import dataclass, field
 
 FIELD_LABELS = {
-    "title": "Tytuł", "summary": "Streszczenie", "body": "Opis", "category": "Kategoria",
-    "department": "Wydział", "life_situations": "Sytuacje życiowe", "service_points": "Gdzie załatwić",
-    "documents": "Wymagane dokumenty", "fees": "Opłaty", "settle_days": "Termin ustawowy (dni)",
-    "settle_text": "Czas załatwienia", "legal_acts": "Podstawa prawna", "online_channel": "Kanał online",
-    "online_url": "Adres usługi online", "online_text": "Jak załatwić online", "appeal": "Tryb odwoławczy",
-    "forms": "Formularze", "keywords": "Słowa kluczowe", "unverified": "Do weryfikacji",
+    "title": "Tytuł",
+    "summary": "Streszczenie",
+    "body": "Opis",
+    "category": "Kategoria",
+    "department": "Wydział",
+    "life_situations": "Sytuacje życiowe",
+    "service_points": "Gdzie załatwić",
+    "documents": "Wymagane dokumenty",
+    "fees": "Opłaty",
+    "settle_days": "Termin ustawowy (dni)",
+    "settle_text": "Czas załatwienia",
+    "legal_acts": "Podstawa prawna",
+    "online_channel": "Kanał online",
+    "online_url": "Adres usługi online",
+    "online_text": "Jak załatwić online",
+    "appeal": "Tryb odwoławczy",
+    "forms": "Formularze",
+    "keywords": "Słowa kluczowe",
+    "unverified": "Do weryfikacji",
     "effective_date": "Data wejścia w życie",
-}  # fmt: skip
+}
 TEXT_FIELDS = {"title", "summary", "body", "settle_text", "online_text", "appeal"}
 
 

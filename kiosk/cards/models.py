@@ -119,9 +119,7 @@ class Edition(db.Model):
         cascade="all, delete-orphan", order_by="EditionDocument.position"
     )
     fees: Mapped[list["EditionFee"]] = relationship(cascade="all, delete-orphan", order_by="EditionFee.position")
-    points: Mapped[list["EditionPoint"]] = relationship(
-        cascade="all, delete-orphan", order_by="EditionPoint.position"
-    )
+    points: Mapped[list["EditionPoint"]] = relationship(cascade="all, delete-orphan", order_by="EditionPoint.position")
     legal_acts: Mapped[list["EditionLegalAct"]] = relationship(
         cascade="all, delete-orphan", order_by="EditionLegalAct.position"
     )

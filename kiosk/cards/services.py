@@ -19,8 +19,8 @@ from kiosk.facts.cache import facts_cache, facts_version_column
 
 from .content import References, apply_content, edition_to_content
 from .diff import diff_contents
-from .snapshot import build_snapshot, hydrate_card
 from .models import Card, CardChange, Edition, EditionFee, EditionForm, EditionLegalAct, EditionPoint, EditionStatus
+from .snapshot import build_snapshot, hydrate_card
 
 OPEN_STATUSES = (EditionStatus.DRAFT, EditionStatus.IN_REVIEW, EditionStatus.APPROVED)
 
@@ -47,14 +47,20 @@ def _log_change(card: Card, kind: str) -> None:
     db.session.add(CardChange(card_id=card.id, kind=kind, at=now()))
 
 
-def create_card(slug: str, actor: User, *, owner_department=None, owner_name="", owner_email="",
-                review_interval_days: int = 180) -> Card:  # fmt: skip
+def create_card(
+    slug: str, actor: User, *, owner_department=None, owner_name="", owner_email="", review_interval_days: int = 180
+) -> Card:
     """Create an empty card with a stable slug."""
     _require_role(actor, Role.EDITOR)
     if db.session.scalar(select(Card.id).where(Card.slug == slug)) is not None:
         raise ConflictError(f"Karta „{slug}” już istnieje.")
-    card = Card(slug=slug, owner_department=owner_department, owner_name=owner_name, owner_email=owner_email,
-                review_interval_days=review_interval_days)  # fmt: skip
+    card = Card(
+        slug=slug,
+        owner_department=owner_department,
+        owner_name=owner_name,
+        owner_email=owner_email,
+        review_interval_days=review_interval_days,
+    )
     db.session.add(card)
     db.session.flush()
     record_audit(actor, "create_card", card, card=card)
@@ -64,9 +70,7 @@ def create_card(slug: str, actor: User, *, owner_department=None, owner_name="",
 def open_draft(card: Card, actor: User, content: dict | None = None) -> Edition:
     """Start a new draft edition, copied from the live edition unless content is given."""
     _require_role(actor, Role.EDITOR)
-    existing = db.session.scalar(
-        select(Edition).where(Edition.card_id == card.id, Edition.status.in_(OPEN_STATUSES))
-    )
+    existing = db.session.scalar(select(Edition).where(Edition.card_id == card.id, Edition.status.in_(OPEN_STATUSES)))
     if existing is not None:
         raise InvalidTransition(
             f"Karta ma już otwarte wydanie {existing.number:02d} ({existing.status.value}); edytuj je."
@@ -116,8 +120,14 @@ def save_draft(edition: Edition, content: dict, actor: User, expected_version: i
     except StaleDataError:
         db.session.rollback()
         raise _conflict(db.session.get(Edition, edition.id), content) from None
-    record_audit(actor, "save_draft", edition, card=edition.card, edition=edition,
-                 fields=[c.field for c in diff_contents(before, content)])  # fmt: skip
+    record_audit(
+        actor,
+        "save_draft",
+        edition,
+        card=edition.card,
+        edition=edition,
+        fields=[c.field for c in diff_contents(before, content)],
+    )
     return edition
 
 
@@ -221,10 +231,14 @@ def _mark_live(edition: Edition) -> None:
 
 def publish_due(card: Card | None = None) -> list[Edition]:
     """Publish scheduled editions whose effective date has come (all cards, or one)."""
-    query = select(Edition).join(Edition.card).where(
-        Edition.status == EditionStatus.APPROVED,
-        Edition.publisher_id.is_not(None),
-        Edition.effective_date <= today(),
+    query = (
+        select(Edition)
+        .join(Edition.card)
+        .where(
+            Edition.status == EditionStatus.APPROVED,
+            Edition.publisher_id.is_not(None),
+            Edition.effective_date <= today(),
+        )
     )
     if card is not None:
         query = query.where(Edition.card_id == card.id)
@@ -362,5 +376,3 @@ def _load_card_row(slug: str):
 def diff_editions(old: Edition, new: Edition):
     """Field-by-field changes from `old` to `new`."""
     return diff_contents(edition_to_content(old), edition_to_content(new))
-
-

@@ -32,8 +32,13 @@ def build_snapshot(edition: Edition) -> dict:
         "life_situations": [ls.id for ls in edition.life_situations],
         "documents": [[d.name, d.form.value, d.required, d.note] for d in edition.documents],
         "fees": [
-            [f.what, None if f.amount is None else str(f.amount), f.how_to_pay, f.exemptions,
-             f.shared_fee.id if f.shared_fee else None]  # fmt: skip
+            [
+                f.what,
+                None if f.amount is None else str(f.amount),
+                f.how_to_pay,
+                f.exemptions,
+                f.shared_fee.id if f.shared_fee else None,
+            ]
             for f in edition.fees
         ],
         "points": [[p.location.id, p.room, p.window, p.note] for p in edition.points],
@@ -50,26 +55,56 @@ def hydrate_card(card: Card, facts: dict) -> None:
     set_committed_value(edition, "category", facts[Category].get(edition.category_id))
     set_committed_value(edition, "department", facts[Department].get(edition.department_id))
     set_committed_value(edition, "life_situations", [facts[LifeSituation][i] for i in snap["life_situations"]])
-    set_committed_value(edition, "documents", [
-        _row(EditionDocument, edition, i, name=n, form=DocumentForm(f), required=r, note=note)
-        for i, (n, f, r, note) in enumerate(snap["documents"])
-    ])  # fmt: skip
-    set_committed_value(edition, "fees", [
-        _row(EditionFee, edition, i, what=w, amount=None if a is None else Decimal(a), how_to_pay=h, exemptions=x,
-             shared_fee_id=s, shared_fee=facts[SharedFee].get(s))
-        for i, (w, a, h, x, s) in enumerate(snap["fees"])
-    ])  # fmt: skip
-    set_committed_value(edition, "points", [
-        _row(EditionPoint, edition, i, location_id=loc, location=facts[Location][loc], room=r, window=w, note=n)
-        for i, (loc, r, w, n) in enumerate(snap["points"])
-    ])  # fmt: skip
-    set_committed_value(edition, "legal_acts", [
-        _row(EditionLegalAct, edition, i, legal_act_id=a, legal_act=facts[LegalAct][a], detail=d)
-        for i, (a, d) in enumerate(snap["legal_acts"])
-    ])  # fmt: skip
-    set_committed_value(edition, "forms", [
-        _row(EditionForm, edition, i, form_file_id=f, form_file=facts[FormFile][f]) for i, f in enumerate(snap["forms"])
-    ])  # fmt: skip
+    set_committed_value(
+        edition,
+        "documents",
+        [
+            _row(EditionDocument, edition, i, name=n, form=DocumentForm(f), required=r, note=note)
+            for i, (n, f, r, note) in enumerate(snap["documents"])
+        ],
+    )
+    set_committed_value(
+        edition,
+        "fees",
+        [
+            _row(
+                EditionFee,
+                edition,
+                i,
+                what=w,
+                amount=None if a is None else Decimal(a),
+                how_to_pay=h,
+                exemptions=x,
+                shared_fee_id=s,
+                shared_fee=facts[SharedFee].get(s),
+            )
+            for i, (w, a, h, x, s) in enumerate(snap["fees"])
+        ],
+    )
+    set_committed_value(
+        edition,
+        "points",
+        [
+            _row(EditionPoint, edition, i, location_id=loc, location=facts[Location][loc], room=r, window=w, note=n)
+            for i, (loc, r, w, n) in enumerate(snap["points"])
+        ],
+    )
+    set_committed_value(
+        edition,
+        "legal_acts",
+        [
+            _row(EditionLegalAct, edition, i, legal_act_id=a, legal_act=facts[LegalAct][a], detail=d)
+            for i, (a, d) in enumerate(snap["legal_acts"])
+        ],
+    )
+    set_committed_value(
+        edition,
+        "forms",
+        [
+            _row(EditionForm, edition, i, form_file_id=f, form_file=facts[FormFile][f])
+            for i, f in enumerate(snap["forms"])
+        ],
+    )
 
 
 def _row(model, edition: Edition, position: int, **values):

@@ -9,9 +9,26 @@ from kiosk.cards.models import DocumentForm
 from .fields import SLUG_RE, Reader
 from .yamlsource import ContentFileError, dump_yaml, parse_yaml
 
-CARD_KEYS = ("title", "summary", "category", "life_situations", "department", "owner", "review_interval_days",
-             "service_points", "documents", "fees", "settle", "legal_acts", "online", "appeal", "forms",
-             "keywords", "unverified", "effective_date")  # fmt: skip
+CARD_KEYS = (
+    "title",
+    "summary",
+    "category",
+    "life_situations",
+    "department",
+    "owner",
+    "review_interval_days",
+    "service_points",
+    "documents",
+    "fees",
+    "settle",
+    "legal_acts",
+    "online",
+    "appeal",
+    "forms",
+    "keywords",
+    "unverified",
+    "effective_date",
+)
 ONLINE_CHANNELS = ("", "gov.pl", "epuap", "biznes.gov.pl", "other")
 
 
@@ -58,8 +75,10 @@ def read_card_file(path: Path, refs: References) -> CardFile:
         keywords=root.strings("keywords", max_len=100),
         unverified=root.strings("unverified"),
     )
-    situations = [_check_ref(root, f"life_situations[{i}]", s, refs.life_situations)
-                  for i, s in enumerate(root.strings("life_situations"))]  # fmt: skip
+    situations = [
+        _check_ref(root, f"life_situations[{i}]", s, refs.life_situations)
+        for i, s in enumerate(root.strings("life_situations"))
+    ]
     # Stored in display order, so an exported file reads back to the same content hash.
     content["life_situations"] = sorted(set(situations), key=lambda s: (refs.life_situations[s].position, s))
     content.update(_settle(root), **_online(root))
@@ -111,8 +130,12 @@ def _online(root: Reader) -> dict:
 def _point(row: Reader, refs: References) -> dict:
     row.reject_unknown(("point", "room", "window", "note"))
     point = _ref(row, "point", refs.locations, required=True)
-    return {"point": point, "room": row.text("room", max_len=120), "window": row.text("window", max_len=120),
-            "note": row.text("note")}  # fmt: skip
+    return {
+        "point": point,
+        "room": row.text("room", max_len=120),
+        "window": row.text("window", max_len=120),
+        "note": row.text("note"),
+    }
 
 
 def _document(row: Reader) -> dict:
@@ -120,15 +143,24 @@ def _document(row: Reader) -> dict:
     form = row.text("form", default=DocumentForm.ORIGINAL.value)
     if form not in {f.value for f in DocumentForm}:
         raise row.error("form", f"dozwolone: {', '.join(f.value for f in DocumentForm)}")
-    return {"name": row.text("name", required=True, max_len=1000), "form": form,
-            "required": row.boolean("required", True), "note": row.text("note")}  # fmt: skip
+    return {
+        "name": row.text("name", required=True, max_len=1000),
+        "form": form,
+        "required": row.boolean("required", True),
+        "note": row.text("note"),
+    }
 
 
 def _fee(row: Reader, refs: References) -> dict:
     row.reject_unknown(("what", "amount", "how_to_pay", "exemptions", "shared"))
     shared = _ref(row, "shared", refs.shared_fees)
-    return {"what": row.text("what", required=True, max_len=1000), "amount": row.amount("amount"),
-            "how_to_pay": row.text("how_to_pay"), "exemptions": row.text("exemptions"), "shared": shared}  # fmt: skip
+    return {
+        "what": row.text("what", required=True, max_len=1000),
+        "amount": row.amount("amount"),
+        "how_to_pay": row.text("how_to_pay"),
+        "exemptions": row.text("exemptions"),
+        "shared": shared,
+    }
 
 
 def _legal_act(row: Reader, refs: References) -> dict:
@@ -147,18 +179,26 @@ def _form(row: Reader) -> dict:
 def render_card_file(card_file: CardFile) -> str:
     """The file text for a card; reading it back gives the same content."""
     c = card_file.content
-    data = {"title": c["title"], "summary": c["summary"], "category": c["category"],
-            "life_situations": c["life_situations"], "department": c["department"],
-            "owner": _compact({"name": card_file.owner_name, "email": card_file.owner_email}),
-            "review_interval_days": card_file.review_interval_days,
-            "service_points": [_compact(p) for p in c["service_points"]],
-            "documents": [_compact(d, keep=("required",)) for d in c["documents"]],
-            "fees": [_compact({**f, "amount": _amount(f["amount"])}) for f in c["fees"]],
-            "settle": _compact({"days": c["settle_days"], "text": c["settle_text"]}),
-            "legal_acts": [_compact(a) for a in c["legal_acts"]],
-            "online": _compact({"channel": c["online_channel"], "url": c["online_url"], "text": c["online_text"]}),
-            "appeal": c["appeal"], "forms": c["forms"], "keywords": c["keywords"], "unverified": c["unverified"],
-            "effective_date": c["effective_date"]}  # fmt: skip
+    data = {
+        "title": c["title"],
+        "summary": c["summary"],
+        "category": c["category"],
+        "life_situations": c["life_situations"],
+        "department": c["department"],
+        "owner": _compact({"name": card_file.owner_name, "email": card_file.owner_email}),
+        "review_interval_days": card_file.review_interval_days,
+        "service_points": [_compact(p) for p in c["service_points"]],
+        "documents": [_compact(d, keep=("required",)) for d in c["documents"]],
+        "fees": [_compact({**f, "amount": _amount(f["amount"])}) for f in c["fees"]],
+        "settle": _compact({"days": c["settle_days"], "text": c["settle_text"]}),
+        "legal_acts": [_compact(a) for a in c["legal_acts"]],
+        "online": _compact({"channel": c["online_channel"], "url": c["online_url"], "text": c["online_text"]}),
+        "appeal": c["appeal"],
+        "forms": c["forms"],
+        "keywords": c["keywords"],
+        "unverified": c["unverified"],
+        "effective_date": c["effective_date"],
+    }
     header = dump_yaml(_compact(data, keep=("review_interval_days",)))
     body = c["body"].strip()
     return f"---\n{header}---\n\n{body}\n" if body else f"---\n{header}---\n"

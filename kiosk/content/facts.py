@@ -37,23 +37,65 @@ class FactSpec:
 
 
 SPECS = (
-    FactSpec("categories.yaml", Category, (("name", "text!"), ("name_en", "text"), ("name_uk", "text"),
-             ("description", "longtext"), ("position", "int"))),
-    FactSpec("life-situations.yaml", LifeSituation, (("name", "text!"), ("name_en", "text"), ("name_uk", "text"),
-             ("description", "longtext"), ("position", "int"))),
-    FactSpec("departments.yaml", Department, (("name", "text!"), ("phone", "text"), ("email", "text"),
-             ("address", "text"), ("head_name", "text"), ("head_email", "text"), ("cards_contact_name", "text"),
-             ("cards_contact_email", "text"), ("unverified", "strings"))),
-    FactSpec("locations.yaml", Location, (("name", "text!"), ("short_name", "text"), ("name_en", "text"),
-             ("address", "text!"), ("is_service_point", "bool"), ("position", "int"), ("opening_hours", "hours"),
-             ("hours_note", "longtext"), ("rooms", "rooms"), ("handles", "strings"), ("accessibility", "longtext"),
-             ("payment", "longtext"), ("phone", "text"), ("email", "text"), ("latitude", "coord"),
-             ("longitude", "coord"), ("unverified", "strings"))),
-    FactSpec("legal-acts.yaml", LegalAct, (("title", "longtext!"), ("reference", "text"), ("url", "text"),
-             ("status", "status"))),
-    FactSpec("shared-fees.yaml", SharedFee, (("what", "text!"), ("amount", "amount"), ("how_to_pay", "longtext"),
-             ("exemptions", "longtext"))),
-)  # fmt: skip
+    FactSpec(
+        "categories.yaml",
+        Category,
+        (("name", "text!"), ("name_en", "text"), ("name_uk", "text"), ("description", "longtext"), ("position", "int")),
+    ),
+    FactSpec(
+        "life-situations.yaml",
+        LifeSituation,
+        (("name", "text!"), ("name_en", "text"), ("name_uk", "text"), ("description", "longtext"), ("position", "int")),
+    ),
+    FactSpec(
+        "departments.yaml",
+        Department,
+        (
+            ("name", "text!"),
+            ("phone", "text"),
+            ("email", "text"),
+            ("address", "text"),
+            ("head_name", "text"),
+            ("head_email", "text"),
+            ("cards_contact_name", "text"),
+            ("cards_contact_email", "text"),
+            ("unverified", "strings"),
+        ),
+    ),
+    FactSpec(
+        "locations.yaml",
+        Location,
+        (
+            ("name", "text!"),
+            ("short_name", "text"),
+            ("name_en", "text"),
+            ("address", "text!"),
+            ("is_service_point", "bool"),
+            ("position", "int"),
+            ("opening_hours", "hours"),
+            ("hours_note", "longtext"),
+            ("rooms", "rooms"),
+            ("handles", "strings"),
+            ("accessibility", "longtext"),
+            ("payment", "longtext"),
+            ("phone", "text"),
+            ("email", "text"),
+            ("latitude", "coord"),
+            ("longitude", "coord"),
+            ("unverified", "strings"),
+        ),
+    ),
+    FactSpec(
+        "legal-acts.yaml",
+        LegalAct,
+        (("title", "longtext!"), ("reference", "text"), ("url", "text"), ("status", "status")),
+    ),
+    FactSpec(
+        "shared-fees.yaml",
+        SharedFee,
+        (("what", "text!"), ("amount", "amount"), ("how_to_pay", "longtext"), ("exemptions", "longtext")),
+    ),
+)
 
 
 def read_fact_file(directory: Path, spec: FactSpec) -> list[dict]:
@@ -69,7 +111,7 @@ def read_fact_file(directory: Path, spec: FactSpec) -> list[dict]:
     records, seen = [], set()
     for i, item in enumerate(src.data):
         row = Reader(src, item, f"[{i}]")
-        row.reject_unknown(("slug",) + tuple(name for name, _ in spec.fields))
+        row.reject_unknown(("slug", *(name for name, _ in spec.fields)))
         slug = row.slug("slug", required=True)
         if slug in seen:
             raise row.error("slug", f"powtórzony identyfikator „{slug}”")

@@ -31,8 +31,9 @@ def importer_user() -> User:
     """The system account that content imports are attributed to."""
     user = db.session.scalar(select(User).where(User.username == IMPORTER_USERNAME))
     if user is None:
-        user = User(username=IMPORTER_USERNAME, display_name="Import treści (repozytorium)", is_system=True,
-                    active=False)  # fmt: skip
+        user = User(
+            username=IMPORTER_USERNAME, display_name="Import treści (repozytorium)", is_system=True, active=False
+        )
         user.roles = [Role.EDITOR, Role.APPROVER, Role.PUBLISHER]
         db.session.add(user)
         db.session.flush()
@@ -65,10 +66,14 @@ def import_content(directory: Path, progress: Callable[[Path], None] = lambda pa
     for card, _ in changed:
         if card.slug in created:
             record_audit(importer, "create_card", card, card=card)
-    numbers = dict(db.session.execute(select(Edition.card_id, func.max(Edition.number)).group_by(Edition.card_id)).all())
+    numbers = dict(
+        db.session.execute(select(Edition.card_id, func.max(Edition.number)).group_by(Edition.card_id)).all()
+    )
     with db.session.no_autoflush:
-        editions = [build_imported_edition(card, card_file.content, importer, refs, numbers.get(card.id, 0) + 1)
-                    for card, card_file in changed]  # fmt: skip
+        editions = [
+            build_imported_edition(card, card_file.content, importer, refs, numbers.get(card.id, 0) + 1)
+            for card, card_file in changed
+        ]
     db.session.flush()
     for edition in editions:
         record_imported_edition(edition, importer)
@@ -79,10 +84,13 @@ def import_content(directory: Path, progress: Callable[[Path], None] = lambda pa
 def _cards_to_import(files: list[CardFile], refs: References, importer: User, report: ImportReport) -> list:
     """(card, file) pairs whose content differs from what is published or scheduled; new cards are added."""
     cards = {c.slug: c for c in db.session.scalars(select(Card))}
-    known = set(db.session.execute(
-        select(Edition.card_id, Edition.content_hash).where(
-            Edition.status.in_((EditionStatus.PUBLISHED, EditionStatus.APPROVED)))
-    ).all())  # fmt: skip
+    known = set(
+        db.session.execute(
+            select(Edition.card_id, Edition.content_hash).where(
+                Edition.status.in_((EditionStatus.PUBLISHED, EditionStatus.APPROVED))
+            )
+        ).all()
+    )
     changed = []
     for card_file in files:
         card = cards.get(card_file.slug)
@@ -105,8 +113,12 @@ def _cards_to_import(files: list[CardFile], refs: References, importer: User, re
 
 def _update_card_fields(card: Card, card_file: CardFile, department, importer: User | None) -> None:
     """Owner and review rhythm live on the card, not the edition; audited unless the card is new."""
-    values = {"owner_department": department, "owner_name": card_file.owner_name,
-              "owner_email": card_file.owner_email, "review_interval_days": card_file.review_interval_days}  # fmt: skip
+    values = {
+        "owner_department": department,
+        "owner_name": card_file.owner_name,
+        "owner_email": card_file.owner_email,
+        "review_interval_days": card_file.review_interval_days,
+    }
     changed = [k for k, v in values.items() if getattr(card, k) != v]
     for key in changed:
         setattr(card, key, values[key])
@@ -121,8 +133,15 @@ def export_content(directory: Path, progress: Callable[[str], None] = lambda slu
     query = select(Card).where(Card.live_edition_id.is_not(None)).options(*card_load_options()).order_by(Card.slug)
     count = 0
     for card in db.session.scalars(query):
-        text = render_card_file(CardFile(card.slug, edition_to_content(card.live_edition), card.owner_name,
-                                         card.owner_email, card.review_interval_days))  # fmt: skip
+        text = render_card_file(
+            CardFile(
+                card.slug,
+                edition_to_content(card.live_edition),
+                card.owner_name,
+                card.owner_email,
+                card.review_interval_days,
+            )
+        )
         (directory / "cards" / f"{card.slug}.md").write_text(text, encoding="utf-8")
         progress(card.slug)
         count += 1

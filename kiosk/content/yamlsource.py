@@ -71,9 +71,7 @@ def parse_yaml(path, text: str, offset: int = 0) -> Source:
 
 def dump_yaml(data) -> str:
     """Deterministic, readable YAML with Polish letters kept."""
-    return yaml.dump(
-        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110, default_flow_style=False
-    )
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110, default_flow_style=False)
 
 
 class _Dumper(yaml.SafeDumper):

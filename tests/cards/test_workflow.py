@@ -1,6 +1,6 @@
 """The edition lifecycle: four-eyes, transitions, scheduling, withdraw, revert, audit."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -20,7 +20,7 @@ def test_full_workflow_publishes_and_records_who_did_what(db, factory):
     edition = services.open_draft(card, editor, factory.content())
     services.submit_edition(edition, editor)
     services.approve_edition(edition, approver, "Zgodne z ustawą")
-    with frozen(datetime(2026, 5, 12, 9, 0, tzinfo=timezone.utc)):
+    with frozen(datetime(2026, 5, 12, 9, 0, tzinfo=UTC)):
         services.publish_edition(edition, publisher)
     db.session.commit()
 
@@ -29,7 +29,7 @@ def test_full_workflow_publishes_and_records_who_did_what(db, factory):
     assert edition.status == EditionStatus.PUBLISHED
     assert edition.label == "Wydanie 01 z dnia 12.05.2026"
     assert (edition.author, edition.approver, edition.publisher) == (editor, approver, publisher)
-    assert card.last_verified_at == datetime(2026, 5, 12, 9, 0, tzinfo=timezone.utc)
+    assert card.last_verified_at == datetime(2026, 5, 12, 9, 0, tzinfo=UTC)
     actions = db.session.scalars(select(AuditRecord.action).where(AuditRecord.card_id == card.id)).all()
     assert actions == ["create_card", "open_draft", "submit", "approve", "publish"]
     assert db.session.scalars(select(CardChange.kind)).all() == ["published"]
@@ -140,12 +140,12 @@ def test_scheduled_edition_goes_live_by_command_on_its_date(db, factory, runner)
     edition = services.open_draft(card, editor, factory.content(effective_date=date(2026, 12, 1)))
     services.submit_edition(edition, editor)
     services.approve_edition(edition, approver)
-    with frozen(datetime(2026, 11, 25, 10, tzinfo=timezone.utc)):
+    with frozen(datetime(2026, 11, 25, 10, tzinfo=UTC)):
         services.publish_edition(edition, publisher)
         db.session.commit()
         assert edition.status == EditionStatus.APPROVED
         assert runner.invoke(args=["cards", "publish-due"]).output.strip().endswith("0.")
-    with frozen(datetime(2026, 12, 1, 6, tzinfo=timezone.utc)):
+    with frozen(datetime(2026, 12, 1, 6, tzinfo=UTC)):
         result = runner.invoke(args=["cards", "publish-due"])
     assert "zameldowanie: Wydanie 01 z dnia 01.12.2026" in result.output
     db.session.expire_all()
@@ -158,11 +158,11 @@ def test_scheduled_edition_goes_live_on_first_read_after_its_date(db, factory, c
     edition = services.open_draft(card, editor, factory.content(title="Wymeldowanie"))
     services.submit_edition(edition, editor)
     services.approve_edition(edition, approver)
-    with frozen(datetime(2026, 11, 25, 10, tzinfo=timezone.utc)):
+    with frozen(datetime(2026, 11, 25, 10, tzinfo=UTC)):
         services.publish_edition(edition, publisher, on=date(2026, 11, 30))
         db.session.commit()
         assert client.get("/uslugi/wymeldowanie").status_code == 404
-    with frozen(datetime(2026, 11, 30, 8, tzinfo=timezone.utc)):
+    with frozen(datetime(2026, 11, 30, 8, tzinfo=UTC)):
         response = client.get("/uslugi/wymeldowanie")
     assert response.status_code == 200
     assert "Wydanie 01 z dnia 30.11.2026" in response.get_data(as_text=True)
@@ -201,7 +201,7 @@ def test_withdraw_hides_the_card_and_revert_brings_back_old_content(db, factory,
 
 def test_diff_lists_changed_fields_with_word_and_row_detail(db, factory):
     team = factory.team()
-    editor, approver, publisher = team
+    editor = team[0]
     card = factory.published_card(team=team)
     old = card.live_edition
     fees = factory.content()["fees"]
