@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from kiosk.accounts.models import Role, User
-from kiosk.audit import record_audit
+from kiosk.audit import AuditRecord, record_audit
 from kiosk.clock import now, today
 from kiosk.errors import ConflictError, InvalidTransition, NotFound, PermissionDenied
 from kiosk.extensions import db
@@ -78,6 +78,8 @@ def open_draft(card: Card, actor: User, content: dict | None = None) -> Edition:
     if content is None:
         source = card.live_edition or _latest_edition(card)
         content = edition_to_content(source) if source else None
+        if content is not None:
+            content["effective_date"] = None  # a new edition takes effect when it is published
     if content is None:
         raise InvalidTransition("Nowa karta potrzebuje treści pierwszego wydania.")
     edition = _new_edition(card, actor, content)
@@ -132,10 +134,14 @@ def save_draft(edition: Edition, content: dict, actor: User, expected_version: i
 
 
 def _conflict(current: Edition, attempted: dict) -> ConflictError:
+    last_save = db.session.scalar(
+        select(AuditRecord.actor_name)
+        .where(AuditRecord.edition_id == current.id, AuditRecord.action.in_(("save_draft", "open_draft")))
+        .order_by(AuditRecord.id.desc())
+    )
     changes = diff_contents(attempted, edition_to_content(current))
-    who = current.author.display_name if current.author else "ktoś inny"
     return ConflictError(
-        f"Ten szkic zapisał w międzyczasie inny redaktor (ostatnio: {who}). "
+        f"Ten szkic zapisał w międzyczasie inny redaktor (ostatnio: {last_save or 'ktoś inny'}). "
         "Twoje zmiany nie zostały zapisane; porównaj je z zapisaną wersją.",
         changes,
     )

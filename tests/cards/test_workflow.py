@@ -117,6 +117,7 @@ def test_new_edition_supersedes_the_previous_one(db, factory):
     first = card.live_edition
     draft = services.open_draft(card, editor)
     assert draft.number == 2 and draft.title == first.title
+    assert draft.effective_date is None  # dated when it goes live, not with the old edition's date
     services.save_draft(draft, factory.content(title="Dowód osobisty – wydanie"), editor, draft.lock_version)
     services.submit_edition(draft, editor)
     services.approve_edition(draft, approver)
@@ -226,4 +227,5 @@ def test_stale_save_is_refused_with_the_other_editors_changes(db, factory):
     with pytest.raises(ConflictError) as error:
         services.save_draft(draft, factory.content(title="Zapis drugiego"), editor, version)
     assert [c.field for c in error.value.changes] == ["title"]
+    assert f"ostatnio: {other.display_name}" in error.value.message
     assert db.session.get(type(draft), draft.id).title == "Zapis pierwszego"
