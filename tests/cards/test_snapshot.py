@@ -29,12 +29,14 @@ def test_card_load_takes_a_fixed_small_number_of_queries(db, factory):
 
 def test_a_changed_service_point_shows_at_once(db, factory, client):
     factory.published_card("dowod")
-    assert "Stary Rynek 1" in client.get("/uslugi/dowod").get_data(as_text=True)
     location = db.session.scalar(select(Location).where(Location.slug == "bok-test"))
+    location.address = "ul. Testowa 1"
+    db.session.commit()
+    assert "ul. Testowa 1" in client.get("/uslugi/dowod").get_data(as_text=True)
     location.address = "ul. Zduńska 3"
     db.session.commit()
     html = client.get("/uslugi/dowod").get_data(as_text=True)
-    assert "ul. Zduńska 3" in html and "Stary Rynek 1" not in html
+    assert "ul. Zduńska 3" in html and "ul. Testowa 1" not in html
 
 
 def test_flushing_after_a_hydrated_read_inserts_no_copies(db, factory):
