@@ -10,11 +10,11 @@ FLASK := $(BIN)/flask --app kiosk
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: run serve setup test test-sqlite test-postgres install install-dev system-deps node-deps pg-up lint format bench clean
+.PHONY: run serve setup test test-sqlite test-postgres install install-dev system-deps node-deps pg-up lint format bench clean translations
 
 run: setup serve
 
-setup: install
+setup: install translations
 	$(FLASK) db upgrade heads
 	$(FLASK) content import
 	@if $(FLASK) search --help >/dev/null 2>&1; then $(FLASK) search rebuild; fi
@@ -42,6 +42,11 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
 system-deps:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-liberation; }
 
+# Interface translations (en, uk; pl for plural forms): compile the .po catalogues into .mo.
+# After changing UI strings: $(BIN)/pybabel extract -F babel.cfg -k _l -o messages.pot kiosk, then update the .po files.
+translations: install
+	$(BIN)/pybabel compile -d kiosk/translations
+
 node-deps: node_modules/.installed
 
 node_modules/.installed: package.json package-lock.json
@@ -52,7 +57,7 @@ pg-up:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; echo "PostgreSQL did not start"; exit 1
 
-test: install-dev system-deps node-deps pg-up
+test: install-dev system-deps node-deps pg-up translations
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 

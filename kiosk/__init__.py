@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from kiosk.extensions import babel, db, migrate, select_locale
+from kiosk.extensions import babel, csrf, db, login_manager, migrate, select_locale
 from kiosk.formatting import register_filters
 from kiosk.settings import load_settings
 
@@ -23,24 +23,50 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from kiosk import models  # noqa: F401  (every model registered before migrations look)
+    from kiosk import freshness, models, search  # noqa: F401  (every model registered before migrations look)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     babel.init_app(app, locale_selector=select_locale)
+    search.init_app(app)
+    freshness.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    from kiosk.web import errors
+    from admin import init_admin
+    from kiosk.api.views import bp as api_bp
+    from kiosk.freshness.views import bp as freshness_bp
+    from kiosk.intake.views import bp as intake_bp
+    from kiosk.kiosk_ui.views import bp as kiosk_bp
+    from kiosk.kiosk_ui.views import fleet_bp as kiosk_fleet_bp
+    from kiosk.search.views import bp as search_bp
+    from kiosk.web import errors, feeds  # noqa: F401  (feeds adds its routes to the web blueprint)
     from kiosk.web.views import bp as web_bp
 
     app.register_blueprint(web_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(search_bp)
+    app.register_blueprint(intake_bp)
+    app.register_blueprint(freshness_bp)
+    app.register_blueprint(kiosk_bp)
+    app.register_blueprint(kiosk_fleet_bp)
     errors.register_error_handlers(app)
+    init_admin(app)
 
 
 def register_commands(app: Flask) -> None:
+    from kiosk.accounts.cli import users_cli
     from kiosk.cards.cli import cards_cli
     from kiosk.content.cli import content_cli
+    from kiosk.freshness.cli import freshness_cli
+    from kiosk.intake.cli import intake_cli
+    from kiosk.search.cli import search_cli
 
     app.cli.add_command(content_cli)
     app.cli.add_command(cards_cli)
+    app.cli.add_command(search_cli)
+    app.cli.add_command(freshness_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(intake_cli)

@@ -1,10 +1,12 @@
 """Flask extensions, created unbound and bound in the app factory."""
 
+from datetime import UTC, datetime
+
 from flask_babel import Babel
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from datetime import datetime, timezone
-
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, registry
@@ -28,11 +30,11 @@ class UTCDateTime(TypeDecorator):
 
     def process_bind_param(self, value, dialect):
         if value is not None and value.tzinfo is not None:
-            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+            value = value.astimezone(UTC).replace(tzinfo=None)
         return value
 
     def process_result_value(self, value, dialect):
-        return value.replace(tzinfo=timezone.utc) if value is not None else None
+        return value.replace(tzinfo=UTC) if value is not None else None
 
 
 class Base(DeclarativeBase):
@@ -51,10 +53,16 @@ def _enforce_sqlite_foreign_keys(dbapi_connection, connection_record):
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 migrate = Migrate()
+login_manager = LoginManager()
+csrf = CSRFProtect()
 
 
 def select_locale():
-    """The interface language: a remembered choice, else Polish (the web issue adds the switch)."""
+    """The interface language: ?lang=, else the choice remembered in the session, else Polish.
+
+    kiosk.web.views.check_query_and_language answers an unknown ?lang= with a 400 and stores a valid
+    one in the session; anything unknown that still reaches here falls back to Polish.
+    """
     from flask import current_app, request, session
 
     chosen = request.args.get("lang") or session.get("lang")

@@ -1,9 +1,40 @@
 """Imports every model module so metadata (and Alembic) sees all tables."""
 
-from kiosk.accounts.models import User, user_department
+from kiosk.accounts.models import LoginAttempt, User, user_department
 from kiosk.audit import AuditRecord
 from kiosk.cards.models import Card, CardChange, Edition
 from kiosk.facts.models import Category, Department, FormFile, LegalAct, LifeSituation, Location, Setting, SharedFee
+from kiosk.freshness.models import Feedback, FreshnessSnapshot, ReminderLog, ReviewFlag
+from kiosk.intake.models import CardIntakeRule, Case, CaseChecklistItem, CaseCounter, CaseEvent, StatusLookup
+from kiosk.kiosk_ui.models import KioskDevice
+from kiosk.search.models import SearchQuery
 
-__all__ = ["AuditRecord", "Card", "CardChange", "Category", "Department", "Edition", "FormFile", "LegalAct",
-           "LifeSituation", "Location", "Setting", "SharedFee", "User", "user_department"]  # fmt: skip
+__all__ = [
+    "AuditRecord",
+    "Card",
+    "CardChange",
+    "CardIntakeRule",
+    "Case",
+    "CaseChecklistItem",
+    "CaseCounter",
+    "CaseEvent",
+    "Category",
+    "Department",
+    "Edition",
+    "Feedback",
+    "FormFile",
+    "FreshnessSnapshot",
+    "KioskDevice",
+    "LegalAct",
+    "LifeSituation",
+    "Location",
+    "LoginAttempt",
+    "ReminderLog",
+    "ReviewFlag",
+    "SearchQuery",
+    "Setting",
+    "SharedFee",
+    "StatusLookup",
+    "User",
+    "user_department",
+]

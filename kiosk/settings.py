@@ -29,6 +29,42 @@ class Settings:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     INFO_LINE_PHONE = "24 364 55 55"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # argon2id cost (argon2-cffi defaults); tests use TEST_ARGON2 below so they stay fast.
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536
+    ARGON2_PARALLELISM = 4
+    # Back-office log-in rate limit: failures within the window lock the account / the address.
+    LOGIN_WINDOW_MINUTES = 15
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 20
+    # Intake queue: supplement deadline in days (KPA art. 64 §2; a card may set its own), how long names and
+    # contacts of closed cases are kept, the status-lookup rate limit, and case-number prefixes per point.
+    INTAKE_SUPPLEMENT_DAYS = 7
+    INTAKE_RETENTION_DAYS = 730
+    INTAKE_LOOKUP_WINDOW_MINUTES = 15
+    INTAKE_LOOKUP_MAX_PER_ADDRESS = 20
+    INTAKE_LOOKUP_MAX_PER_NUMBER = 5
+    INTAKE_POINT_PREFIXES = {"bok-stary-rynek": "BOK", "pilsudskiego-6": "PIL", "pom-miodowa": "MIO"}
+    # Freshness: a card is "due soon" this many days before its review date; escalate when this late.
+    FRESHNESS_DUE_SOON_DAYS = 30
+    FRESHNESS_ESCALATE_AFTER_DAYS = 30
+    # Resident feedback: length limits, a rate limit per address, and how long resolved reports are kept.
+    FEEDBACK_MAX_MESSAGE = 2000
+    FEEDBACK_MAX_CONTACT = 200
+    FEEDBACK_MAX_PER_WINDOW = 5
+    FEEDBACK_WINDOW_MINUTES = 10
+    FEEDBACK_RETENTION_DAYS = 180
+    # Kiosk screens: idle reset after KIOSK_IDLE_SECONDS with a KIOSK_COUNTDOWN_SECONDS warning; a kiosk
+    # is "silent" after KIOSK_SILENT_MINUTES without a heartbeat and "behind" when it lacks a change
+    # older than KIOSK_BEHIND_MINUTES. Kiosk UI strings have their own catalogue next to the shared one.
+    KIOSK_IDLE_SECONDS = 90
+    KIOSK_COUNTDOWN_SECONDS = 10
+    KIOSK_HEARTBEAT_SECONDS = 60
+    KIOSK_SILENT_MINUTES = 10
+    KIOSK_BEHIND_MINUTES = 15
+    BABEL_TRANSLATION_DIRECTORIES = "translations;kiosk_ui/translations"
 
     def __init__(self, instance_path: Path):
         instance_path.mkdir(parents=True, exist_ok=True)
@@ -38,10 +74,18 @@ class Settings:
         )
         self.KIOSK_INDEX_DIR = env.get("KIOSK_INDEX_DIR") or str(instance_path / "search-index")
         self.SECRET_KEY = env.get("KIOSK_SECRET_KEY") or _instance_secret(instance_path)
-        self.KIOSK_CONTENT_DIR = env.get("KIOSK_CONTENT_DIR") or str(
-            Path(__file__).resolve().parent.parent / "content"
-        )
+        self.KIOSK_CONTENT_DIR = env.get("KIOSK_CONTENT_DIR") or str(Path(__file__).resolve().parent.parent / "content")
         self.SESSION_COOKIE_SECURE = env.get("KIOSK_HTTPS", "") == "1"
+        # Where the kiosk's QR codes point (the public site) when kiosks reach the server under a local name.
+        self.KIOSK_PUBLIC_URL = env.get("KIOSK_PUBLIC_URL", "")
+        self.SMTP_HOST = env.get("KIOSK_SMTP_HOST", "localhost")
+        self.SMTP_PORT = int(env.get("KIOSK_SMTP_PORT", "25"))
+        self.SMTP_SENDER = env.get("KIOSK_SMTP_SENDER", "okienko@plock.eu")
+        # Absolute links in e-mails (reminders); empty means site-relative paths.
+        self.BASE_URL = env.get("KIOSK_BASE_URL", "").rstrip("/")
+        self.FRESHNESS_DUE_SOON_DAYS = int(env.get("KIOSK_FRESHNESS_DUE_SOON_DAYS", self.FRESHNESS_DUE_SOON_DAYS))
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        self.INTAKE_RETENTION_DAYS = int(env.get("KIOSK_INTAKE_RETENTION_DAYS") or self.INTAKE_RETENTION_DAYS)
 
 
 class ProductionSettings(Settings):
@@ -53,6 +97,10 @@ class ProductionSettings(Settings):
         if key.lower() in WEAK_KEYS or len(key) < 32:
             raise RuntimeError("KIOSK_SECRET_KEY must be set to at least 32 random characters in production")
         self.SESSION_COOKIE_SECURE = True
+        self.REMEMBER_COOKIE_SECURE = True
+
+
+TEST_ARGON2 = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1}
 
 
 def _normalise_db_url(url: str) -> str:
@@ -69,6 +117,8 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
     cls = ProductionSettings if os.environ.get("KIOSK_ENV") == "production" else Settings
     obj = cls(instance_path)
     values = {k: getattr(obj, k) for k in dir(obj) if k.isupper()}
+    if (overrides or {}).get("TESTING"):
+        values.update(TEST_ARGON2)
     values.update(overrides or {})
     if "SQLALCHEMY_DATABASE_URI" in (overrides or {}):
         values["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(values["SQLALCHEMY_DATABASE_URI"])

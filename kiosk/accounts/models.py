@@ -3,7 +3,8 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table
+from flask_login import UserMixin
+from sqlalchemy import Column, ForeignKey, Index, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kiosk.clock import now
@@ -27,7 +28,7 @@ user_department = Table(
 )
 
 
-class User(db.Model):
+class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
     display_name: Mapped[str] = mapped_column(String(120))
@@ -51,5 +52,25 @@ class User(db.Model):
     def has_role(self, role: Role) -> bool:
         return role in self.roles
 
+    @property
+    def is_active(self) -> bool:
+        """Flask-Login refuses disabled accounts."""
+        return self.active
+
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+
+class LoginAttempt(db.Model):
+    """One log-in attempt; kept in the database so the rate limit holds across workers."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=now, index=True)
+    username: Mapped[str] = mapped_column(String(80))
+    address: Mapped[str] = mapped_column(String(64))
+    success: Mapped[bool] = mapped_column(default=False)
+
+    __table_args__ = (
+        Index("ix_login_attempt_username_at", "username", "at"),
+        Index("ix_login_attempt_address_at", "address", "at"),
+    )

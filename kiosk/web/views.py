@@ -1,15 +1,65 @@
-"""Public pages: home and card pages (the web issue extends these)."""
+"""Public pages for citizens: home, cards, categories, life situations, service points, changes."""
 
-from flask import Blueprint, abort, render_template, request
-from sqlalchemy import select
+import re
+from datetime import date
+from functools import lru_cache
 
-from kiosk.cards.models import Card, Edition
+from flask import Blueprint, abort, current_app, render_template, request, session
+from flask_babel import get_locale, refresh
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from kiosk.cards.services import get_published_card
-from kiosk.extensions import db
-from kiosk.facts.models import Category
+from kiosk.clock import local_now
+from kiosk.errors import NotFound
+from kiosk.facts import services as facts
 from kiosk.markdown_render import render_markdown
 
+from . import services
+from .caching import cached_page, keyed, remembered, with_opening_state
+from .i18n import template_gettext
+from .presenters import card_jsonld, diff_row
+
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/static/web")
+
+LANGUAGE_NAMES = {"pl": "Polski", "en": "English", "uk": "Українська"}
+WEEKDAY_NAMES = {"mon": _l("poniedziałek"), "tue": _l("wtorek"), "wed": _l("środa"), "thu": _l("czwartek"),
+                 "fri": _l("piątek"), "sat": _l("sobota"), "sun": _l("niedziela")}  # fmt: skip
+MAX_QUERY_STRING = 2048
+# The accessibility statement's dates: update `updated` whenever the statement changes materially.
+STATEMENT_DATES = {"published": date(2026, 11, 25), "prepared": date(2026, 11, 25), "updated": date(2026, 11, 25)}
+ACCESS_WORDS = re.compile(r"dostępn|niepełnospr|winda|pętl|podjazd", re.IGNORECASE)
+PER_PAGE = 50
+
+
+@bp.before_app_request
+def check_query_and_language():
+    """Refuse over-long or malformed query strings; remember an explicit language choice."""
+    refresh()  # the locale is cached on the app context, which tests share between requests
+    if len(request.query_string) > MAX_QUERY_STRING:
+        abort(400, _("Adres strony jest za długi."))
+    lang = request.args.get("lang")
+    if lang is not None:
+        if lang not in current_app.config["LANGUAGES"]:
+            abort(400, _("Nieznany język. Dostępne: pl, en, uk."))
+        session["lang"] = lang
+
+
+@bp.app_context_processor
+def site_context():
+    lang = str(get_locale())
+    return {"lang": lang, "languages": LANGUAGE_NAMES, "weekday_names": WEEKDAY_NAMES, "localized": localized,
+            "point_status": facts.point_status, "card_jsonld": card_jsonld, **template_gettext(),
+            "has_feedback": "freshness.feedback_form" in current_app.view_functions}  # fmt: skip
+
+
+bp.add_app_template_filter(diff_row, "diff_row")
+
+
+def localized(obj, field: str = "name") -> str:
+    """A fact's name in the interface language when it has one, else the Polish name."""
+    lang = str(get_locale())
+    return (lang != "pl" and getattr(obj, f"{field}_{lang}", "")) or getattr(obj, field)
 
 
 def int_arg(name: str, default: int, maximum: int = 10_000) -> int:
@@ -17,30 +67,102 @@ def int_arg(name: str, default: int, maximum: int = 10_000) -> int:
     raw = request.args.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
-        abort(400, f"Parametr „{name}” musi być liczbą od 1 do {maximum}.")
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= maximum:
+        abort(400, _("Parametr „%(name)s” musi być liczbą od 1 do %(maximum)s.", name=name, maximum=maximum))
     return int(raw)
 
 
 @bp.get("/")
 def home():
-    page = int_arg("page", 1)
-    categories = db.session.scalars(select(Category).order_by(Category.position, Category.name)).all()
-    per_page = 100
-    cards = db.session.execute(
-        select(Card.slug, Edition.title, Edition.summary, Edition.category_id)
-        .join(Edition, Card.live_edition_id == Edition.id)
-        .order_by(Edition.title)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    if page > 1 and not cards:
-        abort(404)
-    return render_template("web/home.html", categories=categories, cards=cards)
+    site = remembered("site", services.site_stamp)
+    return cached_page(with_opening_state(site), lambda: render_template(
+        "web/home.html", categories=facts.list_categories(), situations=facts.list_life_situations(),
+        counts=keyed("category_counts", site.parts, services.count_cards_by_category),
+        recent=keyed("recent_changes", site.parts, services.latest_changes),
+        points=facts.list_service_points()))  # fmt: skip
+
+
+def _card_stamp(slug: str):
+    found = remembered(("card", slug), lambda: services.card_stamp(slug))
+    if found is None:
+        raise NotFound("Nie ma takiej karty.")
+    stamp, scheduled = found
+    if stamp.parts[0] is None or (scheduled is not None and scheduled <= local_now().date()):
+        get_published_card(slug)  # publishes a due edition, or raises NotFound for a withdrawn card
+        stamp = services.card_stamp(slug)[0]
+    return with_opening_state(stamp)
 
 
 @bp.get("/uslugi/<slug>")
 def card(slug: str):
+    return cached_page(_card_stamp(slug), lambda: _render_card("web/card.html", slug))
+
+
+@bp.get("/uslugi/<slug>/druk")
+def card_print(slug: str):
+    return cached_page(_card_stamp(slug), lambda: _render_card("web/card_print.html", slug))
+
+
+@lru_cache(maxsize=1024)
+def _body_html(markdown_text: str):
+    """Rendered card bodies, keyed by their text (published editions never change)."""
+    return render_markdown(markdown_text)
+
+
+def _render_card(template: str, slug: str) -> str:
     card = get_published_card(slug)
     edition = card.live_edition
-    return render_template("web/card.html", card=card, edition=edition, body=render_markdown(edition.body))
+    return render_template(template, card=card, edition=edition, body=_body_html(edition.body),
+                           register=services.register_of_changes(card))  # fmt: skip
+
+
+@bp.get("/uslugi/<slug>/historia")
+def card_history(slug: str):
+    card = get_published_card(slug)
+    return render_template("web/history.html", card=card, edition=card.live_edition,
+                           history=services.edition_history(card))  # fmt: skip
+
+
+@bp.get("/uslugi")
+def cards():
+    page = services.list_live_cards(int_arg("page", 1), PER_PAGE)
+    return render_template("web/cards.html", page=page)
+
+
+@bp.get("/kategorie/<slug>")
+def category(slug: str):
+    category = facts.get_category(slug)
+    page = services.list_live_cards(int_arg("page", 1), PER_PAGE, category=category)
+    return render_template("web/listing.html", heading=localized(category), intro=category.description, page=page)
+
+
+@bp.get("/sytuacje/<slug>")
+def situation(slug: str):
+    situation = facts.get_life_situation(slug)
+    page = services.list_live_cards(int_arg("page", 1), PER_PAGE, situation=situation)
+    return render_template("web/listing.html", heading=localized(situation), intro=situation.description, page=page)
+
+
+@bp.get("/punkty/<slug>")
+def point(slug: str):
+    location = facts.get_location(slug)
+    page = services.list_live_cards(int_arg("page", 1), PER_PAGE, point=location)
+    return render_template("web/point.html", location=location, status=facts.point_status(location), page=page,
+                           week=facts.weekly_hours(location))  # fmt: skip
+
+
+@bp.get("/punkty")
+def points():
+    return render_template("web/points.html", locations=facts.list_locations())
+
+
+@bp.get("/zmiany")
+def changes():
+    page = services.recent_changes(int_arg("page", 1), 30)
+    return render_template("web/changes.html", page=page)
+
+
+@bp.get("/deklaracja-dostepnosci")
+def accessibility():
+    points = [(p, [u for u in p.unverified or () if ACCESS_WORDS.search(u)]) for p in facts.list_service_points()]
+    return render_template("web/accessibility.html", points=points, **STATEMENT_DATES)

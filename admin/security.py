@@ -1,0 +1,74 @@
+"""Who may see what: one secured base for every back-office view, and a per-action role check."""
+
+from functools import wraps
+
+from flask import abort, redirect, request, url_for
+from flask_admin import AdminIndexView, BaseView
+from flask_admin.contrib.sqla import ModelView
+from flask_login import current_user
+
+from kiosk.accounts.models import Role, User
+from kiosk.extensions import db, login_manager
+
+CARD_ROLES = (Role.EDITOR, Role.APPROVER, Role.PUBLISHER)
+ANY_ROLE = tuple(Role)
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.active else None
+
+
+def has_any(*roles: Role) -> bool:
+    return current_user.is_authenticated and any(current_user.has_role(r) for r in roles)
+
+
+def requires(*roles: Role):
+    """Narrow a view method to people holding one of `roles` (403 otherwise)."""
+
+    def decorator(fn):
+        @wraps(fn)
+        def wrapper(*args, **kwargs):
+            if not has_any(*roles):
+                abort(403)
+            return fn(*args, **kwargs)
+
+        wrapper.allowed_roles = roles
+        return wrapper
+
+    return decorator
+
+
+class SecuredMixin:
+    """Logged-out visitors go to the log-in page; logged-in people without a role get 403."""
+
+    allowed_roles: tuple[Role, ...] = ANY_ROLE
+
+    def is_accessible(self) -> bool:
+        return has_any(*self.allowed_roles)
+
+    def is_visible(self) -> bool:
+        return self.is_accessible()
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("admin_auth.login", next=request.full_path))
+        abort(403)
+
+
+class SecuredView(SecuredMixin, BaseView):
+    pass
+
+
+class SecuredIndexView(SecuredMixin, AdminIndexView):
+    pass
+
+
+class SecuredModelView(SecuredMixin, ModelView):
+    """Shared facts and other plain tables; the administrator edits them."""
+
+    allowed_roles = (Role.ADMINISTRATOR,)
+    can_delete = False
+    can_view_details = True
+    page_size = 50

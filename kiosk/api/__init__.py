@@ -1,0 +1,1 @@
+"""Open data: a read-only JSON API of published cards, service points and categories."""

@@ -1,0 +1,90 @@
+"""The open-data API under /api/v1/: read-only JSON with stable field names."""
+
+from flask import Blueprint, abort, jsonify, request, url_for
+
+from kiosk.cards.services import get_published_card
+from kiosk.errors import NotFound
+from kiosk.facts import services as facts
+from kiosk.web import services
+
+from . import serializers
+from .openapi import openapi_document
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+MAX_PER_PAGE = 100
+
+
+def int_arg(name: str, default: int, maximum: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= maximum:
+        abort(400, f"Parametr „{name}” musi być liczbą od 1 do {maximum}.")
+    return int(raw)
+
+
+def _filter(name: str, lookup):
+    slug = request.args.get(name)
+    if slug is None:
+        return None
+    try:
+        return lookup(slug)
+    except NotFound:
+        abort(400, f"Nieznana wartość filtra „{name}”: {slug[:80]}")
+
+
+@bp.after_request
+def cacheable(response):
+    """Public, briefly cached JSON with an ETag, so clients can revalidate with If-None-Match."""
+    if request.method == "GET" and response.status_code == 200:
+        response.cache_control.public = True
+        response.cache_control.max_age = 60
+        response.add_etag()
+        response.make_conditional(request)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.get("/cards")
+def cards():
+    filters = {"category": _filter("category", facts.get_category), "point": _filter("point", facts.get_location),
+               "situation": _filter("situation", facts.get_life_situation)}  # fmt: skip
+    page = services.list_live_cards(int_arg("page", 1, 100_000), int_arg("per_page", 20, MAX_PER_PAGE), **filters)
+    args = {k: v for k, v in request.args.items() if k in ("category", "point", "situation", "per_page")}
+    links = {"self": url_for("api.cards", page=page.page, **args, _external=True)}
+    if page.has_next:
+        links["next"] = url_for("api.cards", page=page.page + 1, **args, _external=True)
+    if page.has_prev:
+        links["prev"] = url_for("api.cards", page=page.page - 1, **args, _external=True)
+    return jsonify(items=[serializers.card_summary(r) for r in page.items], page=page.page, per_page=page.per_page,
+                   total=page.total, pages=page.pages, links=links)  # fmt: skip
+
+
+@bp.get("/cards/<slug>")
+def card(slug: str):
+    card = get_published_card(slug)
+    return jsonify(serializers.card_detail(card, card.live_edition))
+
+
+@bp.get("/cards/<slug>/editions")
+def editions(slug: str):
+    card = get_published_card(slug)
+    items = [serializers.edition_entry(e, changes) for e, changes in services.edition_history(card)]
+    return jsonify(slug=card.slug, items=items)
+
+
+@bp.get("/service-points")
+def service_points():
+    locations = facts.list_locations() if request.args.get("all") == "1" else facts.list_service_points()
+    return jsonify(items=[serializers.service_point(loc) for loc in locations])
+
+
+@bp.get("/categories")
+def categories():
+    counts = services.count_cards_by_category()
+    return jsonify(items=[serializers.category(c, counts.get(c.id, 0)) for c in facts.list_categories()])
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())

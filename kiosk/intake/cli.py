@@ -1,0 +1,46 @@
+"""`flask intake ...`: the daily jobs (expire supplement deadlines, purge personal data) and card rules."""
+
+import click
+from sqlalchemy import select
+
+from kiosk.cards.models import Card
+from kiosk.errors import DomainError
+from kiosk.extensions import db
+
+from . import services
+
+intake_cli = click.Group("intake", help="Kolejka przyjmowania wniosków (BOK).")
+
+
+@intake_cli.command("expire")
+def expire_command():
+    """Leave unprocessed the incomplete cases whose supplement deadline has passed."""
+    cases = services.expire_deadlines()
+    db.session.commit()
+    click.echo(f"Pozostawiono bez rozpoznania: {len(cases)}.")
+
+
+@intake_cli.command("purge")
+def purge_command():
+    """Remove names and contacts from closed cases older than the retention period."""
+    count = services.purge_personal_data()
+    db.session.commit()
+    click.echo(f"Usunięto dane osobowe z {count} zamkniętych spraw.")
+
+
+@intake_cli.command("rule")
+@click.argument("slug")
+@click.option("--days", type=int, default=None, help="Termin na uzupełnienie braków w dniach (domyślnie 7).")
+@click.option("--post", default="", help="Stanowisko, do którego trafiają wnioski, jeśli nie wydział karty.")
+def rule_command(slug: str, days: int | None, post: str):
+    """Set a card's supplement deadline and handover post."""
+    card = db.session.scalar(select(Card).where(Card.slug == slug))
+    if card is None:
+        raise click.ClickException(f"Nie ma karty „{slug}”.")
+    try:
+        services.set_card_rule(card, None, days, post)
+    except DomainError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from exc
+    db.session.commit()
+    click.echo(f"Zapisano regułę dla „{slug}”.")

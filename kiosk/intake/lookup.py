@@ -1,0 +1,105 @@
+"""The applicant's status lookup: case number plus code → state, dates, what is missing; nothing personal.
+
+A wrong pair and an unknown number get the same answer, and failures are limited per address and per
+case number (stored in the database, so the limit holds across workers), so the page cannot be used
+to learn whether a number exists.
+"""
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from kiosk.clock import LOCAL_TZ, now
+from kiosk.errors import DomainError
+from kiosk.extensions import db
+
+from .models import DELIVERY_LABELS, Case, CaseStatus, StatusLookup
+from .services import CODE_LENGTH
+
+GENERIC_FAILURE = ("Nie znaleźliśmy sprawy o takim numerze i kodzie. Sprawdź oba na potwierdzeniu "
+                   "przyjęcia wniosku albo zapytaj w punkcie obsługi.")  # fmt: skip
+
+
+class LookupFailed(DomainError):
+    status_code = 404
+
+
+class LookupLocked(DomainError):
+    status_code = 429
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    """Only what the applicant may see: never the name, the contact or who handled the case."""
+
+    number: str
+    card_title: str
+    status: CaseStatus
+    status_label: str
+    received_on: date
+    deadline_on: date | None
+    missing: list[str]
+    expected_on: date | None
+    ready_on: date | None
+    closed_on: date | None
+    delivery: str
+
+
+def _address_hash(address: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, (address or "unknown").encode(), hashlib.sha256).hexdigest()[:40]
+
+
+def normalise_number(number: str | None) -> str:
+    return "".join((number or "").split()).upper()[:30]
+
+
+def normalise_code(code: str | None) -> str:
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())[:16]
+
+
+def _failures(column, value: str, since) -> int:
+    query = select(func.count(StatusLookup.id)).where(column == value, StatusLookup.at >= since,
+                                                      StatusLookup.success.is_(False))  # fmt: skip
+    return db.session.scalar(query) or 0
+
+
+def _check_limits(address_hash: str, number: str) -> None:
+    cfg = current_app.config
+    minutes = cfg["INTAKE_LOOKUP_WINDOW_MINUTES"]
+    since = now() - timedelta(minutes=minutes)
+    if (_failures(StatusLookup.address_hash, address_hash, since) >= cfg["INTAKE_LOOKUP_MAX_PER_ADDRESS"]
+            or _failures(StatusLookup.case_number, number, since) >= cfg["INTAKE_LOOKUP_MAX_PER_NUMBER"]):  # fmt: skip
+        raise LookupLocked(f"Zbyt wiele nieudanych prób. Spróbuj ponownie za {minutes} minut "
+                           "albo zapytaj w punkcie obsługi.")  # fmt: skip
+
+
+def _public(case: Case) -> PublicStatus:
+    day = lambda moment: moment.astimezone(LOCAL_TZ).date() if moment else None  # noqa: E731
+    return PublicStatus(
+        number=case.number, card_title=case.card_title, status=case.status, status_label=case.status_label,
+        received_on=day(case.received_at), expected_on=case.expected_on, ready_on=day(case.ready_at),
+        deadline_on=case.deadline_on if case.status == CaseStatus.INCOMPLETE else None,
+        missing=[item.name for item in case.missing] if case.status == CaseStatus.INCOMPLETE else [],
+        closed_on=day(case.closed_at), delivery=DELIVERY_LABELS[case.delivery],
+    )  # fmt: skip
+
+
+def lookup_status(number: str, code: str, address: str) -> PublicStatus:
+    """The public status of the case, if number and code match; each attempt is recorded (caller commits)."""
+    number, code = normalise_number(number), normalise_code(code)
+    address_hash = _address_hash(address)
+    _check_limits(address_hash, number)
+    case = db.session.scalar(select(Case).where(Case.number == number).options(selectinload(Case.checklist)))
+    expected = case.code if case is not None else "X" * CODE_LENGTH
+    ok = hmac.compare_digest(expected.encode(), code.encode()) and case is not None
+    db.session.add(StatusLookup(at=now(), address_hash=address_hash, case_number=number, success=ok))
+    db.session.flush()
+    if not ok:
+        raise LookupFailed(GENERIC_FAILURE)
+    return _public(case)

@@ -1,0 +1,224 @@
+"""Front-desk screens under /admin/bok/ and the public status lookup at /sprawa: thin views over services."""
+
+import csv
+import io
+from datetime import date
+from functools import wraps
+
+import segno
+from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from markupsafe import Markup
+
+from kiosk.clock import LOCAL_TZ, today
+from kiosk.errors import DomainError, ValidationError
+from kiosk.extensions import db
+
+from . import lookup, queues, services
+from .models import CHANNEL_LABELS, DELIVERY_LABELS, CaseStatus
+
+bp = Blueprint("intake", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/static/intake")  # fmt: skip
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def staff_required(desk_only: bool = False):
+    """Logged-out people go to the log-in page; only the front desk, administrators (and, unless `desk_only`,
+    department staff) get in."""
+
+    def decorator(fn):
+        @wraps(fn)
+        def wrapper(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return redirect(url_for("admin_auth.login", next=request.full_path))
+            if not (services.is_desk(current_user) or (not desk_only and current_user.departments)):
+                abort(403)
+            return fn(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _int_arg(name: str, default: int, maximum: int) -> int:
+    raw = request.args.get(name) or ""
+    if not raw:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+        abort(400, f"Parametr „{name}” musi być liczbą od 1 do {maximum}.")
+    return int(raw)
+
+
+def _date_field(name: str) -> date | None:
+    raw = (request.form.get(name) or "").strip()
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        raise ValidationError("Podaj datę w formacie RRRR-MM-DD.", name) from None
+
+
+def _positions(name: str) -> list[int]:
+    return [int(v) for v in request.form.getlist(name) if v.isdigit()]
+
+
+# --- registration -----------------------------------------------------------------------------------
+
+
+@bp.get("/admin/bok/")
+@staff_required()
+def desk():
+    if not services.is_desk(current_user):
+        return redirect(url_for("intake.queue", slug="do-przekazania"))
+    card = services.find_card(request.args.get("card", "")) if request.args.get("card") else None
+    return render_template("intake/register.html", **_register_context(card))
+
+
+def _register_context(card, error: DomainError | None = None, form=None) -> dict:
+    return {"card": card, "cards": services.card_choices(), "points": services.service_points(),
+            "point_id": session.get("intake_point"), "channels": CHANNEL_LABELS, "deliveries": DELIVERY_LABELS,
+            "error": error, "form": form or {}}  # fmt: skip
+
+
+@bp.post("/admin/bok/")
+@staff_required(desk_only=True)
+def register():
+    card = None
+    try:
+        card = services.find_card(request.form.get("card", ""))
+        location = services.find_point(request.form.get("point", ""))
+        case = services.register_application(
+            card, location, _user(), channel=request.form.get("channel"), delivery=request.form.get("delivery"),
+            applicant_name=request.form.get("applicant_name"), mdok_ref=request.form.get("mdok_ref", ""),
+            applicant_contact=request.form.get("applicant_contact"), handed_in=_positions("doc"),
+            deadline=_date_field("deadline"))  # fmt: skip
+    except DomainError as exc:
+        db.session.rollback()
+        context = _register_context(card and services.find_card(card.slug), exc, request.form)
+        return render_template("intake/register.html", **context), exc.status_code
+    session["intake_point"] = location.id
+    db.session.commit()
+    return redirect(url_for("intake.receipt", case_id=case.id))
+
+
+# --- one case ---------------------------------------------------------------------------------------
+
+
+@bp.get("/admin/bok/sprawy/<int:case_id>")
+@staff_required()
+def case_detail(case_id: int):
+    case = services.get_case(case_id, _user())
+    return render_template("intake/case.html", case=case, is_desk=services.is_desk(current_user),
+                           deliveries=DELIVERY_LABELS, Status=CaseStatus)  # fmt: skip
+
+
+ACTIONS = {
+    "kompletnosc": lambda case, user, form: services.record_completeness(
+        case, _positions("doc"), user, _date_field("deadline")),
+    "uzupelnienie": lambda case, user, form: services.record_supplement(case, _positions("doc"), user),
+    "przekazanie": lambda case, user, form: services.hand_over(case, user),
+    "gotowe": lambda case, user, form: services.mark_ready(case, user),
+    "wydanie": lambda case, user, form: services.issue_document(
+        case, user, form.get("to_whom"), form.get("identity_seen") == "1"),
+    "doreczenie": lambda case, user, form: services.deliver(case, user, form.get("method"), form.get("reference")),
+}  # fmt: skip
+
+
+@bp.post("/admin/bok/sprawy/<int:case_id>/<action>")
+@staff_required()
+def case_action(case_id: int, action: str):
+    case = services.get_case(case_id, _user())
+    if action not in ACTIONS:
+        abort(404)
+    try:
+        ACTIONS[action](case, _user(), request.form)
+    except DomainError as exc:
+        db.session.rollback()
+        case = services.get_case(case_id, _user())
+        return render_template("intake/case.html", case=case, is_desk=services.is_desk(current_user), error=exc,
+                               deliveries=DELIVERY_LABELS, Status=CaseStatus), exc.status_code  # fmt: skip
+    db.session.commit()
+    return redirect(url_for("intake.case_detail", case_id=case_id))
+
+
+@bp.get("/admin/bok/sprawy/<int:case_id>/potwierdzenie")
+@staff_required()
+def receipt(case_id: int):
+    case = services.get_case(case_id, _user())
+    status_url = url_for("intake.status", nr=case.number, kod=case.code, _external=True)
+    qr = Markup(segno.make(status_url, error="m").svg_inline(scale=3, title="Kod QR do strony statusu sprawy"))
+    printer = request.args.get("format") == "paragon"
+    return render_template("intake/receipt.html", case=case, qr=qr, status_url=status_url, printer=printer,
+                           channels=CHANNEL_LABELS, deliveries=DELIVERY_LABELS)  # fmt: skip
+
+
+# --- queues and statistics ----------------------------------------------------------------------------
+
+
+def _filters() -> dict:
+    args = request.args
+    return {"point": args.get("point", type=int), "department": args.get("department", type=int),
+            "number": args.get("number", "")[:30], "late": args.get("late") == "1"}  # fmt: skip
+
+
+@bp.get("/admin/bok/kolejki/<slug>")
+@staff_required()
+def queue(slug: str):
+    filters = _filters()
+    if request.args.get("format") == "csv":
+        return _csv(slug, queues.queue_rows(slug, _user(), filters))
+    page = queues.queue_page(slug, _user(), filters, _int_arg("page", 1, 100_000))
+    return render_template("intake/queue.html", queue=queues.get_queue(slug), page=page, filters=filters,
+                           queues=queues.QUEUES, points=services.service_points(),
+                           departments=services.departments(), today=today())  # fmt: skip
+
+
+def _csv_cell(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text  # no formulas in spreadsheets
+
+
+def _csv_values(c) -> tuple:
+    received = c.received_at.astimezone(LOCAL_TZ)
+    ready = c.ready_at.astimezone(LOCAL_TZ).date() if c.ready_at else None
+    return (c.number, c.card_title, c.location.display_name, getattr(c.department, "name", ""), c.status_label,
+            f"{received:%Y-%m-%d %H:%M}", c.deadline_on, c.expected_on, ready, c.mdok_ref)  # fmt: skip
+
+
+def _csv(slug: str, cases) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(["numer", "sprawa", "punkt", "wydział", "stan", "wpływ", "termin uzupełnienia",
+                     "przewidywane załatwienie", "gotowe", "Mdok"])  # fmt: skip
+    for c in cases:
+        writer.writerow([_csv_cell(v) for v in _csv_values(c)])
+    headers = {"Content-Disposition": f'attachment; filename="kolejka-{slug}.csv"'}
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers=headers)
+
+
+@bp.get("/admin/bok/statystyki")
+@staff_required()
+def stats():
+    months = _int_arg("miesiace", 12, 36)
+    data = queues.statistics(_user(), months, request.args.get("department", type=int))
+    return render_template("intake/stats.html", data=data, chart=queues.chart(data["months"]), months=months,
+                           departments=services.departments())  # fmt: skip
+
+
+# --- public status lookup -------------------------------------------------------------------------------
+
+
+@bp.get("/sprawa")
+def status():
+    number, code = request.args.get("nr", ""), request.args.get("kod", "")
+    if not (number and code):
+        return render_template("intake/status.html", result=None, error=None, number=number)
+    try:
+        result = lookup.lookup_status(number, code, request.remote_addr or "")
+    except DomainError as exc:
+        db.session.commit()  # the failed attempt counts towards the limit
+        return render_template("intake/status.html", result=None, error=exc, number=number), exc.status_code
+    db.session.commit()
+    return render_template("intake/status.html", result=result, error=None, number=number)

@@ -1,0 +1,313 @@
+/* Kiosk behaviour: navigation without browser history, on-screen keyboard and suggestions, idle reset,
+   accessibility switches, lock-down, offline banner, heartbeat and the service worker.
+   Settings from the start URL (?k= kiosk id, t= token, idle=, countdown=) live in localStorage and
+   survive a reset; everything a resident leaves behind lives in sessionStorage and is cleared. */
+(() => {
+  "use strict";
+  const root = document.documentElement, body = document.body;
+  const ss = sessionStorage, ls = localStorage;
+  const $ = (sel) => document.querySelector(sel);
+  const params = new URLSearchParams(location.search);
+  const DATA = "/kiosk/dane.json";
+
+  for (const [name, key] of [["idle", "kiosk.idle"], ["countdown", "kiosk.countdown"], ["t", "kiosk.token"]]) {
+    if (params.get(name)) ls.setItem(key, params.get(name));
+  }
+  if (params.has("t")) {  // the token never stays in the address bar or in links
+    params.delete("t");
+    history.replaceState(null, "", location.pathname + "?" + params + location.hash);
+  }
+  const num = (value, fallback) => { const n = parseInt(value, 10); return n > 0 ? n : fallback; };
+  const idleSeconds = num(ls.getItem("kiosk.idle"), num(body.dataset.idle, 90));
+  const countdownSeconds = num(ls.getItem("kiosk.countdown"), num(body.dataset.countdown, 10));
+  const homeUrl = body.dataset.home;
+  const screen = body.dataset.screen;
+  const msg = (name, values) => (body.dataset["msg" + name] || "").replace(/%(\w)/g, (_, k) => values[k]);
+
+  /* --- switches: high contrast and large text --------------------------------------------------- */
+  for (const button of document.querySelectorAll("[data-toggle]")) {
+    const key = "kiosk." + button.dataset.toggle;
+    const apply = (on) => { root.classList.toggle(button.dataset.toggle, on); button.setAttribute("aria-pressed", String(on)); };
+    apply(ss.getItem(key) === "1");
+    button.addEventListener("click", () => {
+      const on = !root.classList.contains(button.dataset.toggle);
+      ss.setItem(key, on ? "1" : "0");
+      apply(on);
+    });
+  }
+
+  /* --- navigation: every move replaces the page, so the browser keeps no history to clear -------- */
+  const stack = () => JSON.parse(ss.getItem("kiosk.stack") || "[]");
+  function go(url, remember = true) {
+    if (remember) ss.setItem("kiosk.stack", JSON.stringify([...stack(), location.pathname + location.search].slice(-30)));
+    location.replace(url);
+  }
+  function back() {
+    const previous = stack();
+    const url = previous.pop();
+    ss.setItem("kiosk.stack", JSON.stringify(previous));
+    location.replace(url || homeUrl);
+  }
+  const backButton = $("[data-action=back]");
+  if (backButton && screen !== "home") backButton.hidden = false;
+  const isKioskScreen = (url) => url.origin === location.origin && url.pathname.startsWith("/kiosk/") &&
+      !url.pathname.endsWith("/lista") && !url.pathname.endsWith(".json");
+
+  function showQr(href) {
+    const dialog = $("#qr-dialog");
+    const web = /^https?:/.test(href);
+    $("#qr-img").hidden = !web;
+    if (web) {
+      $("#qr-img").src = body.dataset.qr + "?u=" + encodeURIComponent(href);
+      $("#qr-img").alt = msg("Qr", {u: href});
+    }
+    $("#qr-url").textContent = href.replace(/^(mailto|tel):/, "");
+    dialog.showModal();
+  }
+
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest("a[href]");
+    if (link) {
+      if (link.getAttribute("href").startsWith("#")) return;
+      event.preventDefault();
+      const url = new URL(link.href, location.href);
+      if (!isKioskScreen(url)) return showQr(url.href);
+      if (link.dataset.nav === "home") ss.removeItem("kiosk.stack");
+      return go(url.href, link.dataset.nav !== "home" && !link.hasAttribute("hreflang"));
+    }
+    const button = event.target.closest("button[data-action]");
+    if (!button) return;
+    const action = button.dataset.action;
+    if (action === "back") back();
+    else if (action === "retry") location.reload();
+    else if (action === "close-qr") $("#qr-dialog").close();
+    else if (action === "print") printCard(button.dataset.print);
+  });
+
+  function printCard(url) {
+    const frame = $("#print-frame");
+    frame.onload = () => frame.contentWindow.print();
+    frame.src = url;
+  }
+
+  /* --- lock-down: no context menu, dragging, text selection or pinch-zoom ------------------------ */
+  const editable = (el) => el && el.closest && el.closest("input, textarea");
+  document.addEventListener("contextmenu", (e) => e.preventDefault());
+  document.addEventListener("dragstart", (e) => e.preventDefault());
+  document.addEventListener("selectstart", (e) => { if (!editable(e.target)) e.preventDefault(); });
+  document.addEventListener("touchmove", (e) => { if (e.touches.length > 1) e.preventDefault(); }, {passive: false});
+  document.addEventListener("wheel", (e) => { if (e.ctrlKey) e.preventDefault(); }, {passive: false});
+  document.addEventListener("gesturestart", (e) => e.preventDefault());
+
+  /* --- search: on-screen keyboard, suggestions, offline search ----------------------------------- */
+  const fold = (s) => s.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/ł/g, "l");
+  let cards = null;
+  async function offlineCards() {
+    if (!cards) cards = (await (await fetch(DATA)).json()).cards;
+    return cards;
+  }
+  async function localSearch(text, limit) {
+    const words = fold(text).split(/\s+/).filter((w) => w.length > 1);
+    if (!words.length) return [];
+    const scored = [];
+    for (const card of await offlineCards()) {
+      const title = fold(card.title), rest = fold([card.summary, ...card.keywords].join(" "));
+      let score = 0;
+      for (const w of words) score += title.includes(w) ? 3 : rest.includes(w) ? 1 : -100;
+      if (score > 0) scored.push([score, card]);
+    }
+    return scored.sort((a, b) => b[0] - a[0]).slice(0, limit).map(([, card]) => card);
+  }
+  const cardLink = (slug) => {
+    const query = new URLSearchParams();  // the same order as the server's links: k, then lang
+    if (body.dataset.kiosk) query.set("k", body.dataset.kiosk);
+    query.set("lang", root.lang);
+    return "/kiosk/uslugi/" + encodeURIComponent(slug) + "?" + query;
+  };
+  function timed(url, options = {}) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 2500);
+    return fetch(url, {...options, signal: controller.signal}).finally(() => clearTimeout(timer));
+  }
+
+  const input = $("#q");
+  if (input) {
+    const list = $("#suggestions"), status = $("#suggest-status");
+    let pending = 0, timer = null;
+    async function suggest() {
+      const text = input.value.trim(), ticket = ++pending;
+      let items = [];
+      if (text.length >= 2) {
+        try {
+          const response = await timed("/api/v1/suggest?limit=6&q=" + encodeURIComponent(text));
+          if (!response.ok) throw new Error("suggest " + response.status);
+          items = (await response.json()).completions.map((c) => ({slug: c.slug, title: c.text}));
+        } catch (e) {
+          items = await localSearch(text, 6).catch(() => []);
+        }
+      }
+      if (ticket !== pending) return;
+      list.replaceChildren(...items.map((item) => {
+        const li = document.createElement("li"), a = document.createElement("a");
+        a.className = "btn";
+        a.href = cardLink(item.slug);
+        a.lang = "pl";
+        a.textContent = item.title;
+        li.append(a);
+        return li;
+      }));
+      status.textContent = text.length >= 2 ? msg("Suggest", {n: items.length}) : "";
+    }
+    const changed = () => {
+      ss.setItem("kiosk.q", input.value);
+      clearTimeout(timer);
+      timer = setTimeout(suggest, 120);
+    };
+    input.value = ss.getItem("kiosk.q") || "";
+    if (input.value) suggest();
+    input.addEventListener("input", changed);
+    for (const key of document.querySelectorAll("[data-key]")) {
+      key.addEventListener("click", () => {
+        const k = key.dataset.key;
+        if (k === "backspace") input.value = input.value.slice(0, -1);
+        else if (k === "clear") input.value = "";
+        else if (input.value.length < 200) input.value += k;
+        changed();
+      });
+    }
+    $("#search-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      if (!input.value.trim()) return input.focus();
+      const form = event.target;
+      go(form.action + "?" + new URLSearchParams(new FormData(form)));
+    });
+  }
+
+  /* The search-results screen served from the cache for another query: answer it from offline data. */
+  const found = $("#found");
+  if (screen === "results" && found) {
+    const wanted = (params.get("q") || "").replace(/\s+/g, " ").trim();
+    if (wanted && found.dataset.query !== wanted) {
+      localSearch(wanted, 20).then((hits) => {
+        found.replaceChildren(Object.assign(document.createElement("p"),
+          {className: "lead", textContent: msg("Found", {q: wanted, n: hits.length})}));
+        $("#rows").replaceChildren(...hits.map((card) => {
+          const li = document.createElement("li"), a = document.createElement("a");
+          a.className = "row";
+          a.href = cardLink(card.slug);
+          a.append(Object.assign(document.createElement("strong"), {textContent: card.title, lang: "pl"}),
+                   Object.assign(document.createElement("span"), {textContent: card.summary, lang: "pl"}));
+          li.append(a);
+          return li;
+        }));
+      });
+    }
+  }
+
+  /* --- the "what to bring" checklist: ticks stay until the idle reset ---------------------------- */
+  const article = $(".kcard");
+  if (article) {
+    const slug = article.dataset.slug;
+    const all = JSON.parse(ss.getItem("kiosk.ticks") || "{}");
+    const qr = $("#checklist-qr");
+    const boxes = [...document.querySelectorAll("[data-tick]")];
+    const update = () => {
+      const ticked = boxes.filter((b) => b.checked).map((b) => b.dataset.tick);
+      all[slug] = ticked;
+      ss.setItem("kiosk.ticks", JSON.stringify(all));
+      if (qr) qr.src = qr.dataset.base + (ticked.length ? "?ok=" + ticked.join(".") : "");
+    };
+    if (qr) qr.addEventListener("error", () => {  // offline, only the list without ticks is cached
+      if (qr.getAttribute("src") !== qr.dataset.base) qr.src = qr.dataset.base;
+    });
+    for (const box of boxes) {
+      box.checked = (all[slug] || []).includes(box.dataset.tick);
+      box.addEventListener("change", update);
+    }
+    if ((all[slug] || []).length) update();
+  }
+
+  /* --- idle: countdown, reset, attract screen ---------------------------------------------------- */
+  const idleDialog = $("#idle"), attract = $("#attract");
+  let idleTimer = null, countdownTimer = null;
+  const pristine = () => screen === "home" && !stack().length && !(input && input.value) &&
+      !Object.keys(ss).some((k) => k.startsWith("kiosk."));
+  function showAttract() { attract.hidden = false; }
+  function schedule() { clearTimeout(idleTimer); idleTimer = setTimeout(onIdle, idleSeconds * 1000); }
+  function onIdle() {
+    if (pristine()) return showAttract();
+    let remaining = countdownSeconds;
+    $("#idle-count").textContent = remaining;
+    idleDialog.showModal();
+    countdownTimer = setInterval(() => {
+      remaining -= 1;
+      $("#idle-count").textContent = Math.max(remaining, 0);
+      if (remaining <= 0) reset();
+    }, 1000);
+  }
+  function reset() {
+    clearInterval(countdownTimer);
+    for (const key of Object.keys(ss)) if (key.startsWith("kiosk.")) ss.removeItem(key);
+    location.replace(homeUrl + "#attract");
+  }
+  function hideAttract() {
+    attract.hidden = true;
+    if (location.hash) history.replaceState(null, "", location.pathname + location.search);
+  }
+  function activity(event) {
+    if (countdownTimer) { clearInterval(countdownTimer); countdownTimer = null; idleDialog.close(); }
+    if (!attract.hidden && event.type === "keydown") hideAttract();
+    schedule();
+  }
+  // The touch that wakes the kiosk only wakes it: it must not also press what lies under the attract screen.
+  attract.addEventListener("click", (event) => { event.stopPropagation(); hideAttract(); });
+  for (const type of ["pointerdown", "keydown", "input", "wheel"]) {
+    document.addEventListener(type, activity, {capture: true, passive: true});
+  }
+  if (location.hash === "#attract") showAttract();
+  schedule();
+
+  /* --- online check, heartbeat, offline banner, catching up -------------------------------------- */
+  let lastError = "", wasOffline = false;
+  window.addEventListener("error", (e) => { lastError = String(e.message || "error").slice(0, 200); });
+  window.addEventListener("unhandledrejection", (e) => { lastError = String(e.reason || "rejection").slice(0, 200); });
+  async function cachedVersion() {
+    try {
+      const response = window.caches && await caches.match(DATA);
+      return response ? (await response.json()).version : null;
+    } catch (e) { return null; }
+  }
+  async function check() {
+    const version = await cachedVersion();
+    const token = ls.getItem("kiosk.token");
+    let answered = false, serverVersion = null;
+    try {
+      const response = token && body.dataset.kiosk
+        ? await timed("/kiosk/heartbeat", {method: "POST", cache: "no-store",
+            headers: {"Content-Type": "application/json", "X-Kiosk-Token": token},
+            body: JSON.stringify({kiosk: body.dataset.kiosk, version, error: lastError})})
+        : await timed("/kiosk/ping", {cache: "no-store"});
+      answered = response.status < 500;
+      if (response.ok) serverVersion = (await response.json()).version;
+    } catch (e) { answered = false; }
+    $("#offline").hidden = answered;
+    root.classList.toggle("is-offline", !answered);
+    const controller = navigator.serviceWorker && navigator.serviceWorker.controller;
+    if (answered && controller && (wasOffline || (serverVersion !== null && serverVersion !== version))) {
+      controller.postMessage({type: "sync"});
+    }
+    wasOffline = !answered;
+  }
+  check();
+  setInterval(check, num(body.dataset.heartbeat, 60) * 1000);
+  window.addEventListener("online", check);
+  window.addEventListener("offline", check);
+
+  if ("serviceWorker" in navigator && window.isSecureContext) {
+    navigator.serviceWorker.register(body.dataset.sw, {scope: "/kiosk/"}).catch((e) => { lastError = String(e); });
+    navigator.serviceWorker.ready.then(() => { root.dataset.offlineReady = "1"; });
+    navigator.serviceWorker.addEventListener("message", (e) => {
+      if (e.data && e.data.type === "synced") root.dataset.synced = String(e.data.version);
+    });
+  }
+})();

@@ -1,0 +1,255 @@
+"""Kiosk screens under /kiosk/ (touch, keyboard and screen reader) and the kiosk fleet under /admin/kioski/."""
+
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+
+from kiosk.accounts.models import Role
+from kiosk.cards.services import get_published_card
+from kiosk.clock import now
+from kiosk.errors import DomainError
+from kiosk.extensions import csrf, db
+from kiosk.facts import services as facts
+from kiosk.facts.models import Location
+from kiosk.markdown_render import render_markdown
+from kiosk.search import services as search
+from kiosk.web import services as web
+
+from . import qr, services
+from .forms import RegisterKioskForm
+
+STATIC = Path(__file__).resolve().parent / "static"
+bp = Blueprint("kiosk_ui", __name__, url_prefix="/kiosk", template_folder="templates", static_folder="static")
+fleet_bp = Blueprint("kiosk_fleet", __name__, url_prefix="/admin/kioski", template_folder="templates")
+COOKIE = "kiosk_id"
+LIST_LIMIT = 60
+
+
+@bp.before_request
+def identify_kiosk():
+    """The kiosk id comes from ?k= (the start URL) or the cookie the start URL left."""
+    g.kiosk_code = (request.args.get("k") or request.cookies.get(COOKIE) or "").strip().lower()[:40]
+    g.kiosk = services.find_kiosk(g.kiosk_code)
+
+
+@bp.after_request
+def remember_kiosk(response: Response) -> Response:
+    code = request.args.get("k")
+    if code and g.get("kiosk") is not None and request.cookies.get(COOKIE) != code:
+        response.set_cookie(COOKIE, code, max_age=10 * 365 * 86400, httponly=True, samesite="Lax")
+    return response
+
+
+@bp.app_template_global()
+def kurl(endpoint: str, **values) -> str:
+    """A link inside the kiosk: it keeps the kiosk id and the interface language."""
+    # Always k, then lang, then the rest: the service worker's cache keys are these exact URLs.
+    query = {
+        "k": values.pop("k", None) or g.get("kiosk_code") or None,
+        "lang": values.pop("lang", None) or str(get_locale()),
+    }
+    return url_for(endpoint, **query, **values)
+
+
+def lang_url(code: str) -> str:
+    """This screen in another language."""
+    args = {k: v for k, v in request.args.items() if k in ("k", "q")}
+    return kurl(request.endpoint, **(request.view_args or {}), **{**args, "lang": code})
+
+
+@bp.context_processor
+def kiosk_context():
+    config = current_app.config
+    return {"kiosk": g.get("kiosk"), "lang_url": lang_url, "built_at": now(), "asset_version": asset_version(),
+            "idle_seconds": config["KIOSK_IDLE_SECONDS"], "countdown_seconds": config["KIOSK_COUNTDOWN_SECONDS"],
+            "heartbeat_seconds": config["KIOSK_HEARTBEAT_SECONDS"]}  # fmt: skip
+
+
+def asset_version() -> str:
+    """Changes whenever a kiosk asset changes, so the service worker refreshes its cache."""
+    stamps = [int(p.stat().st_mtime) for p in STATIC.iterdir() if p.is_file()]
+    return format(max(stamps, default=0) + len(stamps), "x")
+
+
+@bp.errorhandler(DomainError)
+@bp.errorhandler(HTTPException)
+@bp.errorhandler(Exception)
+def friendly_error(exc):
+    """Never a browser or stack-trace page on the kiosk: a screen with "try again" and "start"."""
+    code = getattr(exc, "status_code", None) or getattr(exc, "code", None) or 500
+    if request.endpoint == "kiosk_ui.heartbeat":
+        return jsonify({"error": getattr(exc, "message", "error")}), code
+    if code >= 500:
+        current_app.logger.exception("kiosk screen failed on %s", request.path)
+        db.session.rollback()
+    return render_template("kiosk_ui/error.html", code=code), code
+
+
+@bp.get("/")
+def home():
+    point = g.kiosk.location if g.kiosk else None
+    return render_template("kiosk_ui/home.html", categories=facts.list_categories(), point=point,
+                           counts=web.count_cards_by_category(), situations=facts.list_life_situations())  # fmt: skip
+
+
+@bp.get("/kategorie/<slug>")
+def category(slug: str):
+    category = facts.get_category(slug)
+    rows = web.list_live_cards(1, LIST_LIMIT, category=category).items
+    return render_template("kiosk_ui/list.html", heading=category, rows=rows)
+
+
+@bp.get("/sytuacje/<slug>")
+def situation(slug: str):
+    situation = facts.get_life_situation(slug)
+    rows = web.list_live_cards(1, LIST_LIMIT, situation=situation).items
+    return render_template("kiosk_ui/list.html", heading=situation, rows=rows)
+
+
+@bp.get("/tutaj")
+def here():
+    point = g.kiosk.location if g.kiosk else None
+    if point is None:
+        return redirect(kurl("kiosk_ui.home"))
+    rows = web.list_live_cards(1, LIST_LIMIT, point=point).items
+    return render_template("kiosk_ui/list.html", heading=point, rows=rows, here=True)
+
+
+@bp.get("/szukaj")
+def results():
+    response = search.search(request.args.get("q", ""), limit=20, log_query=True)
+    db.session.commit()
+    return render_template("kiosk_ui/list.html", heading=None, rows=response.results, found=response)
+
+
+def _card_page(template: str, slug: str, **extra):
+    card = get_published_card(slug)
+    edition = card.live_edition
+    body = render_markdown(edition.body) if template == "kiosk_ui/card.html" else None
+    return render_template(template, card=card, edition=edition, place=services.place_matter(edition, g.kiosk),
+                           status=facts.point_status, body=body, **extra)  # fmt: skip
+
+
+@bp.get("/uslugi/<slug>")
+def card(slug: str):
+    return _card_page("kiosk_ui/card.html", slug)
+
+
+@bp.get("/uslugi/<slug>/druk")
+def card_print(slug: str):
+    return _card_page("kiosk_ui/print.html", slug)
+
+
+@bp.get("/uslugi/<slug>/lista")
+def checklist(slug: str):
+    """The "what to bring" list on a phone, opened from the kiosk's QR code with the ticked items."""
+    return _card_page("kiosk_ui/checklist.html", slug, ticked=qr.parse_ticks(request.args.get("ok", "")))
+
+
+@bp.get("/uslugi/<slug>/qr.svg")
+def card_qr(slug: str):
+    get_published_card(slug)
+    return qr.svg_response(qr.public_url("web.card", slug=slug), "Adres karty na stronie urzędu")
+
+
+@bp.get("/uslugi/<slug>/lista.svg")
+def checklist_qr(slug: str):
+    get_published_card(slug)
+    ticks = ".".join(str(i) for i in qr.parse_ticks(request.args.get("ok", "")))
+    target = qr.public_url("kiosk_ui.checklist", slug=slug, ok=ticks or None)
+    return qr.svg_response(target, "Lista dokumentów do zabrania")
+
+
+@bp.get("/qr.svg")
+def link_qr():
+    """An external link (gov.pl, ePUAP) as a QR code: nothing on the kiosk leaves the kiosk."""
+    target = request.args.get("u", "")
+    if not qr.is_web_link(target):
+        abort(400)
+    return qr.svg_response(target, "Link do otwarcia w telefonie")
+
+
+@bp.get("/dane.json")
+def offline_data():
+    """What offline search needs: every published card in brief and the content version."""
+    response = jsonify({"version": services.content_version(), "built_at": now().isoformat(),
+                        "cards": services.published_cards_data()})  # fmt: skip
+    response.cache_control.no_cache = True
+    return response
+
+
+@bp.get("/ping")
+def ping():
+    response = jsonify({"version": services.content_version()})
+    response.cache_control.no_store = True
+    return response
+
+
+@bp.post("/heartbeat")
+@csrf.exempt  # no cookies or session are involved: the kiosk's own token authenticates the call
+def heartbeat():
+    data = request.get_json(silent=True) or {}
+    services.record_heartbeat(str(data.get("kiosk", "")), request.headers.get("X-Kiosk-Token", ""),
+                              data.get("version"), str(data.get("error") or ""))  # fmt: skip
+    db.session.commit()
+    return jsonify({"version": services.content_version()})
+
+
+@bp.get("/blad")
+def error_screen():
+    return render_template("kiosk_ui/error.html", code=503)
+
+
+@bp.get("/sw.js")
+def service_worker():
+    response = make_response(render_template("kiosk_ui/sw.js"))
+    response.mimetype = "text/javascript"
+    response.cache_control.no_cache = True
+    return response
+
+
+# --- the fleet in the back office ---------------------------------------------------------------------
+
+
+@fleet_bp.before_request
+def administrators_only():
+    if not current_user.is_authenticated:
+        return redirect(url_for("admin_auth.login", next=request.full_path))
+    if not current_user.has_role(Role.ADMINISTRATOR):
+        abort(403)
+
+
+@fleet_bp.route("/", methods=["GET", "POST"])
+def fleet():
+    form = RegisterKioskForm()
+    form.location.choices = [(0, "— bez punktu —")] + [(p.id, p.name) for p in facts.list_service_points()]
+    if form.validate_on_submit():
+        location = db.session.get(Location, form.location.data) if form.location.data else None
+        try:
+            kiosk, token = services.register_kiosk(form.code.data, form.name.data, location, form.has_printer.data)
+        except DomainError as exc:
+            db.session.rollback()
+            form.code.errors.append(exc.message)
+        else:
+            db.session.commit()
+            start = url_for("kiosk_ui.home", k=kiosk.code, t=token, _external=True)
+            flash(f"Zarejestrowano kiosk „{kiosk.code}”. Adres startowy (zapisz go, token pokazujemy raz): {start}")
+            return redirect(url_for(".fleet"))
+    return render_template("kiosk_ui/fleet.html", rows=services.fleet_status(), form=form,
+                           version=services.content_version())  # fmt: skip

@@ -1,0 +1,153 @@
+"""Turning a resident's words into a Whoosh query, and reading the results back.
+
+The query is built from analysed words, never parsed: Whoosh syntax typed by a resident (quotes,
+AND, *, field:value) is just text here, so no input can cause a parse error.
+"""
+
+from dataclasses import dataclass, field
+
+from markupsafe import Markup, escape
+from whoosh import query as wq
+
+from .polish import STOP_WORDS, TOKEN_RE, QueryWord, fold, lemmas, query_word, tokens
+
+# Field weights: title above keywords (and synonyms), above summary, above document names and body
+# (one field, "text": they are one tier, and fewer fields keep big indexes fast).
+WEIGHTS = {"title": 6.0, "keywords": 4.0, "summary": 2.0, "text": 1.0}
+FOLDED_WEIGHTS = {"title_f": 5.4, "keywords_f": 3.6, "text_f": 1.0}  # nearly as good as a lemma match
+FUZZY = 0.35  # a typo match counts for much less than an exact one
+PREFIX = 0.5  # as-you-type: the last word may be unfinished
+SYNONYM = 0.8  # a synonym is nearly as good as the resident's own word
+FUZZY_FIELDS = ("title_f", "keywords_f")
+COORDINATION = 0.9  # reward cards that match more of the query's words
+
+
+def max_edits(word: str) -> int:
+    """Typo tolerance that grows with the word: none up to 3 letters, 1 up to 7, then 2."""
+    return 0 if len(word) <= 3 else 1 if len(word) <= 7 else 2
+
+
+def is_known(reader, word: QueryWord) -> bool:
+    """Whether the cards contain the word (as typed, folded, or as a lemma): then it is no typo."""
+    return any(reader.doc_frequency(f, word.folded) for f in FOLDED_WEIGHTS) or any(
+        reader.doc_frequency(f, lemma) for f in WEIGHTS for lemma in word.lemmas
+    )
+
+
+HEAD = ("title", "keywords", "title_f", "keywords_f")  # short fields: enough for as-you-type
+
+
+def word_query(word: QueryWord, reader, prefix: bool = False, only: tuple[str, ...] | None = None) -> wq.Query:
+    """Everything one word may match, weighted by field; typos only for unknown words; `only` limits fields."""
+    lemma_fields = {n: w for n, w in WEIGHTS.items() if only is None or n in only}
+    folded_fields = {n: w for n, w in FOLDED_WEIGHTS.items() if only is None or n in only}
+    leaves = [wq.Term(name, lemma, boost=weight) for name, weight in lemma_fields.items() for lemma in word.lemmas
+              if lemma not in STOP_WORDS]  # fmt: skip
+    leaves += [wq.Term(name, word.folded, boost=weight) for name, weight in folded_fields.items()]
+    edits = max_edits(word.folded)
+    if edits and not prefix and not is_known(reader, word):  # an unfinished word is no typo
+        leaves += [wq.FuzzyTerm(n, word.folded, boost=FOLDED_WEIGHTS[n] * FUZZY, maxdist=edits, prefixlength=1)
+                   for n in FUZZY_FIELDS]  # fmt: skip
+    if prefix and len(word.folded) >= 2:
+        leaves += [wq.Prefix(n, word.folded, boost=FOLDED_WEIGHTS[n] * PREFIX) for n in ("title_f", "keywords_f")]
+    return wq.Or(leaves)
+
+
+def group_query(word: QueryWord, reader, prefix: bool = False, only: tuple[str, ...] | None = None) -> wq.Query:
+    """A word, or any of the phrases its synonyms expand to (every word of such a phrase required)."""
+    own = [] if word.is_stop else [word_query(word, reader, prefix, only)]
+    alternatives = [wq.And([word_query(w, reader, only=only) for w in phrase], boost=SYNONYM)
+                    for phrase in word.expansions if phrase]  # fmt: skip
+    options = own + alternatives
+    return wq.DisjunctionMax(options, tiebreak=0.5) if len(options) > 1 else options[0]
+
+
+def build_query(words: list[QueryWord], reader, prefix_last: bool = False, only=None) -> wq.Query | None:
+    """Any word may match; cards matching more of them rank higher."""
+    last = len(words) - 1
+    groups = [group_query(w, reader, prefix_last and i == last, only) for i, w in enumerate(words)]
+    groups = [g for g in groups if g is not None]
+    if not groups:
+        return None
+    return groups[0] if len(groups) == 1 else wq.Or(groups, scale=COORDINATION)
+
+
+def filter_query(point: str | None, category: str | None) -> wq.Query | None:
+    terms = [wq.Term("points", point)] if point else []
+    terms += [wq.Term("category", category)] if category else []
+    return wq.And(terms) if terms else None
+
+
+FACET_FIELDS = {"category": "category", "point": "points"}
+
+
+@dataclass
+class Hit:
+    slug: str
+    title: str
+    summary: str
+    score: float
+    highlights: dict = field(default_factory=dict)
+
+
+def run(searcher, q: wq.Query, filt: wq.Query | None, limit: int) -> tuple[list[Hit], int, dict]:
+    """Top hits with highlights, the number of matching cards, and counts per filter value."""
+    # Whoosh scores every matching posting anyway; collecting them all gives the total and the facets
+    # from the same pass instead of a second one.
+    results = searcher.search(q, limit=None, filter=filt)
+    matched = {t.decode() if isinstance(t, bytes) else t for _f, t in q.existing_terms(searcher.reader(), expand=True)}
+    hits = [_hit(h, matched) for h in results[:limit]]
+    docs = results.docs()
+    return hits, len(docs), facet_counts(searcher, docs)
+
+
+def facet_counts(searcher, docs: set[int]) -> dict:
+    """How many of `docs` carry each category and service point (postings cached per searcher)."""
+    cache = getattr(searcher, "_kiosk_facets", None)
+    if cache is None:
+        reader = searcher.reader()
+        cache = {name: {value.decode() if isinstance(value, bytes) else value:
+                        frozenset(reader.postings(fieldname, value).all_ids())
+                        for value in reader.lexicon(fieldname)}
+                 for name, fieldname in FACET_FIELDS.items()}  # fmt: skip
+        searcher._kiosk_facets = cache
+    return {
+        name: {v: len(docs & ids) for v, ids in values.items() if v and docs & ids} for name, values in cache.items()
+    }
+
+
+def _hit(hit, matched: set[str]) -> Hit:
+    title, summary = hit.get("title", ""), hit.get("summary", "")
+    marked = {"title": str(highlight(title, matched)), "summary": str(highlight(summary, matched))}
+    return Hit(
+        slug=hit["slug"], title=title, summary=summary, score=round(float(hit.score or 0.0), 4), highlights=marked
+    )
+
+
+def highlight(text: str, matched: set[str]) -> Markup:
+    """The text, HTML-escaped, with every word whose folded form or lemma matched wrapped in <mark>."""
+    out, pos = [], 0
+    for m in TOKEN_RE.finditer(text):
+        word = m.group(0).lower()
+        if fold(word) in matched or any(fold(lem) in matched for lem in lemmas(word)):
+            out += [escape(text[pos : m.start()]), Markup("<mark>"), escape(m.group(0)), Markup("</mark>")]
+            pos = m.end()
+    out.append(escape(text[pos:]))
+    return Markup("").join(out)
+
+
+def suggestion(searcher, text: str) -> str | None:
+    """ "Did you mean": the query with unknown words replaced by the closest word in the cards."""
+    reader, corrector = searcher.reader(), searcher.corrector("spell")
+    words, changed = tokens(text), False
+    for i, word in enumerate(words):
+        if fold(word) in STOP_WORDS or len(word) < 3 or _known(reader, word):
+            continue
+        found = corrector.suggest(word, limit=1, maxdist=max(1, max_edits(word)), prefix=1)
+        if found and found[0] != word:
+            words[i], changed = found[0], True
+    return " ".join(words) if changed else None
+
+
+def _known(reader, word: str) -> bool:
+    return reader.doc_frequency("spell", word) > 0 or is_known(reader, query_word(word))

@@ -1,0 +1,235 @@
+"""The search interface every caller uses: index, rebuild, search, suggest, and the query log.
+
+Services add and flush; the caller commits (a view, a CLI command).
+"""
+
+import logging
+import os
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy.orm import Session
+
+from kiosk.cards.models import Card, Edition
+from kiosk.extensions import db
+from kiosk.facts.models import Category, Location
+
+from . import query as q
+from .documents import card_document, iter_all_documents
+from .engine import IndexUnavailable
+from .models import SearchQuery
+from .polish import analyse_query, synonyms_from, tokens
+from .sync import catch_up, get_index
+
+log = logging.getLogger(__name__)
+PARALLEL_FROM = 1000  # cards; below this a rebuild is faster in one process
+
+
+@dataclass
+class SearchResponse:
+    """What a search returns; with `total == 0` the results are the most-used cards instead."""
+
+    query: str
+    total: int
+    results: list[q.Hit]
+    suggestion: str | None = None
+    facets: dict = field(default_factory=lambda: {"category": [], "point": []})
+    degraded: bool = False
+    query_id: int | None = None
+
+    def to_dict(self) -> dict:
+        results = [{"slug": h.slug, "title": h.title, "summary": h.summary, "score": h.score,
+                    "highlights": h.highlights} for h in self.results]  # fmt: skip
+        return {"query": self.query, "total": self.total, "results": results, "suggestion": self.suggestion,
+                "facets": self.facets, "degraded": self.degraded}  # fmt: skip
+
+
+# --- keeping the index -------------------------------------------------------------------------------
+
+
+def index_card(card: Card) -> None:
+    """Put a card's live edition into the index now (the commit hook normally does this)."""
+    doc = card_document(card)
+    if doc is None:
+        return remove_card(card.slug)
+    get_index().apply([doc], [], applied=0)
+
+
+def remove_card(slug: str) -> None:
+    """Take a card out of the index now."""
+    get_index().apply([], [slug], applied=0)
+
+
+def rebuild(progress: Callable[[], None] = lambda: None) -> int:
+    """Rebuild the whole index from the database; returns the number of cards indexed."""
+    from kiosk.cards.models import CardChange
+
+    idx = get_index()
+    procs = min(os.cpu_count() or 1, 4) if published_count() > PARALLEL_FROM else 1
+    with Session(db.engine) as session:
+        latest = session.scalar(select(func.max(CardChange.id))) or 0
+        count = idx.build(iter_all_documents(session), latest, progress, procs=procs)
+    idx.known = -1
+    return count
+
+
+def published_count() -> int:
+    """How many cards a rebuild will index (for the progress bar)."""
+    return db.session.scalar(select(func.count()).select_from(Card).where(Card.live_edition_id.is_not(None)))
+
+
+# --- searching ---------------------------------------------------------------------------------------
+
+
+def clean_query(text: str | None) -> str:
+    """Any input as a query: control characters dropped, spaces collapsed, length capped."""
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in (text or ""))
+    text = " ".join(text.split())
+    return text[: current_app.config.get("MAX_QUERY_LENGTH", 200)].strip()
+
+
+def search(text: str | None, point: str | None = None, category: str | None = None, limit: int = 10,
+           log_query: bool = False) -> SearchResponse:  # fmt: skip
+    """Cards matching what a resident typed, best first; the most-used cards when nothing matches."""
+    text = clean_query(text)
+    try:
+        response = _index_search(text, point, category, limit)
+    except IndexUnavailable as exc:
+        log.warning("search index unavailable, using the database instead: %s", exc)
+        response = _database_search(text, point, category, limit)
+    except Exception:  # derived data must never turn a search into an error page
+        log.exception("search failed on the index, using the database instead")
+        response = _database_search(text, point, category, limit)
+    if text and log_query:
+        response.query_id = _log(text, response.total)
+    if response.total == 0:
+        response.results = popular_cards(limit)
+    return response
+
+
+def _index_search(text: str, point, category, limit: int) -> SearchResponse:
+    idx = get_index()
+    catch_up(db.session, idx)
+    searcher = idx.searcher()
+    query = q.build_query(analyse_query(text, _synonyms()), searcher.reader())
+    if query is None:
+        return SearchResponse(query=text, total=0, results=[])
+    hits, total, facets = q.run(searcher, query, q.filter_query(point, category), limit)
+    hint = q.suggestion(searcher, text) if total < 3 else None
+    return SearchResponse(query=text, total=total, results=hits, suggestion=hint, facets=_label_facets(facets))
+
+
+def _synonyms():
+    return synonyms_from(Path(current_app.config["KIOSK_CONTENT_DIR"]) / "synonyms.yaml")
+
+
+def _label_facets(counts: dict) -> dict:
+    """Counts per filter value, with the names residents read, largest first."""
+    names = {
+        "category": {slug: name for slug, name in db.session.execute(select(Category.slug, Category.name))},
+        "point": {slug: name for slug, name in db.session.execute(select(Location.slug, Location.name))},
+    }
+    return {facet: [{"value": v, "label": names[facet].get(v, v), "count": n}
+                    for v, n in sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))]
+            for facet, values in counts.items()}  # fmt: skip
+
+
+def _database_search(text: str, point, category, limit: int) -> SearchResponse:
+    """The fallback when the index cannot be used: ILIKE over title, summary and keywords."""
+    words = [w for w in tokens(text) if len(w) > 1][:8]
+    if not words:
+        return SearchResponse(query=text, total=0, results=[], degraded=True)
+    stmt = _published().where(or_(*[_like_any(w) for w in words]))
+    if category:
+        stmt = stmt.join(Category, Edition.category_id == Category.id).where(Category.slug == category)
+    rows = db.session.execute(stmt.order_by(Edition.title)).all()
+    hits = [q.Hit(slug=r.slug, title=r.title, summary=r.summary, score=0.0,
+                  highlights={"title": str(q.escape(r.title)), "summary": str(q.escape(r.summary))})
+            for r in rows[:limit]]  # fmt: skip
+    return SearchResponse(query=text, total=len(rows), results=hits, degraded=True)
+
+
+def _published():
+    return select(Card.slug, Edition.title, Edition.summary).join(Edition, Card.live_edition_id == Edition.id)
+
+
+def _like_any(word: str):
+    pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    columns = (Edition.title, Edition.summary, cast(Edition.keywords, String))
+    return or_(*[c.ilike(pattern, escape="\\") for c in columns])
+
+
+def suggest(prefix: str | None, limit: int = 8) -> list[dict]:
+    """Completions while a resident types: titles of cards matching the words so far."""
+    text = clean_query(prefix)
+    if len(text) < 2:
+        return []
+    try:
+        idx = get_index()
+        catch_up(db.session, idx)
+        searcher = idx.searcher()
+        query = q.build_query(analyse_query(text, _synonyms()), searcher.reader(), prefix_last=True, only=q.HEAD)
+        if query is None:
+            return []
+        results = searcher.search(query, limit=limit)
+        return [{"text": hit["title"], "slug": hit["slug"]} for hit in results]
+    except IndexUnavailable as exc:
+        log.warning("suggest without an index: %s", exc)
+        rows = db.session.execute(_published().where(Edition.title.ilike(f"%{text}%")).limit(limit)).all()
+        return [{"text": r.title, "slug": r.slug} for r in rows]
+
+
+# --- the query log -----------------------------------------------------------------------------------
+
+_IDENTIFIER = re.compile(r"\d[\d\s-]{5,}\d|\S+@\S+")
+
+
+def mask_personal(text: str) -> str:
+    """Queries are logged without personal data: PESEL-like numbers and e-mail addresses are masked."""
+    return _IDENTIFIER.sub("…", text)
+
+
+def _log(text: str, total: int) -> int:
+    entry = SearchQuery(text=mask_personal(text)[:200], result_count=total)
+    db.session.add(entry)
+    db.session.flush()
+    return entry.id
+
+
+def record_opened(slug: str, text: str = "", query_id: int | None = None) -> bool:
+    """Note that a resident opened `slug` from a search; False when no such published card exists."""
+    if db.session.scalar(select(Card.id).where(Card.slug == slug, Card.live_edition_id.is_not(None))) is None:
+        return False
+    entry = db.session.get(SearchQuery, query_id) if query_id else None
+    if entry is None or entry.opened_slug is not None:
+        entry = SearchQuery(text=mask_personal(clean_query(text))[:200], result_count=None)
+        db.session.add(entry)
+    entry.opened_slug = slug
+    db.session.flush()
+    return True
+
+
+def popular_cards(limit: int = 10) -> list[q.Hit]:
+    """The cards residents open most often from search; alphabetical ones fill any gap."""
+    opened = func.count(SearchQuery.id)
+    ranked = (_published().join(SearchQuery, SearchQuery.opened_slug == Card.slug)
+              .group_by(Card.slug, Edition.title, Edition.summary).order_by(opened.desc(), Edition.title))  # fmt: skip
+    rows = list(db.session.execute(ranked.limit(limit)))
+    seen = {r.slug for r in rows}
+    if len(rows) < limit:
+        rest = db.session.execute(_published().order_by(Edition.title).limit(limit + len(seen)))
+        rows += [r for r in rest if r.slug not in seen][: limit - len(rows)]
+    return [q.Hit(slug=r.slug, title=r.title, summary=r.summary, score=0.0, highlights={}) for r in rows]
+
+
+def query_gaps(limit: int = 50) -> list[tuple[str, int]]:
+    """Queries that found nothing, most frequent first: what residents could not find."""
+    text = func.lower(SearchQuery.text)
+    stmt = (select(text, func.count()).where(SearchQuery.result_count == 0)
+            .group_by(text).order_by(func.count().desc(), text).limit(limit))  # fmt: skip
+    return [(t, n) for t, n in db.session.execute(stmt)]

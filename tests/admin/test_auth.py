@@ -1,0 +1,150 @@
+"""Log-in, rate limit, log-out, password change, cookies and the `flask users` commands."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from kiosk.accounts import services
+from kiosk.accounts.models import LoginAttempt, Role, User
+from kiosk.clock import frozen, now
+
+from .conftest import PASSWORD, csrf_token, login, post
+
+
+def test_log_in_with_the_right_password_only(app, make_user):
+    user = make_user("ewa")
+    assert user.password_hash.startswith("$argon2id$")
+    client = app.test_client()
+    bad = login(client, "ewa", "zle-haslo-123")
+    assert bad.status_code == 401 and "Nieprawidłowa nazwa użytkownika lub hasło" in bad.get_data(as_text=True)
+    assert client.get("/admin/").status_code == 302
+    ok = login(client, "EWA")
+    assert ok.status_code == 302 and ok.headers["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+
+
+def test_next_parameter_stays_inside_the_back_office(app, make_user):
+    make_user("ewa")
+    client = app.test_client()
+    token = csrf_token(client)
+    data = {"username": "ewa", "password": PASSWORD, "csrf_token": token}
+    assert client.post("/admin/login?next=https://evil.test/", data=data).headers["Location"] == "/admin/"
+    client = app.test_client()
+    data["csrf_token"] = csrf_token(client)
+    assert client.post("/admin/login?next=/admin/cards/", data=data).headers["Location"] == "/admin/cards/"
+
+
+def test_session_cookie_is_httponly_and_lax(app, make_user):
+    make_user("ewa")
+    cookie = login(app.test_client(), "ewa").headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert app.config["SESSION_COOKIE_SECURE"] is False  # plain HTTP in tests; KIOSK_HTTPS=1 / production sets it
+
+
+def test_secure_cookie_when_served_over_https(monkeypatch, tmp_path):
+    from kiosk.settings import load_settings
+
+    monkeypatch.setenv("KIOSK_HTTPS", "1")
+    assert load_settings(tmp_path)["SESSION_COOKIE_SECURE"] is True
+
+
+def test_account_is_locked_after_repeated_failures_with_a_clear_message(app, db, make_user):
+    make_user("ewa")
+    client = app.test_client()
+    for _ in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]):
+        assert login(client, "ewa", "zle-haslo-123").status_code == 401
+    locked = login(client, "ewa")  # even the right password is refused while locked
+    assert locked.status_code == 429
+    assert "Zbyt wiele nieudanych prób logowania" in locked.get_data(as_text=True)
+    # From another address too: the lock is per account, stored in the database.
+    assert login(app.test_client(), "ewa", address="10.0.0.9").status_code == 429
+    with frozen(now() + timedelta(minutes=app.config["LOGIN_WINDOW_MINUTES"] + 1)):
+        assert login(app.test_client(), "ewa").status_code == 302
+
+
+def test_address_is_locked_after_failures_across_accounts(app, db, make_user):
+    make_user("ewa")
+    app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 3
+    client = app.test_client()
+    for name in ("a1", "a2", "a3"):
+        login(client, name, "cokolwiek-123", address="10.1.1.1")
+    assert login(client, "ewa", address="10.1.1.1").status_code == 429
+    assert login(app.test_client(), "ewa", address="10.1.1.2").status_code == 302
+    assert db.session.scalar(select(LoginAttempt).where(LoginAttempt.username == "a1")).success is False
+
+
+def test_disabled_account_cannot_log_in_and_loses_its_session(app, db, make_user, as_user):
+    client = as_user("ewa")
+    user = db.session.scalar(select(User).where(User.username == "ewa"))
+    services.disable_user(user)
+    db.session.commit()
+    assert client.get("/admin/").status_code == 302
+    assert login(app.test_client(), "ewa").status_code == 401
+
+
+def test_log_out_needs_post_with_token(app, as_user):
+    client = as_user("ewa")
+    assert client.get("/admin/logout").status_code == 405
+    assert client.post("/admin/logout").status_code == 400  # no CSRF token
+    assert post(client, "/admin/logout").status_code == 302
+    assert client.get("/admin/").status_code == 302
+
+
+def test_change_own_password(app, db, as_user):
+    client = as_user("ewa")
+    form = {"old_password": "zle", "new_password": "nowe-haslo-456", "confirm": "nowe-haslo-456"}
+    wrong = post(client, "/admin/password", form, token_from="/admin/password")
+    assert "Obecne hasło jest nieprawidłowe" in wrong.get_data(as_text=True)
+    short = post(client, "/admin/password", {**form, "old_password": PASSWORD, "new_password": "krotkie",
+                                              "confirm": "krotkie"}, token_from="/admin/password")  # fmt: skip
+    assert "co najmniej 10 znaków" in short.get_data(as_text=True)
+    mismatch = post(client, "/admin/password", {**form, "old_password": PASSWORD, "confirm": "inne"},
+                    token_from="/admin/password")  # fmt: skip
+    assert "Hasła się różnią" in mismatch.get_data(as_text=True)
+    ok = post(client, "/admin/password", {**form, "old_password": PASSWORD}, token_from="/admin/password")
+    assert ok.status_code == 302
+    assert login(app.test_client(), "ewa").status_code == 401
+    assert login(app.test_client(), "ewa", "nowe-haslo-456").status_code == 302
+
+
+def test_administrator_manages_accounts(app, db, factory, as_user):
+    dept = factory.facts()["department"]
+    db.session.commit()
+    admin = as_user("admin", [Role.ADMINISTRATOR])
+    data = {"username": "nowy", "display_name": "Nowy Redaktor", "email": "", "password": "krotkie",
+            "roles": ["editor", "approver"], "departments": [str(dept.id)]}  # fmt: skip
+    short = post(admin, "/admin/users/", data, token_from="/admin/users/")
+    assert "co najmniej 10 znaków" in short.get_data(as_text=True)
+    assert (
+        post(admin, "/admin/users/", {**data, "password": "dobre-haslo-1"}, token_from="/admin/users/").status_code
+        == 302
+    )
+    user = db.session.scalar(select(User).where(User.username == "nowy"))
+    assert user.roles == {Role.EDITOR, Role.APPROVER} and [d.slug for d in user.departments] == [dept.slug]
+    post(admin, f"/admin/users/{user.id}", {"roles": ["publisher"]}, token_from="/admin/users/")
+    db.session.expire_all()
+    assert user.roles == {Role.PUBLISHER} and user.departments == []
+    post(admin, f"/admin/users/{user.id}/disable", token_from="/admin/users/")
+    db.session.expire_all()
+    assert user.active is False
+    own = post(admin, f"/admin/users/{admin.user.id}/disable", token_from="/admin/users/", follow_redirects=True)
+    assert "Nie możesz wyłączyć własnego konta" in own.get_data(as_text=True)
+
+
+def test_users_cli(app, db, runner, factory):
+    factory.facts()
+    db.session.commit()
+    result = runner.invoke(args=["users", "create", "szef", "--name", "Jan Szef", "--role", "administrator",
+                                 "--role", "editor", "--department", "wydzial-testowy",
+                                 "--password", "bardzo-tajne-1"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(args=["users", "create", "szef", "--password", "bardzo-tajne-1"]).exit_code == 1
+    assert "już istnieje" in runner.invoke(args=["users", "create", "szef", "--password", "x" * 12]).output
+    assert runner.invoke(args=["users", "set-roles", "szef", "publisher", "approver"]).exit_code == 0
+    assert runner.invoke(args=["users", "set-roles", "szef", "wizard"]).exit_code == 2
+    assert runner.invoke(args=["users", "disable", "szef"]).exit_code == 0
+    assert "Nie ma użytkownika" in runner.invoke(args=["users", "disable", "nikt"]).output
+    db.session.expire_all()
+    user = db.session.scalar(select(User).where(User.username == "szef"))
+    assert user.roles == {Role.PUBLISHER, Role.APPROVER} and user.active is False
+    assert [d.slug for d in user.departments] == ["wydzial-testowy"]

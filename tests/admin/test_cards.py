@@ -1,0 +1,283 @@
+"""Editing drafts and moving them through the workflow from the back office."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from kiosk.accounts.models import Role
+from kiosk.audit import AuditRecord
+from kiosk.cards.models import Card, Edition, EditionStatus
+from kiosk.clock import today
+
+from .conftest import csrf_token, form_data, login, post
+
+ALL_CARD_ROLES = [Role.EDITOR, Role.APPROVER, Role.PUBLISHER]
+
+
+@pytest.fixture
+def card(factory):
+    return factory.published_card("dowod-osobisty")
+
+
+def open_draft(client, card):
+    response = post(client, f"/admin/cards/{card.id}/open-draft")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/admin/cards/{card.id}/edit")
+
+
+def edit_form(client, card) -> dict:
+    response = client.get(f"/admin/cards/{card.id}/edit")
+    assert response.status_code == 200
+    return form_data(response.get_data(as_text=True))
+
+
+def save(client, card, **changes):
+    data = {**edit_form(client, card), **changes}
+    return client.post(f"/admin/cards/{card.id}/edit", data=data)
+
+
+def draft_of(db, card) -> Edition:
+    db.session.expire_all()
+    return db.session.scalar(select(Edition).where(Edition.card_id == card.id).order_by(Edition.number.desc()))
+
+
+def test_card_list_shows_status_department_and_filters(db, card, factory, as_user):
+    factory.published_card("karta-parkingowa", title="Karta parkingowa")
+    client = as_user("ewa", ALL_CARD_ROLES)
+    html = client.get("/admin/cards/").get_data(as_text=True)
+    assert "Wydanie dowodu osobistego" in html and "Karta parkingowa" in html
+    assert "opublikowane" in html and "Wydział Testowy" in html
+    filtered = client.get("/admin/cards/?q=parking").get_data(as_text=True)
+    assert "Karta parkingowa" in filtered and "dowod-osobisty" not in filtered
+    assert "Brak kart" in client.get("/admin/cards/?status=draft").get_data(as_text=True)
+    assert client.get("/admin/cards/?q=%25%27%22<script>&page=abc&department=x").status_code == 200
+
+
+def test_editor_saves_fees_documents_and_rows_in_order(db, card, as_user):
+    client = as_user("ewa")
+    open_draft(client, card)
+    data = edit_form(client, card)
+    data.update({"fees-0-amount": "30,50", "documents-1-name": "Zdjęcie 35 × 45 mm",
+                 "documents-2-name": "Stary dowód", "documents-2-form": "to_show", "documents-2-note": "",
+                 "service_points-0-room": "pokój 12", "service_points-0-window": "okienko 4"})  # fmt: skip
+    # Reorder: the new document first (indices decide the order, as the page's script renumbers them).
+    data = {k.replace("documents-2-", "documents-x-").replace("documents-0-", "documents-2-")
+             .replace("documents-x-", "documents-0-"): v for k, v in data.items()}  # fmt: skip
+    response = client.post(f"/admin/cards/{card.id}/edit", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    draft = draft_of(db, card)
+    assert [d.name for d in draft.documents] == ["Stary dowód", "Zdjęcie 35 × 45 mm", "Wniosek"]
+    assert draft.documents[0].required is False  # unchecked box on a new row
+    assert draft.fees[0].amount == Decimal("30.50")
+    assert (draft.points[0].room, draft.points[0].window) == ("pokój 12", "okienko 4")
+    assert draft.status == EditionStatus.DRAFT and draft.lock_version == 2
+
+
+def test_removing_a_row_removes_it(db, card, as_user):
+    client = as_user("ewa")
+    open_draft(client, card)
+    data = {k: v for k, v in edit_form(client, card).items() if not k.startswith("fees-1-")}
+    assert client.post(f"/admin/cards/{card.id}/edit", data=data).status_code == 302
+    assert [f.what for f in draft_of(db, card).fees] == ["Wydanie dowodu"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("fees-0-amount", "abc", "Kwota musi być liczbą"),
+        ("fees-0-amount", "-5", "Kwota nie może być ujemna"),
+        ("fees-0-amount", "1e400", "Kwota może mieć najwyżej"),
+        ("title", "   ", "Tytuł jest wymagany"),
+        ("body", "x" * 1_000_000, "Opis może mieć najwyżej"),
+        ("settle_days", "dużo", "Nieprawidłowa"),
+        ("online_url", "javascript:alert(1)", "Podaj pełny adres"),
+        ("service_points-0-room", "r" * 121, "Najwyżej 120 znaków"),
+        ("legal_acts-0-act", "nie-ma-takiego", "Nieprawidłowy wybór"),
+        ("documents-0-form", "<b>", "Nieprawidłowy wybór"),
+    ],
+)
+def test_bad_input_is_refused_next_to_the_field_and_nothing_is_saved(db, card, as_user, field, value, message):
+    client = as_user("ewa")
+    open_draft(client, card)
+    before = draft_of(db, card).lock_version
+    response = save(client, card, **{field: value})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert message in html
+    assert draft_of(db, card).lock_version == before
+
+
+def test_html_and_script_are_stored_as_text_and_never_rendered(db, card, as_user, client):
+    client_ed = as_user("ewa", ALL_CARD_ROLES[:1])
+    open_draft(client_ed, card)
+    evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    assert save(client_ed, card, title=f"Dowód {evil}", body=f"Tekst {evil} [a](javascript:alert(1))",
+                **{"documents-0-name": evil}).status_code == 302  # fmt: skip
+    html = client_ed.get(f"/admin/cards/{card.id}/edit").get_data(as_text=True)
+    assert "<script>alert" not in html and "onerror=alert" not in html.replace("onerror=alert(1)&gt;", "")
+    preview = post(client_ed, "/admin/cards/preview", {"body": evil + "\n\n**ok**"})
+    assert "<script" not in preview.get_data(as_text=True) and "<strong>ok</strong>" in preview.get_data(as_text=True)
+
+
+def test_stale_save_is_refused_with_a_diff_of_what_the_other_saved(db, card, app, as_user):
+    first, second = as_user("ewa"), as_user("adam")
+    open_draft(first, card)
+    form_first, form_second = edit_form(first, card), edit_form(second, card)
+    assert first.post(f"/admin/cards/{card.id}/edit",
+                      data={**form_first, "fees-0-amount": "40,00"}).status_code == 302  # fmt: skip
+    response = second.post(f"/admin/cards/{card.id}/edit", data={**form_second, "title": "Tytuł Adama"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "zapisał w międzyczasie inny redaktor" in html
+    assert 'id="conflict"' in html and "Opłaty" in html and "40.00" in html
+    draft = draft_of(db, card)
+    assert draft.title == "Wydanie dowodu osobistego" and draft.fees[0].amount == Decimal("40.00")
+    # The refreshed form now carries the current version: saving again is an explicit choice.
+    assert form_data(html)["expected_version"] == str(draft.lock_version)
+
+
+def test_workflow_buttons_follow_roles_and_four_eyes(db, card, as_user):
+    editor = as_user("ewa", [Role.EDITOR, Role.APPROVER, Role.PUBLISHER])
+    open_draft(editor, card)
+    edition = draft_of(db, card)
+    page = editor.get(f"/admin/cards/{card.id}/").get_data(as_text=True)
+    assert "Przekaż do zatwierdzenia" in page and "Zatwierdź merytorycznie" not in page
+    assert post(editor, f"/admin/cards/editions/{edition.id}/submit").status_code == 302
+    page = editor.get(f"/admin/cards/{card.id}/").get_data(as_text=True)
+    assert "Zatwierdź merytorycznie" not in page  # the author holds the approver role but wrote this edition
+    forged = post(editor, f"/admin/cards/editions/{edition.id}/approve", {"comment": "sam sobie"})
+    assert forged.status_code == 403
+    assert draft_of(db, card).status == EditionStatus.IN_REVIEW
+
+    approver = as_user("anna", [Role.APPROVER])
+    assert "Zatwierdź merytorycznie" in approver.get(f"/admin/cards/{card.id}/").get_data(as_text=True)
+    assert post(approver, f"/admin/cards/editions/{edition.id}/approve", {"comment": "Zgodne z KPA"}).status_code == 302
+    assert draft_of(db, card).comment == "Zgodne z KPA"
+    publisher = as_user("piotr", [Role.PUBLISHER])
+    assert post(publisher, f"/admin/cards/editions/{edition.id}/publish", {"on": ""}).status_code == 302
+    assert draft_of(db, card).status == EditionStatus.PUBLISHED
+    actions = db.session.scalars(select(AuditRecord.action).where(AuditRecord.card_id == card.id)).all()
+    assert actions[-3:] == ["submit", "approve", "publish"]
+
+
+def test_post_to_another_roles_action_is_forbidden(db, card, as_user):
+    editor = as_user("ewa", [Role.EDITOR])
+    open_draft(editor, card)
+    edition = draft_of(db, card)
+    for action in ("approve", "send-back", "publish", "revert"):
+        assert post(editor, f"/admin/cards/editions/{edition.id}/{action}", {"comment": "x"}).status_code == 403
+    assert post(editor, f"/admin/cards/{card.id}/withdraw").status_code == 403
+    approver = as_user("anna", [Role.APPROVER])
+    assert post(approver, f"/admin/cards/editions/{edition.id}/submit").status_code == 403
+    assert post(approver, f"/admin/cards/{card.id}/edit", edit_form(editor, card)).status_code == 403
+    assert draft_of(db, card).status == EditionStatus.DRAFT
+
+
+def test_approver_is_limited_to_own_departments(db, card, factory, as_user):
+    other = factory._get_or_add(type(card.owner_department), slug="inny", name="Inny wydział")
+    db.session.commit()
+    editor = as_user("ewa")
+    open_draft(editor, card)
+    edition = draft_of(db, card)
+    post(editor, f"/admin/cards/editions/{edition.id}/submit")
+    approver = as_user("anna", [Role.APPROVER], departments=[other])
+    assert "Zatwierdź" not in approver.get(f"/admin/cards/{card.id}/").get_data(as_text=True)
+    assert post(approver, f"/admin/cards/editions/{edition.id}/approve").status_code == 403
+
+
+def test_tampered_ids_give_404(db, card, as_user):
+    client = as_user("ewa", ALL_CARD_ROLES)
+    assert client.get("/admin/cards/999999/").status_code == 404
+    assert client.get("/admin/cards/999999/edit").status_code == 404
+    assert post(client, "/admin/cards/editions/999999/approve").status_code == 404
+    live = card.live_edition_id
+    assert client.get(f"/admin/cards/{card.id}/diff?a={live}&b=999999").status_code == 404
+    assert client.get(f"/admin/cards/{card.id}/diff?a=x&b=1").status_code == 400
+
+
+def test_missing_or_forged_csrf_token_is_refused(db, card, as_user):
+    client = as_user("ewa")
+    assert client.post(f"/admin/cards/{card.id}/open-draft").status_code == 400
+    forged = client.post(f"/admin/cards/{card.id}/open-draft", data={"csrf_token": "forged." + "a" * 40})
+    assert forged.status_code == 400
+    assert db.session.scalar(select(Edition).where(Edition.status == EditionStatus.DRAFT)) is None
+
+
+def test_send_back_needs_a_comment_and_keeps_it(db, card, as_user):
+    editor, approver = as_user("ewa"), as_user("anna", [Role.APPROVER])
+    open_draft(editor, card)
+    edition = draft_of(db, card)
+    post(editor, f"/admin/cards/editions/{edition.id}/submit")
+    response = post(approver, f"/admin/cards/editions/{edition.id}/send-back", {"comment": ""})
+    assert response.status_code == 302 and draft_of(db, card).status == EditionStatus.IN_REVIEW
+    post(approver, f"/admin/cards/editions/{edition.id}/send-back", {"comment": "Brak podstawy prawnej"})
+    draft = draft_of(db, card)
+    assert draft.status == EditionStatus.DRAFT and draft.comment == "Brak podstawy prawnej"
+    assert "Brak podstawy prawnej" in editor.get(f"/admin/cards/{card.id}/").get_data(as_text=True)
+
+
+def test_publish_at_a_date_withdraw_and_revert(db, card, as_user):
+    editor, approver = as_user("ewa"), as_user("anna", [Role.APPROVER])
+    publisher = as_user("piotr", [Role.PUBLISHER])
+    open_draft(editor, card)
+    save(editor, card, **{"fees-0-amount": "12,00"})
+    edition = draft_of(db, card)
+    post(editor, f"/admin/cards/editions/{edition.id}/submit")
+    post(approver, f"/admin/cards/editions/{edition.id}/approve")
+    past = post(publisher, f"/admin/cards/editions/{edition.id}/publish", {"on": "2000-01-01"}, follow_redirects=True)
+    assert "nie może być w przeszłości" in past.get_data(as_text=True)
+    later = (today() + timedelta(days=10)).isoformat()
+    post(publisher, f"/admin/cards/editions/{edition.id}/publish", {"on": later})
+    db.session.expire_all()
+    assert draft_of(db, card).status == EditionStatus.APPROVED and card.next_scheduled_on.isoformat() == later
+
+    first = db.session.scalar(select(Edition).where(Edition.card_id == card.id, Edition.number == 1))
+    assert post(publisher, f"/admin/cards/{card.id}/withdraw", {"comment": "nieaktualne"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Card, card.id).live_edition_id is None
+    history = publisher.get(f"/admin/cards/{card.id}/history").get_data(as_text=True)
+    assert "Przywróć" in history
+    assert post(publisher, f"/admin/cards/editions/{first.id}/revert").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Card, card.id).live_edition.reverted_from_id == first.id
+
+
+def test_history_and_diff(db, card, as_user):
+    editor = as_user("ewa", ALL_CARD_ROLES)
+    open_draft(editor, card)
+    save(editor, card, body="## Kto składa\n\nWniosek składasz osobiście albo przez ePUAP.",
+         **{"fees-1-amount": "20,00"})  # fmt: skip
+    first, second = db.session.scalars(select(Edition).where(Edition.card_id == card.id)
+                                       .order_by(Edition.number)).all()  # fmt: skip
+    history = editor.get(f"/admin/cards/{card.id}/history").get_data(as_text=True)
+    assert "01" in history and "02" in history and "Import" not in history
+    diff = editor.get(f"/admin/cards/{card.id}/diff?a={second.id}&b={first.id}").get_data(as_text=True)
+    assert "<del>osobiście.</del>" in diff and "<ins>osobiście albo przez ePUAP.</ins>" in diff
+    assert "Opłaty" in diff and "kwota:</span> 20.00" in diff
+
+
+def test_new_card(db, factory, as_user):
+    factory.facts()
+    db.session.commit()
+    client = as_user("ewa")
+    dept = factory.facts()["department"].id
+    bad = post(client, "/admin/cards/new", {"slug": "Zły Slug!", "title": "", "owner_department": dept},
+               token_from="/admin/cards/new")  # fmt: skip
+    assert "Tylko małe litery" in bad.get_data(as_text=True) and "Tytuł jest wymagany" in bad.get_data(as_text=True)
+    ok = post(client, "/admin/cards/new", {"slug": "nowa-karta", "title": "Nowa karta", "owner_department": dept},
+              token_from="/admin/cards/new")  # fmt: skip
+    assert ok.status_code == 302
+    card = db.session.scalar(select(Card).where(Card.slug == "nowa-karta"))
+    assert card.editions[0].title == "Nowa karta"
+    assert csrf_token(client, f"/admin/cards/{card.id}/edit")
+
+
+def test_nul_characters_are_dropped_not_a_500(db, card, as_user):
+    client = as_user("ewa")
+    open_draft(client, card)
+    assert save(client, card, title="Dowód\x00 osobisty", **{"fees-0-what": "Opłata\x00"}).status_code == 302
+    draft = draft_of(db, card)
+    assert draft.title == "Dowód osobisty" and draft.fees[0].what == "Opłata"
+    assert login(client, "ewa\x00", "x\x00" * 3).status_code == 401

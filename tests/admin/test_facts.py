@@ -1,0 +1,64 @@
+"""Shared facts edited by the administrator, and the audit log screen."""
+
+from sqlalchemy import select
+
+from kiosk.accounts.models import Role
+from kiosk.audit import AuditRecord
+from kiosk.facts.models import LegalAct, Location
+
+from .conftest import post
+
+
+def test_service_point_hours_rooms_and_competences(app, db, factory, as_user):
+    point = factory.facts()["location"]
+    db.session.commit()
+    admin = as_user("admin", [Role.ADMINISTRATOR])
+    url = f"/admin/locations/edit/?id={point.id}"
+    form = {"slug": point.slug, "name": "BOK Stary Rynek", "name_en": "", "short_name": "BOK",
+            "address": "Stary Rynek 1", "position": "0", "hours_note": "",
+            "rooms_text": "stanowisko 2 | parter\nstanowisko 3", "handles_text": "dowody osobiste\nmeldunki",
+            "accessibility": "", "payment": "", "phone": "", "email": "", "latitude": "", "longitude": ""}  # fmt: skip
+    form |= {f"hours_{day}": "" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+    form |= {"hours_mon": "08:00-15:30", "hours_tue": "08:00-15:30, 16:00-17:00"}
+    bad = post(admin, url, {**form, "hours_mon": "8 do 16"}, token_from=url)
+    assert bad.status_code == 200 and "Podaj godziny jak 08:00-15:30" in bad.get_data(as_text=True)
+    assert post(admin, url, form, token_from=url).status_code == 302
+    db.session.expire_all()
+    point = db.session.get(Location, point.id)
+    assert point.opening_hours == {"mon": [["08:00", "15:30"]], "tue": [["08:00", "15:30"], ["16:00", "17:00"]]}
+    assert point.rooms == [{"name": "stanowisko 2", "note": "parter"}, {"name": "stanowisko 3", "note": ""}]
+    assert point.handles == ["dowody osobiste", "meldunki"]
+    assert "08:00-15:30, 16:00-17:00" in admin.get(url).get_data(as_text=True)
+    audit = db.session.scalar(select(AuditRecord).where(AuditRecord.action == "update_locations"))
+    assert audit.object_id == point.id and audit.actor_name == "Admin"
+
+
+def test_legal_act_create_and_list(app, db, as_user):
+    admin = as_user("admin", [Role.ADMINISTRATOR])
+    form = {"slug": "ustawa-o-dowodach", "title": "Ustawa o dowodach osobistych <script>x</script>",
+            "reference": "Dz.U. 2022 poz. 671", "url": "", "status": "in_force"}  # fmt: skip
+    assert post(admin, "/admin/legal_acts/new/", form, token_from="/admin/legal_acts/new/").status_code == 302
+    assert db.session.scalar(select(LegalAct).where(LegalAct.slug == "ustawa-o-dowodach")) is not None
+    listing = admin.get("/admin/legal_acts/").get_data(as_text=True)
+    assert "Dz.U. 2022 poz. 671" in listing and "<script>x</script>" not in listing
+    duplicate = post(admin, "/admin/legal_acts/new/", form, token_from="/admin/legal_acts/new/")
+    assert duplicate.status_code in (200, 302)  # a flashed error, never a 500
+
+
+def test_audit_log_filters_by_person_card_and_date(app, db, factory, as_user):
+    card = factory.published_card("dowod")
+    other = factory.published_card("paszport")
+    publisher = as_user("piotr", [Role.PUBLISHER])
+    view = next(v for v in app.extensions["admin"][0]._views if v.endpoint == "audit")
+    index = {(type(f).__name__, f.column.key): i for i, f in enumerate(view._filters)}
+    by_card = publisher.get(f"/admin/audit/?flt0_{index['IntEqualFilter', 'card_id']}={card.id}")
+    rows = by_card.get_data(as_text=True)
+    assert "create_card" in rows and "publish" in rows
+    assert rows.count('<td class="col-action">') == 5  # create, open, submit, approve, publish: this card only
+    person = other.editions[0].author.display_name
+    by_person = publisher.get(f"/admin/audit/?flt0_{index['FilterEqual', 'actor_name']}={person}")
+    assert by_person.get_data(as_text=True).count('<td class="col-action">') == 3  # create, open, submit
+    future = publisher.get(f"/admin/audit/?flt0_{index['DateTimeGreaterFilter', 'at']}=2099-01-01+00:00:00")
+    assert '<td class="col-action">' not in future.get_data(as_text=True)
+    listing = publisher.get("/admin/audit/").get_data(as_text=True)
+    assert "/admin/audit/delete/" not in listing and "/admin/audit/edit/" not in listing

@@ -1,0 +1,90 @@
+"""Freshness helpers: logged-in clients, cards with owners, and a real SMTP server on loopback."""
+
+import re
+import socket
+from datetime import UTC, datetime
+from email import message_from_bytes, policy
+
+import pytest
+from aiosmtpd.controller import Controller
+from flask.testing import FlaskClient
+
+from kiosk.accounts import services as accounts
+from kiosk.accounts.models import Role
+from kiosk.clock import frozen
+
+PASSWORD = "haslo-testowe-123"
+TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|<meta name="csrf-token" content="([^"]+)"')
+NOW = datetime(2026, 5, 12, 9, 0, tzinfo=UTC)
+
+
+class FreshContextClient(FlaskClient):
+    """Each request in its own app context, as in production (no `g` leaking between requests)."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def fresh_context_client(app):
+    app.test_client_class = FreshContextClient
+
+
+@pytest.fixture
+def at_now():
+    with frozen(NOW):
+        yield NOW
+
+
+def token_from(client, path: str) -> str:
+    match = TOKEN.search(client.get(path).get_data(as_text=True))
+    assert match, f"no CSRF token on {path}"
+    return match.group(1) or match.group(2)
+
+
+@pytest.fixture
+def as_user(app, db):
+    """A logged-in client for a new account with `roles`."""
+
+    def make(username: str, roles=(Role.EDITOR,), departments=(), email: str = ""):
+        user = accounts.create_user(username, username.title(), PASSWORD, list(roles), departments=departments,
+                                    email=email)  # fmt: skip
+        db.session.commit()
+        client = app.test_client()
+        token = token_from(client, "/admin/login")
+        response = client.post("/admin/login", data={"username": username, "password": PASSWORD, "csrf_token": token})
+        assert response.status_code == 302
+        client.user = user
+        return client
+
+    return make
+
+
+class Inbox:
+    """Delivered messages as (recipients, subject, plain-text body)."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append((envelope.rcpt_tos, str(message["Subject"]), message.get_body().get_content()))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server (aiosmtpd) on a free loopback port; the app is configured to use it."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=controller.port, SMTP_SENDER="okienko@plock.test")
+    yield inbox
+    controller.stop()

@@ -1,0 +1,59 @@
+"""The public status page: the right pair shows state and dates, never personal data; wrong pairs learn nothing."""
+
+from sqlalchemy import select
+
+from kiosk.intake.lookup import GENERIC_FAILURE
+from kiosk.intake.models import StatusLookup
+
+
+def _get(client, number, code, address="10.0.0.1"):
+    return client.get("/sprawa", query_string={"nr": number, "kod": code}, environ_base={"REMOTE_ADDR": address})
+
+
+def test_the_right_pair_shows_state_dates_and_missing_items(client, db, register, wednesday):
+    case = register(handed_in=[0], applicant_contact="jan@example.pl")
+    response = _get(client, case.number.lower(), case.code.lower())
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert case.number in html and "niekompletny" in html and "Fotografia" in html and "12.11.2026" in html
+    assert "Kowalski" not in html and "jan@example.pl" not in html and "Pani z okienka" not in html
+
+
+def test_wrong_code_and_unknown_number_get_the_same_answer(client, db, register):
+    case = register()
+    wrong = _get(client, case.number, "AAAAAAAA")
+    unknown = _get(client, "BOK/2026/999999", "AAAAAAAA")
+    assert wrong.status_code == unknown.status_code == 404
+    body = lambda r: r.get_data(as_text=True).replace(case.number, "N").replace("BOK/2026/999999", "N")  # noqa: E731
+    assert body(wrong) == body(unknown)
+    assert GENERIC_FAILURE in body(wrong)
+
+
+def test_attempts_are_limited_per_case_number(app, client, db, register):
+    case = register()
+    for i in range(app.config["INTAKE_LOOKUP_MAX_PER_NUMBER"]):
+        assert _get(client, case.number, "WRONGCDE", address=f"10.0.1.{i}").status_code == 404
+    locked = _get(client, case.number, case.code, address="10.0.2.1")
+    assert locked.status_code == 429 and "Zbyt wiele" in locked.get_data(as_text=True)
+    assert _get(client, "BOK/2026/999999", "WRONGCDE", address="10.0.2.2").status_code == 404
+
+
+def test_attempts_are_limited_per_address(app, client, db, register):
+    case = register()
+    app.config["INTAKE_LOOKUP_MAX_PER_ADDRESS"] = 3
+    for i in range(3):
+        _get(client, f"BOK/2026/00000{i + 2}", "WRONGCDE")
+    assert _get(client, case.number, case.code).status_code == 429
+    assert _get(client, case.number, case.code, address="10.9.9.9").status_code == 200
+
+
+def test_addresses_are_not_stored_in_the_clear(client, db, register):
+    case = register()
+    _get(client, case.number, "nope", address="192.168.77.5")
+    row = db.session.scalar(select(StatusLookup))
+    assert "192.168" not in row.address_hash and row.success is False
+
+
+def test_empty_form_and_long_input(client, db):
+    assert client.get("/sprawa").status_code == 200
+    assert _get(client, "X" * 5000, "Y" * 5000).status_code in (400, 404)

@@ -1,0 +1,126 @@
+"""Kiosk rules without a browser: registry, heartbeat, fleet flags, where to settle, and the screens' HTML."""
+
+from datetime import timedelta
+
+import pytest
+
+from kiosk.cards.models import CardChange
+from kiosk.clock import frozen, now
+from kiosk.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from kiosk.kiosk_ui import qr, services
+
+
+def test_register_kiosk_validates_and_refuses_duplicates(catalogue, db):
+    with pytest.raises(ValidationError):
+        services.register_kiosk("Zły kod!", "X", None)
+    with pytest.raises(ValidationError):
+        services.register_kiosk("bok-2", " ", None)
+    with pytest.raises(ConflictError):
+        services.register_kiosk("bok-1", "Drugi", None)
+
+
+def test_heartbeat_needs_the_kiosk_token(catalogue, db):
+    with pytest.raises(PermissionDenied):
+        services.record_heartbeat("bok-1", "wrong", 1)
+    with pytest.raises(NotFound):
+        services.record_heartbeat("nope", catalogue["token"], 1)
+    kiosk = services.record_heartbeat("bok-1", catalogue["token"], 7, "x" * 900)
+    assert kiosk.content_version == 7 and len(kiosk.last_error) == services.MAX_ERROR
+    assert kiosk.last_heartbeat_at is not None
+
+
+def test_fleet_flags_silent_and_behind(catalogue, db):
+    version = services.content_version()
+    assert version == db.session.query(db.func.max(CardChange.id)).scalar() > 0
+    [row] = services.fleet_status()
+    assert row.silent and not row.behind  # never reported; the changes it lacks are minutes old
+    services.record_heartbeat("bok-1", catalogue["token"], version)
+    [row] = services.fleet_status()
+    assert not row.silent and not row.behind
+    services.record_heartbeat("bok-1", catalogue["token"], version - 1)
+    assert not services.fleet_status()[0].behind  # the missing change is new: give it time
+    with frozen(now() + timedelta(minutes=30)):
+        [row] = services.fleet_status()
+    assert row.silent and row.behind
+
+
+def test_place_matter_here_or_elsewhere(catalogue):
+    kiosk = catalogue["kiosk"]
+    dowod = catalogue["cards"]["dowod"].live_edition
+    auto = catalogue["cards"]["auto"].live_edition
+    here = services.place_matter(dowod, kiosk)
+    assert here.here.room == "pokój 12" and here.elsewhere == []
+    away = services.place_matter(auto, kiosk)
+    assert away.here is None and away.elsewhere[0].location.slug == "pilsudskiego-6"
+    nowhere = services.place_matter(dowod, None)
+    assert nowhere.here is None and len(nowhere.elsewhere) == 1
+
+
+def test_card_screen_says_settle_here_or_go_to(catalogue, client):
+    html = client.get("/kiosk/uslugi/dowod-osobisty-wydanie?k=bok-1").get_data(as_text=True)
+    assert "Załatwisz to tutaj" in html and "pokój 12, okienko 3" in html
+    assert "Wydrukuj kartę" in html  # this kiosk has a printer
+    html = client.get("/kiosk/uslugi/rejestracja-pojazdu?k=bok-1").get_data(as_text=True)
+    assert "Idź do:" in html and "al. marsz. J. Piłsudskiego 6" in html and "180,50\u00a0zł" in html
+
+
+def test_kiosk_id_is_remembered_from_the_start_url(catalogue, client):
+    response = client.get("/kiosk/?k=bok-1")
+    assert "kiosk_id=bok-1" in response.headers["Set-Cookie"]
+    html = client.get("/kiosk/uslugi/dowod-osobisty-wydanie").get_data(as_text=True)
+    assert "Załatwisz to tutaj" in html
+
+
+def test_qr_codes_are_svg(catalogue, client):
+    response = client.get("/kiosk/uslugi/dowod-osobisty-wydanie/qr.svg")
+    assert response.mimetype == "image/svg+xml" and b"<svg" in response.data
+    assert client.get("/kiosk/uslugi/dowod-osobisty-wydanie/lista.svg?ok=0.1").status_code == 200
+    assert client.get("/kiosk/qr.svg?u=javascript:alert(1)").status_code == 400
+    assert client.get("/kiosk/uslugi/nie-ma/qr.svg").status_code == 404
+    assert qr.parse_ticks("2.0.x") == [] and qr.parse_ticks("2.0") == [0, 2]
+
+
+def test_checklist_page_for_the_phone(catalogue, client):
+    html = client.get("/kiosk/uslugi/dowod-osobisty-wydanie/lista?ok=1").get_data(as_text=True)
+    assert 'id="doc-1" checked' in html and 'id="doc-0" checked' not in html
+
+
+def test_errors_are_friendly_kiosk_screens(catalogue, client):
+    response = client.get("/kiosk/uslugi/nie-ma?k=bok-1")
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert "Ekran startowy" in html and 'data-screen="error"' in html
+
+
+def test_heartbeat_endpoint(catalogue, client, db):
+    body = {"kiosk": "bok-1", "version": 3, "error": "boom"}
+    assert client.post("/kiosk/heartbeat", json=body).status_code == 403
+    response = client.post("/kiosk/heartbeat", json=body, headers={"X-Kiosk-Token": catalogue["token"]})
+    assert response.status_code == 200 and response.json["version"] == services.content_version()
+    db.session.expire_all()
+    assert services.find_kiosk("bok-1").last_error == "boom"
+
+
+def test_offline_data_and_service_worker(catalogue, client):
+    data = client.get("/kiosk/dane.json").json
+    assert {c["slug"] for c in data["cards"]} == {"dowod-osobisty-wydanie", "rejestracja-pojazdu",
+                                                  "zameldowanie-pobyt-staly"}  # fmt: skip
+    sw = client.get("/kiosk/sw.js?k=bok-1&lang=pl")
+    assert sw.mimetype == "text/javascript" and b"caches.open" in sw.data
+
+
+def test_languages(catalogue, client):
+    html = client.get("/kiosk/?k=bok-1&lang=en").get_data(as_text=True)
+    assert 'lang="en"' in html and "Find your matter" in html
+    html = client.get("/kiosk/?k=bok-1&lang=uk").get_data(as_text=True)
+    assert "Знайдіть свою справу" in html
+
+
+def test_a_crash_is_a_friendly_screen_not_a_trace(catalogue, client, monkeypatch):
+    def broken(*args):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services, "place_matter", broken)
+    response = client.get("/kiosk/uslugi/dowod-osobisty-wydanie?k=bok-1")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500 and "Spróbuj ponownie" in html and "RuntimeError" not in html

@@ -1,0 +1,82 @@
+"""The search interface: Polish matching, weights, filters, suggestions, the log, the fallback."""
+
+from kiosk.search import services
+from kiosk.search.models import SearchQuery
+
+
+def slugs(response):
+    return [hit.slug for hit in response.results]
+
+
+def test_inflected_and_undiacritised_and_misspelt_words_find_the_card(cards):
+    for text in ("dowodu osobistego", "dowod", "DOWÓD", "dowud osobsty", "zameldowania", "zameldowanie na stale"):
+        response = services.search(text)
+        assert response.total >= 1 and not response.degraded, text
+        assert slugs(response)[0] in {"dowod-osobisty-wydanie", "zameldowanie-pobyt-staly"}, text
+    assert slugs(services.search("zameldowanie"))[0] == "zameldowanie-pobyt-staly"
+
+
+def test_colloquial_words_come_from_synonyms(cards):
+    assert slugs(services.search("rejestracja auta"))[0] == "rejestracja-pojazdu"
+    assert slugs(services.search("meldunek"))[0] == "zameldowanie-pobyt-staly"
+
+
+def test_title_outweighs_body(cards):
+    found = slugs(services.search("pojazd"))
+    assert found.index("rejestracja-pojazdu") < found.index("karta-z-pojazdem-w-tresci")
+
+
+def test_results_carry_escaped_highlights(cards):
+    hit = services.search("dowodu").results[0]
+    assert "<mark>dowodu</mark>" in hit.highlights["title"]
+    assert "<script>" not in services.search("<script>dowód").results[0].highlights["title"]
+
+
+def test_filters_and_facets(cards, factory):
+    response = services.search("dowód")
+    assert response.facets["category"][0]["value"] == "dokumenty"
+    assert response.facets["point"][0] == {"value": "bok-test", "label": "BOK", "count": response.total}
+    assert services.search("dowód", category="dokumenty").total == response.total
+    assert services.search("dowód", category="inna").total == 0
+    assert services.search("dowód", point="bok-test").total == response.total
+
+
+def test_did_you_mean_on_the_unfolded_field(cards):
+    assert services.search("zameldowanei").suggestion == "zameldowanie"
+    assert services.search("dowód").suggestion is None
+
+
+def test_no_match_or_empty_query_shows_the_most_used_cards(cards):
+    services.record_opened("zameldowanie-pobyt-staly", "meldunek")
+    services.record_opened("zameldowanie-pobyt-staly", "meldunek")
+    services.record_opened("rejestracja-pojazdu", "auto")
+    for text in ("", "   ", "xyzzyqwv"):
+        response = services.search(text)
+        assert response.total == 0
+        assert slugs(response)[:2] == ["zameldowanie-pobyt-staly", "rejestracja-pojazdu"]
+
+
+def test_suggest_completes_titles_as_you_type(cards):
+    assert services.suggest("zamel")[0] == {"text": "Zameldowanie na pobyt stały", "slug": "zameldowanie-pobyt-staly"}
+    assert services.suggest("rejestracja poj")[0]["slug"] == "rejestracja-pojazdu"
+    assert services.suggest("z") == []
+
+
+def test_queries_are_logged_without_personal_data_and_gaps_are_reported(cards, db):
+    services.search("dowód", log_query=True)
+    for _ in range(2):
+        services.search("psy rasy niebezpiecznej", log_query=True)
+    services.search("pesel 85010112345 jan@example.com", log_query=True)
+    db.session.commit()
+    texts = [q.text for q in db.session.query(SearchQuery)]
+    assert not any("85010112345" in t or "jan@example.com" in t for t in texts)
+    gaps = services.query_gaps()
+    assert gaps[0] == ("psy rasy niebezpiecznej", 2)
+    assert "dowód" not in dict(gaps)
+
+
+def test_opening_a_result_is_recorded_on_its_query(cards, db):
+    response = services.search("meldunek", log_query=True)
+    assert services.record_opened("zameldowanie-pobyt-staly", "meldunek", response.query_id)
+    assert db.session.get(SearchQuery, response.query_id).opened_slug == "zameldowanie-pobyt-staly"
+    assert not services.record_opened("nie-ma-takiej", "meldunek")

@@ -1,0 +1,76 @@
+"""The index follows the change log after commits, never before, and survives a broken directory."""
+
+import shutil
+from pathlib import Path
+
+from kiosk.cards import services as cards
+from kiosk.search import services
+from kiosk.search.sync import get_index
+
+
+def found(text):
+    return [hit.slug for hit in services.search(text).results if services.search(text).total]
+
+
+def test_publishing_updates_the_index_after_commit(index, factory):
+    factory.published_card("zameldowanie", title="Zameldowanie na pobyt stały")
+    assert found("zameldowanie") == ["zameldowanie"]
+    assert get_index().applied_id() > 0
+
+
+def test_rolled_back_publication_leaves_the_index_untouched(index, factory, db):
+    editor, approver, publisher = factory.team()
+    card = factory.card("wycinka", editor)
+    edition = cards.open_draft(card, editor, factory.content(title="Wycinka drzew"))
+    cards.submit_edition(edition, editor)
+    cards.approve_edition(edition, approver)
+    cards.publish_edition(edition, publisher)
+    db.session.flush()
+    db.session.rollback()
+    assert get_index().searcher().doc_count() == 0
+    assert services.search("wycinka").total == 0
+
+
+def test_withdrawing_and_reverting_follow(index, factory, db):
+    *_, publisher = team = factory.team()
+    card = factory.published_card("wycinka", team=team, title="Wycinka drzew")
+    first = card.live_edition
+    cards.withdraw_card(card, publisher)
+    db.session.commit()
+    assert services.search("wycinka").total == 0
+    cards.revert_card(card, first, publisher)
+    db.session.commit()
+    assert found("wycinka") == ["wycinka"]
+
+
+def test_missing_index_falls_back_to_the_database_and_rebuild_repairs_it(index, factory, app):
+    factory.published_card("wycinka", title="Wycinka drzew")
+    shutil.rmtree(app.config["KIOSK_INDEX_DIR"])
+    response = services.search("Wycinka")
+    assert response.degraded and [h.slug for h in response.results] == ["wycinka"]
+    services.rebuild()
+    response = services.search("wycinki")
+    assert not response.degraded and response.results[0].slug == "wycinka"
+
+
+def test_corrupt_index_falls_back_and_rebuild_repairs_it(index, factory, app):
+    factory.published_card("wycinka", title="Wycinka drzew")
+    for toc in Path(app.config["KIOSK_INDEX_DIR"]).glob("*.toc"):
+        toc.write_bytes(b"garbage")
+    get_index()._ix = None  # as a freshly started process would see it
+    assert services.search("wycinka").degraded
+    services.rebuild()
+    assert not services.search("wycinka").degraded
+
+
+def test_locked_index_is_flagged_and_answered_from_the_database(index, factory, app):
+    factory.published_card("dowod", title="Wydanie dowodu osobistego")
+    ix = get_index().open()
+    writer = ix.writer()  # another process holding the write lock
+    try:
+        factory.published_card("wycinka", title="Wycinka drzew")  # cannot be applied now: logged, not raised
+        response = services.search("wycinka")
+        assert response.degraded and response.results[0].slug == "wycinka"
+    finally:
+        writer.cancel()
+    assert not services.search("wycinka").degraded

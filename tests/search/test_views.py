@@ -1,0 +1,60 @@
+"""The search API, the results page and the click log."""
+
+from kiosk.search.models import SearchQuery
+
+
+def test_api_search_answers_in_the_documented_shape(client, cards):
+    data = client.get("/api/v1/search?q=dowodu&limit=2").get_json()
+    assert set(data) == {"query", "total", "results", "suggestion", "facets", "degraded"}
+    assert data["query"] == "dowodu" and data["degraded"] is False
+    assert len(data["results"]) <= 2
+    first = data["results"][0]
+    assert set(first) == {"slug", "title", "summary", "score", "highlights"}
+    assert first["slug"] == "dowod-osobisty-wydanie"
+    assert "<mark>" in first["highlights"]["title"]
+
+
+def test_api_search_filters(client, cards):
+    assert client.get("/api/v1/search?q=dowód&category=inna").get_json()["total"] == 0
+    assert client.get("/api/v1/search?q=dowód&point=bok-test").get_json()["total"] >= 1
+
+
+def test_bad_limit_or_page_is_a_400_with_a_message(client, cards):
+    for bad in ("0", "-1", "abc", "51", "1e3", "²", "99999999999999999999"):
+        response = client.get("/api/v1/search", query_string={"q": "dowód", "limit": bad})
+        assert response.status_code == 400, bad
+        assert "limit" in response.get_json()["error"]["message"]
+        page = client.get("/szukaj", query_string={"q": "dowód", "page": bad})
+        assert page.status_code == 400 and "page" in page.get_data(as_text=True), bad
+
+
+def test_api_suggest(client, cards):
+    data = client.get("/api/v1/suggest?q=zamel").get_json()
+    assert data["completions"][0]["slug"] == "zameldowanie-pobyt-staly"
+
+
+def test_results_page_is_accessible_html_with_highlights_and_facets(client, cards):
+    html = client.get("/szukaj?q=dowodu").get_data(as_text=True)
+    assert '<label for="search-q"' in html and 'id="search-q"' in html
+    assert '<ol class="results">' in html and "<h3>" in html
+    assert "<mark>dowodu</mark>" in html
+    assert "/szukaj/klik?" in html and "category=dokumenty" in html
+
+
+def test_results_page_without_a_match_shows_popular_cards(client, cards):
+    html = client.get("/szukaj?q=qqqzzz").get_data(as_text=True)
+    assert "Najczęściej wybierane" in html and "Wydanie dowodu osobistego" in html
+
+
+def test_click_logs_the_opened_card_and_redirects_to_it(client, cards, db):
+    client.get("/szukaj?q=meldunek")
+    entry = db.session.query(SearchQuery).filter_by(text="meldunek").one()
+    response = client.get(f"/szukaj/klik?q=meldunek&slug=zameldowanie-pobyt-staly&id={entry.id}")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/uslugi/zameldowanie-pobyt-staly")
+    db.session.expire_all()
+    assert db.session.get(SearchQuery, entry.id).opened_slug == "zameldowanie-pobyt-staly"
+
+
+def test_click_never_redirects_outside_known_cards(client, cards):
+    for slug in ("https://evil.example", "//evil.example", "nie-ma-takiej", "", "../admin"):
+        assert client.get("/szukaj/klik", query_string={"q": "x", "slug": slug}).status_code == 404

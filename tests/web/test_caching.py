@@ -1,0 +1,112 @@
+"""HTTP caching: validators from the published edition and language, 304s, and a publish changes the ETag."""
+
+from datetime import datetime
+
+import pytest
+
+from kiosk import clock
+
+from .helpers import publish_new_edition
+
+MORNING = datetime(2026, 5, 13, 8, 0)
+
+
+@pytest.fixture
+def team_card(db, factory):
+    team = factory.team()
+    with clock.frozen(MORNING):
+        card = factory.published_card("dowod-test", team=team)
+    return team, card
+
+
+def test_card_page_has_validators_and_proxy_friendly_cache_control(client, team_card):
+    with clock.frozen(MORNING):
+        response = client.get("/uslugi/dowod-test")
+    assert response.status_code == 200
+    assert response.headers["ETag"] and response.headers["Last-Modified"]
+    cache = response.cache_control
+    assert cache.public and cache.max_age >= 30 and cache.s_maxage >= 30
+    assert "Cookie" in response.headers["Vary"]
+
+
+def test_conditional_requests_get_304_without_a_body(client, team_card):
+    with clock.frozen(MORNING):
+        first = client.get("/uslugi/dowod-test")
+        etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+        by_etag = client.get("/uslugi/dowod-test", headers={"If-None-Match": etag})
+        by_date = client.get("/uslugi/dowod-test", headers={"If-Modified-Since": modified})
+        stale = client.get("/uslugi/dowod-test", headers={"If-None-Match": '"something-else"'})
+    assert by_etag.status_code == 304 and by_etag.data == b"" and by_etag.headers["ETag"] == etag
+    assert by_date.status_code == 304
+    assert stale.status_code == 200
+
+
+def test_publishing_a_new_edition_changes_the_etag_and_the_page(db, factory, client, team_card):
+    team, card = team_card
+    with clock.frozen(MORNING):
+        before = client.get("/uslugi/dowod-test")
+    with clock.frozen(datetime(2026, 5, 13, 9, 0)):
+        publish_new_edition(db, factory, card, team, title="Dowód osobisty – nowe zasady")
+        after = client.get("/uslugi/dowod-test", headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200
+    assert after.headers["ETag"] != before.headers["ETag"]
+    assert "Dowód osobisty – nowe zasady" in after.get_data(as_text=True)
+
+
+def test_changing_a_service_point_changes_the_card_page(db, factory, client, team_card):
+    with clock.frozen(MORNING):
+        before = client.get("/uslugi/dowod-test")
+    with clock.frozen(datetime(2026, 5, 13, 8, 30)):
+        factory.facts()["location"].address = "Stary Rynek 1, wejście od ul. Zduńskiej 3"
+        db.session.commit()
+        after = client.get("/uslugi/dowod-test", headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200 and "wejście od ul. Zduńskiej 3" in after.get_data(as_text=True)
+
+
+def test_opening_or_closing_changes_the_etag(db, factory, client, team_card):
+    with clock.frozen(MORNING):
+        factory.facts()["location"].opening_hours = {"wed": ["08:00-15:30"]}
+        db.session.commit()
+    with clock.frozen(datetime(2026, 5, 13, 13, 0)):  # 15:00 local: open
+        open_ = client.get("/uslugi/dowod-test")
+    with clock.frozen(datetime(2026, 5, 13, 13, 45)):  # 15:45 local: closed
+        closed = client.get("/uslugi/dowod-test", headers={"If-None-Match": open_.headers["ETag"]})
+        by_date = client.get("/uslugi/dowod-test", headers={"If-Modified-Since": open_.headers["Last-Modified"]})
+    assert closed.status_code == 200 and "Teraz zamknięte" in closed.get_data(as_text=True)
+    assert by_date.status_code == 200
+
+
+def test_the_etag_depends_on_the_language(client, team_card):
+    with clock.frozen(MORNING):
+        polish = client.get("/uslugi/dowod-test")
+        english = client.get("/uslugi/dowod-test?lang=en")
+        remembered = client.get("/uslugi/dowod-test", headers={"If-None-Match": polish.headers["ETag"]})
+    assert english.headers["ETag"] != polish.headers["ETag"]
+    assert remembered.status_code == 200 and 'lang="en"' in remembered.get_data(as_text=True)
+
+
+def test_the_language_switch_response_stays_out_of_shared_caches(client, team_card):
+    response = client.get("/?lang=uk")
+    assert response.cache_control.private and not response.cache_control.public
+
+
+def test_home_and_feed_are_conditional_too(client, team_card):
+    for path in ("/", "/feed.atom", "/sitemap.xml"):
+        first = client.get(path)
+        again = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
+        assert again.status_code == 304, path
+
+
+def test_api_responses_carry_an_etag_and_answer_304(client, team_card):
+    first = client.get("/api/v1/cards/dowod-test")
+    assert first.cache_control.public and first.headers["ETag"]
+    assert client.get("/api/v1/cards/dowod-test", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+
+
+def test_validators_are_remembered_for_a_moment_under_load(app, client, team_card):
+    app.config["WEB_STAMP_TTL"] = 60
+    with clock.frozen(MORNING):
+        first = client.get("/uslugi/dowod-test")
+        again = client.get("/uslugi/dowod-test", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert ("card", "dowod-test") in app.extensions["web_stamps"]
