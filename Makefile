@@ -45,7 +45,8 @@ system-deps:
 # Interface translations (en, uk; pl for plural forms): compile the .po catalogues into .mo.
 # After changing UI strings: $(BIN)/pybabel extract -F babel.cfg -k _l -o messages.pot kiosk, then update the .po files.
 translations: install
-	$(BIN)/pybabel compile -d kiosk/translations
+	$(BIN)/pybabel compile -q -d kiosk/translations
+	$(BIN)/pybabel compile -q -d kiosk/kiosk_ui/translations
 
 node-deps: node_modules/.installed
 
@@ -77,8 +78,16 @@ format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: install-dev pg-up
+# Benchmarks at full size (not part of the suite); figures go into docs/benchmarks.md.
+bench: install-dev system-deps node-deps pg-up translations
+	@command -v wrk >/dev/null 2>&1 && command -v nginx >/dev/null 2>&1 || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk nginx; }
 	$(BIN)/python bench/cards.py
+	$(BIN)/python bench/search_quality.py
+	$(BIN)/python bench/search_speed.py
+	$(BIN)/python bench/web.py
+	$(BIN)/python bench/kiosk.py
+	$(BIN)/python bench/freshness.py
+	$(BIN)/python bench/intake.py
 
 clean:
 	rm -rf $(VENV) instance node_modules

@@ -168,6 +168,13 @@ def card_qr(slug: str):
     return qr.svg_response(qr.public_url("web.card", slug=slug), "Adres karty na stronie urzędu")
 
 
+@bp.get("/uslugi/<slug>/zgloszenie.svg")
+def feedback_qr(slug: str):
+    """The card's "something is wrong" form, opened on the resident's phone (no typing at the kiosk)."""
+    get_published_card(slug)
+    return qr.svg_response(qr.public_url("freshness.feedback_form", slug=slug), "Zgłoszenie błędu w karcie")
+
+
 @bp.get("/uslugi/<slug>/lista.svg")
 def checklist_qr(slug: str):
     get_published_card(slug)

@@ -6,16 +6,19 @@ Services add and flush; the caller commits (a view, a CLI command).
 import logging
 import os
 import re
+import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
 from flask import current_app
 from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from kiosk.cards.models import Card, Edition
+from kiosk.errors import ValidationError
 from kiosk.extensions import db
 from kiosk.facts.models import Category, Location
 
@@ -233,3 +236,28 @@ def query_gaps(limit: int = 50) -> list[tuple[str, int]]:
     stmt = (select(text, func.count()).where(SearchQuery.result_count == 0)
             .group_by(text).order_by(func.count().desc(), text).limit(limit))  # fmt: skip
     return [(t, n) for t, n in db.session.execute(stmt)]
+
+
+def add_synonym(phrase: str, words: list[str]) -> None:
+    """Teach search a resident's word: `phrase` → `words` in content/synonyms.yaml (merged, comments kept)."""
+    phrase = " ".join(phrase.lower().split())
+    words = [" ".join(w.lower().split()) for w in words if w.strip()]
+    if not phrase or not words or len(phrase) > 80:
+        raise ValidationError("Podaj słowo mieszkańca i co najmniej jedno słowo z kart.", "words")
+    path = Path(current_app.config["KIOSK_CONTENT_DIR"]) / "synonyms.yaml"
+    with _synonyms_lock:
+        lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+        existing = (yaml.safe_load("\n".join(lines)) or {}).get(phrase, [])
+        merged = list(dict.fromkeys([*existing, *words]))
+        entry = yaml.safe_dump({phrase: merged}, allow_unicode=True, default_flow_style=None, width=1000).strip()
+        key_line = yaml.safe_dump({phrase: None}, allow_unicode=True).split(":")[0] + ":"
+        lines = [line for line in lines if not line.startswith(key_line + " ")]
+        if "# added from search gaps" not in lines:
+            lines += ["", "# added from search gaps"]
+        lines.append(entry)
+        tmp = path.with_suffix(".yaml.tmp")
+        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        tmp.replace(path)  # atomic: searches never read a half-written file
+
+
+_synonyms_lock = threading.Lock()

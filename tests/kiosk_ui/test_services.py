@@ -124,3 +124,12 @@ def test_a_crash_is_a_friendly_screen_not_a_trace(catalogue, client, monkeypatch
     response = client.get("/kiosk/uslugi/dowod-osobisty-wydanie?k=bok-1")
     html = response.get_data(as_text=True)
     assert response.status_code == 500 and "Spróbuj ponownie" in html and "RuntimeError" not in html
+
+
+def test_kiosk_card_offers_the_feedback_form_as_a_qr_code(db, factory, client):
+    factory.published_card("dowod-kiosk")
+    html = client.get("/kiosk/uslugi/dowod-kiosk").get_data(as_text=True)
+    assert "/kiosk/uslugi/dowod-kiosk/zgloszenie.svg" in html
+    svg = client.get("/kiosk/uslugi/dowod-kiosk/zgloszenie.svg")
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
+    assert client.get("/kiosk/uslugi/nie-ma/zgloszenie.svg").status_code == 404

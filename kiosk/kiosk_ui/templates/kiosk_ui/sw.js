@@ -25,7 +25,7 @@ function cardUrl(slug) {
 /* The card's QR codes, so "take it home" still works offline (the checklist one without ticks). */
 function qrUrls(slug) {
   const card = CARD.replace("__slug__", encodeURIComponent(slug));
-  return [card + "/qr.svg", card + "/lista.svg"];
+  return [card + "/qr.svg", card + "/lista.svg", card + "/zgloszenie.svg"];
 }
 
 async function fetchFresh(request) {
