@@ -45,8 +45,8 @@ system-deps:
 # Interface translations (en, uk; pl for plural forms): compile the .po catalogues into .mo.
 # After changing UI strings: $(BIN)/pybabel extract -F babel.cfg -k _l -o messages.pot kiosk, then update the .po files.
 translations: install
-	$(BIN)/pybabel compile -q -d kiosk/translations
-	$(BIN)/pybabel compile -q -d kiosk/kiosk_ui/translations
+	$(BIN)/pybabel compile -d kiosk/translations
+	$(BIN)/pybabel compile -d kiosk/kiosk_ui/translations
 
 node-deps: node_modules/.installed
 

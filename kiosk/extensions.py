@@ -52,6 +52,8 @@ def _enforce_sqlite_foreign_keys(dbapi_connection, connection_record):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

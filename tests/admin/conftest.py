@@ -1,40 +1,17 @@
 """Back-office helpers: accounts with real (cheap) argon2 hashes and a client that logs in with CSRF tokens."""
 
-import re
 from html.parser import HTMLParser
 
 import pytest
-from flask.testing import FlaskClient
 
 from kiosk.accounts import services as accounts
 from kiosk.accounts.models import Role
-
-PASSWORD = "haslo-testowe-123"
-TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|<meta name="csrf-token" content="([^"]+)"')
-
-
-class FreshContextClient(FlaskClient):
-    """Each request in its own app context, as in production.
-
-    The `app` fixture keeps one app context pushed for the whole test; without this, `g` (and with it
-    Flask-Login's cached user and Flask-WTF's token) would leak from one request into the next.
-    """
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
+from tests.backoffice import PASSWORD, FreshContextClient, csrf_token
 
 
 @pytest.fixture(autouse=True)
 def fresh_context_client(app):
     app.test_client_class = FreshContextClient
-
-
-def csrf_token(client, path: str = "/admin/login") -> str:
-    html = client.get(path).get_data(as_text=True)
-    match = TOKEN.search(html)
-    assert match, f"no CSRF token on {path}"
-    return match.group(1) or match.group(2)
 
 
 def login(client, username: str, password: str = PASSWORD, address: str = "127.0.0.1"):

@@ -1,29 +1,19 @@
 """Freshness helpers: logged-in clients, cards with owners, and a real SMTP server on loopback."""
 
-import re
 import socket
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
-from flask.testing import FlaskClient
 
 from kiosk.accounts import services as accounts
 from kiosk.accounts.models import Role
 from kiosk.clock import frozen
+from tests.backoffice import PASSWORD, FreshContextClient
+from tests.backoffice import csrf_token as token_from
 
-PASSWORD = "haslo-testowe-123"
-TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|<meta name="csrf-token" content="([^"]+)"')
 NOW = datetime(2026, 5, 12, 9, 0, tzinfo=UTC)
-
-
-class FreshContextClient(FlaskClient):
-    """Each request in its own app context, as in production (no `g` leaking between requests)."""
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
 
 
 @pytest.fixture(autouse=True)
@@ -35,12 +25,6 @@ def fresh_context_client(app):
 def at_now():
     with frozen(NOW):
         yield NOW
-
-
-def token_from(client, path: str) -> str:
-    match = TOKEN.search(client.get(path).get_data(as_text=True))
-    assert match, f"no CSRF token on {path}"
-    return match.group(1) or match.group(2)
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """Intake fixtures: the three service points, a published card with two documents, desk and department staff."""
 
-import re
 from datetime import datetime
 
 import pytest
@@ -11,19 +10,10 @@ from kiosk.accounts.models import Role
 from kiosk.clock import frozen
 from kiosk.facts.models import Department, Location
 from kiosk.intake import services
+from tests.backoffice import PASSWORD, FreshContextClient, csrf_token
 
-PASSWORD = "haslo-testowe-123"
-TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 # A Wednesday with no holiday near: deadlines count plainly from here.
 WEDNESDAY = datetime(2026, 11, 4, 9, 30)
-
-
-class FreshContextClient(FlaskClient):
-    """Each request in its own app context, as in production (no `g` leaking between requests)."""
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
 
 
 @pytest.fixture(autouse=True)
@@ -96,9 +86,3 @@ def login(app, username: str) -> FlaskClient:
     response = client.post("/admin/login", data={"username": username, "password": PASSWORD, "csrf_token": token})
     assert response.status_code == 302, response.get_data(as_text=True)
     return client
-
-
-def csrf_token(client, path: str) -> str:
-    match = TOKEN.search(client.get(path).get_data(as_text=True))
-    assert match, f"no CSRF token on {path}"
-    return match.group(1)
