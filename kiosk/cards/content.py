@@ -17,72 +17,26 @@ from kiosk.facts.models import Category, Department, FormFile, LegalAct, LifeSit
 
 from .models import DocumentForm, Edition, EditionDocument, EditionFee, EditionForm, EditionLegalAct, EditionPoint
 
-SCALAR_FIELDS = (
-    "title",
-    "summary",
-    "category",
-    "department",
-    "settle_days",
-    "settle_text",
-    "online_channel",
-    "online_url",
-    "online_text",
-    "appeal",
-    "effective_date",
-    "body",
-)
-LIST_FIELDS = (
-    "life_situations",
-    "service_points",
-    "documents",
-    "fees",
-    "legal_acts",
-    "forms",
-    "keywords",
-    "unverified",
-)
+# Edition columns that a content dict carries as they are; references and rows are handled apart.
+PLAIN_FIELDS = ("title", "summary", "settle_days", "settle_text", "online_channel", "online_url", "online_text",
+                "appeal", "effective_date", "body")  # fmt: skip
+OPTIONAL_FIELDS = ("settle_days", "effective_date")  # None when unset; the other plain fields are text
+LIST_FIELDS = ("life_situations", "service_points", "documents", "fees", "legal_acts", "forms", "keywords",
+               "unverified")  # fmt: skip
 
 
 def empty_content() -> dict:
-    return {
-        "title": "",
-        "summary": "",
-        "category": None,
-        "department": None,
-        "settle_days": None,
-        "settle_text": "",
-        "online_channel": "",
-        "online_url": "",
-        "online_text": "",
-        "appeal": "",
-        "effective_date": None,
-        "body": "",
-        "life_situations": [],
-        "service_points": [],
-        "documents": [],
-        "fees": [],
-        "legal_acts": [],
-        "forms": [],
-        "keywords": [],
-        "unverified": [],
-    }
+    """A content dict with every field at its empty value."""
+    plain = {name: None if name in OPTIONAL_FIELDS else "" for name in PLAIN_FIELDS}
+    return {**plain, "category": None, "department": None, **{name: [] for name in LIST_FIELDS}}
 
 
 def edition_to_content(edition: Edition) -> dict:
     """The edition's content, references by slug, in a stable order."""
     return {
-        "title": edition.title,
-        "summary": edition.summary,
+        **{name: getattr(edition, name) for name in PLAIN_FIELDS},
         "category": edition.category.slug if edition.category else None,
         "department": edition.department.slug if edition.department else None,
-        "settle_days": edition.settle_days,
-        "settle_text": edition.settle_text,
-        "online_channel": edition.online_channel,
-        "online_url": edition.online_url,
-        "online_text": edition.online_text,
-        "appeal": edition.appeal,
-        "effective_date": edition.effective_date,
-        "body": edition.body,
         "life_situations": [ls.slug for ls in edition.life_situations],
         "service_points": [
             {"point": p.location.slug, "room": p.room, "window": p.window, "note": p.note} for p in edition.points
@@ -166,18 +120,7 @@ class References:
 
 def apply_content(edition: Edition, content: dict, refs: References) -> None:
     """Set an editable edition's fields and rows from a content dict."""
-    for name in (
-        "title",
-        "summary",
-        "settle_days",
-        "settle_text",
-        "online_channel",
-        "online_url",
-        "online_text",
-        "appeal",
-        "effective_date",
-        "body",
-    ):
+    for name in PLAIN_FIELDS:
         setattr(edition, name, content[name])
     edition.category = refs.get("categories", content["category"], "category") if content["category"] else None
     edition.department = refs.get("departments", content["department"], "department") if content["department"] else None
