@@ -19,7 +19,6 @@ FUZZY = 0.35  # a typo match counts for much less than an exact one
 PREFIX = 0.5  # as-you-type: the last word may be unfinished
 SYNONYM = 0.8  # a synonym is nearly as good as the resident's own word
 FUZZY_FIELDS = ("title_f", "keywords_f")
-COORDINATION = 0.9  # reward cards that match more of the query's words
 
 
 def max_edits(word: str) -> int:
@@ -34,16 +33,35 @@ def is_known(reader, word: QueryWord) -> bool:
     )
 
 
+LONG_FIELDS = ("text", "text_f")  # body and document names: most postings, least weight
+COMMON_SHARE = 0.1
+MIN_DOCS_TO_PRUNE = 500
+
+
+def informative(reader, field: str, term: str, prune: bool) -> bool:
+    """False for a word in the body of more than a tenth of a large catalogue ("wniosek", "urząd").
+
+    There its score is next to nothing (BM25's IDF is near zero) while walking its postings is most of a
+    search's cost; the word still counts in titles, keywords and summaries. Small catalogues keep it.
+    """
+    if not prune or field not in LONG_FIELDS or reader.doc_count() < MIN_DOCS_TO_PRUNE:
+        return True
+    return reader.doc_frequency(field, term) <= COMMON_SHARE * reader.doc_count()
+
+
 HEAD = ("title", "keywords", "title_f", "keywords_f")  # short fields: enough for as-you-type
 
 
-def word_query(word: QueryWord, reader, prefix: bool = False, only: tuple[str, ...] | None = None) -> wq.Query:
+def word_query(
+    word: QueryWord, reader, prefix: bool = False, only: tuple[str, ...] | None = None, prune: bool = True
+) -> wq.Query:
     """Everything one word may match, weighted by field; typos only for unknown words; `only` limits fields."""
     lemma_fields = {n: w for n, w in WEIGHTS.items() if only is None or n in only}
     folded_fields = {n: w for n, w in FOLDED_WEIGHTS.items() if only is None or n in only}
     leaves = [wq.Term(name, lemma, boost=weight) for name, weight in lemma_fields.items() for lemma in word.lemmas
-              if lemma not in STOP_WORDS]  # fmt: skip
-    leaves += [wq.Term(name, word.folded, boost=weight) for name, weight in folded_fields.items()]
+              if lemma not in STOP_WORDS and informative(reader, name, lemma, prune)]  # fmt: skip
+    leaves += [wq.Term(name, word.folded, boost=weight) for name, weight in folded_fields.items()
+               if informative(reader, name, word.folded, prune)]  # fmt: skip
     edits = max_edits(word.folded)
     if edits and not prefix and not is_known(reader, word):  # an unfinished word is no typo
         leaves += [wq.FuzzyTerm(n, word.folded, boost=FOLDED_WEIGHTS[n] * FUZZY, maxdist=edits, prefixlength=1)
@@ -53,23 +71,24 @@ def word_query(word: QueryWord, reader, prefix: bool = False, only: tuple[str, .
     return wq.Or(leaves)
 
 
-def group_query(word: QueryWord, reader, prefix: bool = False, only: tuple[str, ...] | None = None) -> wq.Query:
+def group_query(word: QueryWord, reader, prefix: bool = False, only=None, prune: bool = True) -> wq.Query:
     """A word, or any of the phrases its synonyms expand to (every word of such a phrase required)."""
-    own = [] if word.is_stop else [word_query(word, reader, prefix, only)]
-    alternatives = [wq.And([word_query(w, reader, only=only) for w in phrase], boost=SYNONYM)
+    own = [] if word.is_stop else [word_query(word, reader, prefix, only, prune)]
+    alternatives = [wq.And([word_query(w, reader, only=only, prune=prune) for w in phrase], boost=SYNONYM)
                     for phrase in word.expansions if phrase]  # fmt: skip
     options = own + alternatives
     return wq.DisjunctionMax(options, tiebreak=0.5) if len(options) > 1 else options[0]
 
 
-def build_query(words: list[QueryWord], reader, prefix_last: bool = False, only=None) -> wq.Query | None:
-    """Any word may match; cards matching more of them rank higher."""
+def build_query(words: list[QueryWord], reader, prefix_last: bool = False, only=None,
+                prune: bool = True) -> wq.Query | None:  # fmt: skip
+    """Any word may match; cards matching more of them score higher (BM25 sums the words' scores)."""
     last = len(words) - 1
-    groups = [group_query(w, reader, prefix_last and i == last, only) for i, w in enumerate(words)]
+    groups = [group_query(w, reader, prefix_last and i == last, only, prune) for i, w in enumerate(words)]
     groups = [g for g in groups if g is not None]
     if not groups:
         return None
-    return groups[0] if len(groups) == 1 else wq.Or(groups, scale=COORDINATION)
+    return groups[0] if len(groups) == 1 else wq.Or(groups)
 
 
 def filter_query(point: str | None, category: str | None) -> wq.Query | None:

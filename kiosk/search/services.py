@@ -119,10 +119,14 @@ def _index_search(text: str, point, category, limit: int) -> SearchResponse:
     idx = get_index()
     catch_up(db.session, idx)
     searcher = idx.searcher()
-    query = q.build_query(analyse_query(text, _synonyms()), searcher.reader())
+    words = analyse_query(text, _synonyms())
+    query = q.build_query(words, searcher.reader())
     if query is None:
         return SearchResponse(query=text, total=0, results=[])
     hits, total, facets = q.run(searcher, query, q.filter_query(point, category), limit)
+    if total == 0:  # nothing outside the bodies: look at every word everywhere before giving up
+        full = q.build_query(words, searcher.reader(), prune=False)
+        hits, total, facets = q.run(searcher, full, q.filter_query(point, category), limit)
     hint = q.suggestion(searcher, text) if total < 3 else None
     return SearchResponse(query=text, total=total, results=hits, suggestion=hint, facets=_label_facets(facets))
 

@@ -80,3 +80,15 @@ def test_opening_a_result_is_recorded_on_its_query(cards, db):
     assert services.record_opened("zameldowanie-pobyt-staly", "meldunek", response.query_id)
     assert db.session.get(SearchQuery, response.query_id).opened_slug == "zameldowanie-pobyt-staly"
     assert not services.record_opened("nie-ma-takiej", "meldunek")
+
+
+def test_common_body_words_are_pruned_only_at_scale_and_never_lose_all_results(cards, monkeypatch):
+    from kiosk.search import query
+
+    found_everywhere = slugs(services.search("pojazd"))
+    monkeypatch.setattr(query, "MIN_DOCS_TO_PRUNE", 1)  # act as if this were a large catalogue
+    pruned = slugs(services.search("pojazd"))
+    assert "karta-z-pojazdem-w-tresci" in found_everywhere and "karta-z-pojazdem-w-tresci" not in pruned
+    assert pruned[0] == found_everywhere[0] == "rejestracja-pojazdu"
+    monkeypatch.setattr(query, "COMMON_SHARE", 0.0)  # every body word counts as common
+    assert "karta-z-pojazdem-w-tresci" in slugs(services.search("ciężarowego"))  # only in a body: full query
