@@ -26,6 +26,10 @@ LANGUAGE_NAMES = {"pl": "Polski", "en": "English", "uk": "Українська"}
 WEEKDAY_NAMES = {"mon": _l("poniedziałek"), "tue": _l("wtorek"), "wed": _l("środa"), "thu": _l("czwartek"),
                  "fri": _l("piątek"), "sat": _l("sobota"), "sun": _l("niedziela")}  # fmt: skip
 MAX_QUERY_STRING = 2048
+# Search takes any text a resident types (the engine caps it); the server's own request-line limit
+# still bounds the whole address.
+SEARCH_ENDPOINTS = {"search.results", "search.api_search", "search.api_suggest", "kiosk_ui.results"}
+MAX_SEARCH_QUERY_STRING = 32 * 1024
 # The accessibility statement's dates: update `updated` whenever the statement changes materially.
 STATEMENT_DATES = {"published": date(2026, 11, 25), "prepared": date(2026, 11, 25), "updated": date(2026, 11, 25)}
 ACCESS_WORDS = re.compile(r"dostępn|niepełnospr|winda|pętl|podjazd", re.IGNORECASE)
@@ -36,7 +40,8 @@ PER_PAGE = 50
 def check_query_and_language():
     """Refuse over-long or malformed query strings; remember an explicit language choice."""
     refresh()  # the locale is cached on the app context, which tests share between requests
-    if len(request.query_string) > MAX_QUERY_STRING:
+    limit = MAX_SEARCH_QUERY_STRING if request.endpoint in SEARCH_ENDPOINTS else MAX_QUERY_STRING
+    if len(request.query_string) > limit:
         abort(400, _("Adres strony jest za długi."))
     lang = request.args.get("lang")
     if lang is not None:

@@ -1,5 +1,6 @@
 """Any text is a valid query: results or an empty list, never an error."""
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -38,3 +39,9 @@ def test_any_text_is_a_valid_query(cards, text):
     assert not response.degraded
     assert response.total >= 0 and len(response.query) <= 200
     assert isinstance(services.suggest(text), list)
+
+
+@pytest.mark.parametrize("path", ["/szukaj", "/api/v1/search", "/api/v1/suggest", "/kiosk/szukaj"])
+def test_a_10000_character_query_over_http_gets_an_answer_not_an_error(client, cards, path):
+    response = client.get(path, query_string={"q": "dowód osobisty " * 667})
+    assert response.status_code == 200
