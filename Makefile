@@ -38,7 +38,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $(VENV)/.runtime $@
 
-# Debian's Chromium drives the browser tests (never `playwright install`: no downloads here).
+# Debian's Chromium drives the browser tests; Playwright never downloads a browser of its own here.
 system-deps:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-liberation; }
 
