@@ -7,6 +7,7 @@ from flask_admin import AdminIndexView, BaseView
 from flask_admin.contrib.sqla import ModelView
 from flask_login import current_user
 
+from kiosk.accounts.access import has_any_role as has_any
 from kiosk.accounts.models import Role, User
 from kiosk.extensions import db, login_manager
 
@@ -18,10 +19,6 @@ ANY_ROLE = tuple(Role)
 def load_user(user_id: str) -> User | None:
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
     return user if user is not None and user.active else None
-
-
-def has_any(*roles: Role) -> bool:
-    return current_user.is_authenticated and any(current_user.has_role(r) for r in roles)
 
 
 def requires(*roles: Role):

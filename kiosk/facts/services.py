@@ -98,12 +98,16 @@ def list_locations() -> list[Location]:
     return list(db.session.scalars(select(Location).order_by(*order)))
 
 
+def _by_slug(model, slug: str, missing: str):
+    found = db.session.scalar(select(model).where(model.slug == slug))
+    if found is None:
+        raise NotFound(missing)
+    return found
+
+
 def get_location(slug: str) -> Location:
     """A location by slug, or NotFound."""
-    location = db.session.scalar(select(Location).where(Location.slug == slug))
-    if location is None:
-        raise NotFound("Nie ma takiego miejsca obsługi.")
-    return location
+    return _by_slug(Location, slug, "Nie ma takiego miejsca obsługi.")
 
 
 def list_categories() -> list[Category]:
@@ -113,10 +117,7 @@ def list_categories() -> list[Category]:
 
 def get_category(slug: str) -> Category:
     """A category by slug, or NotFound."""
-    category = db.session.scalar(select(Category).where(Category.slug == slug))
-    if category is None:
-        raise NotFound("Nie ma takiej kategorii.")
-    return category
+    return _by_slug(Category, slug, "Nie ma takiej kategorii.")
 
 
 def list_life_situations() -> list[LifeSituation]:
@@ -126,7 +127,4 @@ def list_life_situations() -> list[LifeSituation]:
 
 def get_life_situation(slug: str) -> LifeSituation:
     """A life situation by slug, or NotFound."""
-    situation = db.session.scalar(select(LifeSituation).where(LifeSituation.slug == slug))
-    if situation is None:
-        raise NotFound("Nie ma takiej sytuacji życiowej.")
-    return situation
+    return _by_slug(LifeSituation, slug, "Nie ma takiej sytuacji życiowej.")

@@ -4,8 +4,6 @@ Services add and flush; the caller (a view or a CLI command) commits. Dependency
 `dependencies.py`, content checks in `checks.py`, reminder e-mails in `reminders.py`.
 """
 
-import hashlib
-import hmac
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -15,6 +13,7 @@ from flask import current_app
 from sqlalchemy import delete, func, select, update
 
 from kiosk.accounts.models import Role, User
+from kiosk.addresses import address_key
 from kiosk.audit import record_audit
 from kiosk.cards.models import Card, Edition
 from kiosk.clock import LOCAL_TZ, now, today
@@ -218,12 +217,6 @@ def confirm_card_accurate(card: Card, actor: User, note: str = "") -> Card:
 
 
 # --- resident feedback ------------------------------------------------------------------------------------
-
-
-def address_key(address: str) -> str:
-    """A keyed hash of a client address: enough for the rate limit, useless to anyone reading the table."""
-    secret = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(secret, (address or "unknown").encode(), hashlib.sha256).hexdigest()
 
 
 def submit_feedback(slug: str, message: str, contact: str, address: str, channel: str = "web") -> Feedback:

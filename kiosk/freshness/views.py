@@ -1,13 +1,12 @@
 """Resident feedback on a card (public) and the freshness dashboard in the back office (/admin/swiezosc/)."""
 
-from functools import wraps
-
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError, validate_csrf
 from sqlalchemy import select
 from wtforms.validators import ValidationError as CSRFInvalid
 
+from kiosk.accounts.access import roles_required
 from kiosk.accounts.models import Role
 from kiosk.cards.models import Card
 from kiosk.errors import DomainError, NotFound, PermissionDenied, ValidationError
@@ -86,17 +85,7 @@ def _public_card(slug: str) -> Card:
 # --- the back-office dashboard ------------------------------------------------------------------------
 
 
-def editor_required(view):
-    """Logged-out people go to the log-in page; only editors and administrators get in."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        if not (current_user.has_role(Role.EDITOR) or current_user.has_role(Role.ADMINISTRATOR)):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapper
+editor_required = roles_required(Role.EDITOR, Role.ADMINISTRATOR)  # the dashboard is for editors
 
 
 @bp.get("/admin/swiezosc/")

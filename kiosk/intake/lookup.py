@@ -5,7 +5,6 @@ case number (stored in the database, so the limit holds across workers), so the 
 to learn whether a number exists.
 """
 
-import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -14,6 +13,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from kiosk.addresses import address_key
 from kiosk.clock import LOCAL_TZ, now
 from kiosk.errors import DomainError
 from kiosk.extensions import db
@@ -48,11 +48,6 @@ class PublicStatus:
     ready_on: date | None
     closed_on: date | None
     delivery: str
-
-
-def _address_hash(address: str) -> str:
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, (address or "unknown").encode(), hashlib.sha256).hexdigest()[:40]
 
 
 def normalise_number(number: str | None) -> str:
@@ -93,7 +88,7 @@ def _public(case: Case) -> PublicStatus:
 def lookup_status(number: str, code: str, address: str) -> PublicStatus:
     """The public status of the case, if number and code match; each attempt is recorded (caller commits)."""
     number, code = normalise_number(number), normalise_code(code)
-    address_hash = _address_hash(address)
+    address_hash = address_key(address)
     _check_limits(address_hash, number)
     case = db.session.scalar(select(Case).where(Case.number == number).options(selectinload(Case.checklist)))
     expected = case.code if case is not None else "X" * CODE_LENGTH

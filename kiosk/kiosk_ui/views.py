@@ -17,9 +17,9 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale
-from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
+from kiosk.accounts.access import check_roles
 from kiosk.accounts.models import Role
 from kiosk.cards.services import get_published_card
 from kiosk.clock import now
@@ -236,10 +236,7 @@ def service_worker():
 
 @fleet_bp.before_request
 def administrators_only():
-    if not current_user.is_authenticated:
-        return redirect(url_for("admin_auth.login", next=request.full_path))
-    if not current_user.has_role(Role.ADMINISTRATOR):
-        abort(403)
+    return check_roles(Role.ADMINISTRATOR)
 
 
 @fleet_bp.route("/", methods=["GET", "POST"])
