@@ -5,6 +5,9 @@ reached the run fails (never skips), so CI's PostgreSQL leg always runs.
 """
 
 import os
+import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -17,6 +20,33 @@ from kiosk.extensions import db as _db
 from .factories import Factory
 
 PG_URL = os.environ.get("KIOSK_TEST_DATABASE_URL", "")
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _repo_status() -> str | None:
+    """`git status --porcelain` of the repository, or None outside a git checkout."""
+    try:
+        result = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=REPO,
+                                capture_output=True, text=True, timeout=30, check=True)  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return result.stdout
+
+
+def pytest_sessionstart(session):
+    session.config._repo_status_before = _repo_status()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Tests never write into the repository: fail the run if the working tree changed under it."""
+    before = getattr(session.config, "_repo_status_before", None)
+    after = _repo_status()
+    if before is None or after is None or before == after:
+        return
+    changed = set(after.splitlines()) ^ set(before.splitlines())
+    message = "the test run changed the repository:\n  " + "\n  ".join(sorted(changed))
+    session.config.get_terminal_writer().line(message, red=True)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_collection_modifyitems(config, items):
@@ -52,11 +82,15 @@ def database_url(tmp_path_factory) -> str:
 
 @pytest.fixture
 def app(database_url, tmp_path):
+    # Every test gets its own copy of content/: whatever a test writes (a synonym added from a search gap,
+    # an export) lands under tmp_path, never in the repository.
+    work_content = shutil.copytree(REPO / "content", tmp_path / "content-work")
     app = create_app(
         {
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": database_url,
             "KIOSK_INDEX_DIR": str(tmp_path / "index"),
+            "KIOSK_CONTENT_DIR": str(work_content),
             "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
         }
     )
@@ -109,7 +143,8 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]  # fmt: skip
 AXE_JS = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+# Screenshots go outside the repository (tests never write into it); set KIOSK_TEST_ARTIFACTS to keep them.
+ARTIFACTS = Path(os.environ.get("KIOSK_TEST_ARTIFACTS") or Path(tempfile.gettempdir()) / "okienko-test-artifacts")
 
 
 @pytest.fixture
@@ -160,7 +195,7 @@ def axe_violations(page) -> list[dict]:
 
 
 def save_screenshot(page, name: str) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path

@@ -1,7 +1,7 @@
 """The kiosk in Debian's headless Chromium, portrait 1080×1920 and landscape 1920×1080, driven by touch.
 
-Each test saves screenshots to test-artifacts/ (the current ones are copied into docs/img/) and runs
-axe-core on every screen it reaches.
+Each test saves screenshots to $KIOSK_TEST_ARTIFACTS (default /tmp/okienko-test-artifacts; the current ones
+are copied into docs/img/) and runs axe-core on every screen it reaches.
 """
 
 import re
