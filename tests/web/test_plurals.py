@@ -1,0 +1,75 @@
+"""Polish, Ukrainian and English plural forms, checked over 0–30 and 100–130 against the grammar of each language.
+
+Polish and Ukrainian have three forms (1 sprawa, 2 sprawy, 5 spraw, 22 sprawy, 112 spraw); the kiosk screens
+merge a second catalogue, which once let the English rule win for Polish ("5 sprawy").
+"""
+
+import pytest
+from babel.messages.pofile import read_po
+from flask_babel import force_locale, get_translations
+
+from kiosk.web.i18n import template_gettext
+
+NUMBERS = [*range(31), *range(100, 131)]
+
+
+def polish_form(n: int) -> int:
+    if n == 1:
+        return 0
+    return 1 if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else 2
+
+
+def ukrainian_form(n: int) -> int:
+    if n % 10 == 1 and n % 100 != 11:
+        return 0
+    return 1 if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else 2
+
+
+WORDS = {
+    "pl": (polish_form, {"%(num)d sprawa": ("sprawa", "sprawy", "spraw"),
+                         "%(num)d karta usługi": ("karta usługi", "karty usług", "kart usług")}),
+    "uk": (ukrainian_form, {"%(num)d sprawa": ("справа", "справи", "справ"),
+                            "%(num)d karta usługi": ("картка послуги", "картки послуг", "карток послуг")}),
+    "en": (lambda n: 0 if n == 1 else 1, {"%(num)d sprawa": ("matter", "matters"),
+                                          "%(num)d karta usługi": ("service card", "service cards")}),
+}  # fmt: skip
+PLURALS = {"%(num)d sprawa": "%(num)d spraw", "%(num)d karta usługi": "%(num)d kart usług"}
+
+
+@pytest.mark.parametrize("lang", ["pl", "uk", "en"])
+@pytest.mark.parametrize("singular", list(PLURALS))
+def test_plural_forms_follow_the_language(app, lang, singular):
+    form_of, words = WORDS[lang]
+    with app.test_request_context(), force_locale(lang):
+        ngettext = template_gettext()["ngettext"]
+        for n in NUMBERS:
+            assert str(ngettext(singular, PLURALS[singular], n)) == f"{n} {words[singular][form_of(n)]}", (lang, n)
+
+
+@pytest.mark.parametrize("lang", ["pl", "uk"])
+def test_the_kiosk_catalogue_does_not_override_the_polish_rule(app, lang):
+    form_of, _ = WORDS[lang]
+    with app.test_request_context(), force_locale(lang):
+        translations = get_translations()
+        assert [translations.plural(n) for n in NUMBERS] == [form_of(n) for n in NUMBERS]
+
+
+@pytest.mark.parametrize("catalogue", ["kiosk/translations", "kiosk/kiosk_ui/translations"])
+@pytest.mark.parametrize("lang", ["pl", "uk"])
+def test_every_plural_message_has_three_forms(catalogue, lang):
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / catalogue / lang / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as handle:
+        po = read_po(handle, locale=lang)
+    assert po.num_plurals == 3
+    for message in po:
+        if message.pluralizable and message.id[0]:
+            assert len(message.string) == 3 and all(message.string), message.id
+
+
+def test_home_page_counts_use_polish_plurals(db, factory, client):
+    for i in range(5):
+        factory.published_card(f"karta-{i}-pl")
+    html = client.get("/uslugi").get_data(as_text=True)
+    assert "5 kart usług" in html and "5 karty" not in html
