@@ -73,3 +73,12 @@ def test_home_page_counts_use_polish_plurals(db, factory, client):
         factory.published_card(f"karta-{i}-pl")
     html = client.get("/uslugi").get_data(as_text=True)
     assert "5 kart usług" in html and "5 karty" not in html
+
+
+@pytest.mark.parametrize(
+    ("days", "pl", "uk"), [(1, "1 dzień", "1 день"), (3, "3 dni", "3 дні"), (30, "30 dni", "30 днів")]
+)
+def test_statutory_deadline_in_days_is_declined(db, factory, client, days, pl, uk):
+    factory.published_card("termin-test", settle_days=days)
+    assert f"termin ustawowy: {pl}" in client.get("/uslugi/termin-test").get_data(as_text=True)
+    assert f"строк за законом: {uk}" in client.get("/uslugi/termin-test?lang=uk").get_data(as_text=True)
