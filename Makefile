@@ -10,7 +10,7 @@ FLASK := $(BIN)/flask --app kiosk
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: run serve setup test test-sqlite test-postgres install install-dev system-deps node-deps pg-up lint format bench clean translations
+.PHONY: lock run serve setup test test-sqlite test-postgres install install-dev system-deps node-deps pg-up lint format bench clean translations
 
 run: setup serve
 
@@ -30,13 +30,22 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-$(VENV)/.runtime: requirements.txt | $(VENV)/bin/python
-	$(BIN)/pip install -q -r requirements.txt
+# The lock files pin the whole dependency tree with hashes; requirements*.txt list what we chose.
+$(VENV)/.runtime: requirements.lock | $(VENV)/bin/python
+	$(BIN)/pip install -q --require-hashes -r requirements.lock
 	touch $@
 
-$(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
-	$(BIN)/pip install -q -r requirements-dev.txt
+$(VENV)/.dev: requirements.lock requirements-dev.lock | $(VENV)/bin/python
+	$(BIN)/pip install -q --require-hashes -r requirements-dev.lock
 	touch $(VENV)/.runtime $@
+
+# After changing requirements*.txt: regenerate the lock files (pip-tools lives in its own venv).
+lock:
+	$(PYTHON) -m venv .venv-tools
+	.venv-tools/bin/pip install -q pip-tools==7.6.2
+	for f in requirements requirements-dev; do \
+	  .venv-tools/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras --no-header \
+	    --no-emit-index-url --no-emit-find-links -o $$f.lock $$f.txt; done
 
 # Debian's Chromium drives the browser tests; Playwright never downloads a browser of its own here.
 system-deps:
@@ -90,4 +99,4 @@ bench: install-dev system-deps node-deps pg-up translations
 	$(BIN)/python bench/intake.py
 
 clean:
-	rm -rf $(VENV) instance node_modules
+	rm -rf $(VENV) .venv-tools instance node_modules
