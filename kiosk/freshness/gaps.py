@@ -5,64 +5,26 @@ a normalised form (lower case, no diacritics, single spaces) so "Dowód  osobist
 count together.
 """
 
-import re
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 
 from kiosk.accounts.models import User
 from kiosk.cards import services as cards
 from kiosk.cards.content import edition_to_content
 from kiosk.cards.models import Card, Edition, EditionStatus
-from kiosk.clock import LOCAL_TZ, now
+from kiosk.clock import LOCAL_TZ
 from kiosk.errors import InvalidTransition, ValidationError
 from kiosk.extensions import db
-from kiosk.search.models import SearchQuery
+from kiosk.search import services as search
 
-FOLD = str.maketrans("ąćęłńóśźż", "acelnoszz")
-SPACES = re.compile(r"\s+")
-
-
-def normalise(text: str) -> str:
-    """The form gaps are grouped by."""
-    return SPACES.sub(" ", (text or "").lower().translate(FOLD)).strip()
-
-
-@dataclass
-class Gap:
-    query: str
-    zero_results: int
-    no_click: int
-    last_seen: datetime
-
-    @property
-    def count(self) -> int:
-        return self.zero_results + self.no_click
+normalise = search.normalise_query
+Gap = search.QueryGap
 
 
 def content_gaps(days: int = 90, limit: int | None = 100) -> list[Gap]:
-    """Zero-result and no-click queries of the last `days`, grouped, most frequent first."""
-    zero = SearchQuery.result_count == 0
-    no_click = (SearchQuery.result_count > 0) & SearchQuery.opened_slug.is_(None)
-    text = func.lower(SearchQuery.text)
-    counts = (func.sum(case((zero, 1), else_=0)), func.sum(case((no_click, 1), else_=0)))
-    rows = db.session.execute(
-        select(text, *counts, func.max(SearchQuery.at))
-        .where(SearchQuery.at >= now() - timedelta(days=days), zero | no_click)
-        .group_by(text)
-    )  # fmt: skip
-    gaps: dict[str, Gap] = {}
-    for raw, zeros, clicks, last in rows:
-        key = normalise(raw)
-        if not key:
-            continue
-        gap = gaps.setdefault(key, Gap(key, 0, 0, last))
-        gap.zero_results += int(zeros or 0)
-        gap.no_click += int(clicks or 0)
-        gap.last_seen = max(gap.last_seen, last)
-    ordered = sorted(gaps.values(), key=lambda g: (-g.count, -g.zero_results, g.query))
-    return ordered[:limit] if limit else ordered
+    """Zero-result and no-click queries of the last `days`, grouped, most frequent first (the search log's)."""
+    return search.query_gaps(days=days, limit=limit)
 
 
 def local_day(value: datetime) -> str:
@@ -88,20 +50,10 @@ def attach_gap_to_card(query: str, card: Card, actor: User) -> Edition:
     return draft
 
 
-def synonym_writer():
-    """The search module's function that adds a synonym to content/synonyms.yaml, when it offers one."""
-    from kiosk.search import services as search
-
-    return getattr(search, "add_synonym", None)
-
-
 def add_gap_synonym(query: str, words: str, actor: User) -> None:
     """Turn a gap into a synonym: the resident's phrase → the words the cards use (comma-separated)."""
     phrase = normalise(query)[:80]
     targets = [w.strip() for w in (words or "").split(",") if w.strip()][:10]
     if not phrase or not targets:
         raise ValidationError("Podaj zapytanie i co najmniej jedno słowo, którego używają karty.", "words")
-    writer = synonym_writer()
-    if writer is None:
-        raise InvalidTransition("Dodawanie synonimów nie jest jeszcze dostępne w module wyszukiwania.")
-    writer(phrase, targets)
+    search.add_synonym(phrase, targets)

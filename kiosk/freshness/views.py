@@ -98,7 +98,7 @@ def dashboard():
         overdue=exports.overdue(statuses)[:LIST_LIMIT], due_soon=exports.due_soon(statuses)[:LIST_LIMIT],
         flags=services.open_flags(limit=LIST_LIMIT), by_id=by_id, feedback=services.open_feedback(LIST_LIMIT),
         gaps=gaps.content_gaps(limit=LIST_LIMIT), chart=trend_chart(services.snapshots()), subject_url=subject_url,
-        can_add_synonym=gaps.synonym_writer() is not None, states=services.STATE_LABELS,
+        states=services.STATE_LABELS,
     )  # fmt: skip
 
 
@@ -146,9 +146,6 @@ def resolve_feedback(feedback_id: int):
 @bp.post("/admin/swiezosc/luki/synonim")
 @editor_required
 def add_synonym():
-    writer = gaps.synonym_writer()
-    if writer is None:
-        raise DomainError("Dodawanie synonimów nie jest jeszcze dostępne w module wyszukiwania.")
     phrase, words = request.form.get("query", ""), request.form.get("words", "")
     gaps.add_gap_synonym(phrase, words, current_user._get_current_object())
     db.session.commit()

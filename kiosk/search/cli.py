@@ -47,9 +47,9 @@ def query_command(text: str, limit: int, as_json: bool):
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000))
 @with_appcontext
 def gaps_command(limit: int):
-    """Queries that found nothing, most frequent first."""
-    gaps = services.query_gaps(limit)
+    """Queries that found nothing or whose results nobody opened, most frequent first."""
+    gaps = services.query_gaps(limit=limit)
     if not gaps:
         click.echo("Brak zapytań bez wyników.")
-    for text, count in gaps:
-        click.echo(f"{count:>6}  {text}")
+    for gap in gaps:
+        click.echo(f"{gap.zero_results:>6} bez wyników {gap.no_click:>6} bez otwarcia  {gap.query}")

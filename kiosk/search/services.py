@@ -10,23 +10,25 @@ import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import yaml
 from flask import current_app
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import String, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
-from kiosk.cards.models import Card, Edition
+from kiosk.cards.models import Card, Edition, EditionPoint
+from kiosk.clock import now
 from kiosk.errors import ValidationError
 from kiosk.extensions import db
 from kiosk.facts.models import Category, Location
 
 from . import query as q
-from .documents import card_document, iter_all_documents
+from .documents import iter_all_documents
 from .engine import IndexUnavailable
 from .models import SearchQuery
-from .polish import analyse_query, synonyms_from, tokens
+from .polish import analyse_query, fold, synonyms_from, tokens
 from .sync import catch_up, get_index
 
 log = logging.getLogger(__name__)
@@ -53,19 +55,6 @@ class SearchResponse:
 
 
 # --- keeping the index -------------------------------------------------------------------------------
-
-
-def index_card(card: Card) -> None:
-    """Put a card's live edition into the index now (the commit hook normally does this)."""
-    doc = card_document(card)
-    if doc is None:
-        return remove_card(card.slug)
-    get_index().apply([doc], [], applied=0)
-
-
-def remove_card(slug: str) -> None:
-    """Take a card out of the index now."""
-    get_index().apply([], [slug], applied=0)
 
 
 def rebuild(progress: Callable[[], None] = lambda: None) -> int:
@@ -154,6 +143,10 @@ def _database_search(text: str, point, category, limit: int) -> SearchResponse:
     stmt = _published().where(or_(*[_like_any(w) for w in words]))
     if category:
         stmt = stmt.join(Category, Edition.category_id == Category.id).where(Category.slug == category)
+    if point:
+        at_point = (select(EditionPoint.id).join(Location, EditionPoint.location_id == Location.id)
+                    .where(EditionPoint.edition_id == Edition.id, Location.slug == point))  # fmt: skip
+        stmt = stmt.where(at_point.exists())
     rows = db.session.execute(stmt.order_by(Edition.title)).all()
     hits = [q.Hit(slug=r.slug, title=r.title, summary=r.summary, score=0.0,
                   highlights={"title": str(q.escape(r.title)), "summary": str(q.escape(r.summary))})
@@ -234,12 +227,47 @@ def popular_cards(limit: int = 10) -> list[q.Hit]:
     return [q.Hit(slug=r.slug, title=r.title, summary=r.summary, score=0.0, highlights={}) for r in rows]
 
 
-def query_gaps(limit: int = 50) -> list[tuple[str, int]]:
-    """Queries that found nothing, most frequent first: what residents could not find."""
+def normalise_query(text: str) -> str:
+    """The form queries are grouped by: folded like the index (no case, no diacritics), single spaces."""
+    return " ".join(fold(text or "").split())
+
+
+@dataclass
+class QueryGap:
+    """A query residents could not use: it found nothing, or found cards none of which was opened."""
+
+    query: str
+    zero_results: int
+    no_click: int
+    last_seen: datetime
+
+    @property
+    def count(self) -> int:
+        return self.zero_results + self.no_click
+
+
+def query_gaps(days: int = 90, limit: int | None = 50) -> list[QueryGap]:
+    """Zero-result and no-click queries of the last `days`, grouped by `normalise_query`, most frequent first."""
+    zero = SearchQuery.result_count == 0
+    no_click = (SearchQuery.result_count > 0) & SearchQuery.opened_slug.is_(None)
     text = func.lower(SearchQuery.text)
-    stmt = (select(text, func.count()).where(SearchQuery.result_count == 0)
-            .group_by(text).order_by(func.count().desc(), text).limit(limit))  # fmt: skip
-    return [(t, n) for t, n in db.session.execute(stmt)]
+    counts = (func.sum(case((zero, 1), else_=0)), func.sum(case((no_click, 1), else_=0)))
+    rows = db.session.execute(
+        select(text, *counts, func.max(SearchQuery.at))
+        .where(SearchQuery.at >= now() - timedelta(days=days), zero | no_click)
+        .group_by(text)
+    )  # fmt: skip
+    gaps: dict[str, QueryGap] = {}
+    for raw, zeros, clicks, last in rows:
+        key = normalise_query(raw)
+        if not key:
+            continue
+        gap = gaps.setdefault(key, QueryGap(key, 0, 0, last))
+        gap.zero_results += int(zeros or 0)
+        gap.no_click += int(clicks or 0)
+        gap.last_seen = max(gap.last_seen, last)
+    ordered = sorted(gaps.values(), key=lambda g: (-g.count, -g.zero_results, g.query))
+    return ordered[:limit] if limit else ordered
 
 
 def add_synonym(phrase: str, words: list[str]) -> None:

@@ -1,7 +1,7 @@
 """Read-only queries behind the public pages and the open-data API."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
 from sqlalchemy import Select, bindparam, exists, func, select
@@ -24,7 +24,7 @@ from kiosk.errors import NotFound
 from kiosk.extensions import db
 from kiosk.facts.models import Category, Department, FormFile, LegalAct, LifeSituation, Location, SharedFee
 
-EPOCH = datetime(2000, 1, 1).astimezone()
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # the oldest stamp; fixed, whatever the host's time zone
 PUBLIC_STATUSES = (EditionStatus.PUBLISHED, EditionStatus.SUPERSEDED, EditionStatus.WITHDRAWN)
 
 

@@ -17,9 +17,10 @@ def test_query_prints_results_and_json(runner, cards):
     assert data["results"][0]["slug"] == "dowod-osobisty-wydanie"
 
 
-def test_gaps_lists_zero_result_queries_most_frequent_first(runner, cards, db):
+def test_gaps_lists_unfound_and_unopened_queries_most_frequent_first(runner, cards, db):
     for text in ("psy", "psy", "kot", "dowód"):
         services.search(text, log_query=True)
     db.session.commit()
     lines = runner.invoke(args=["search", "gaps"]).output.splitlines()
-    assert [line.split()[-1] for line in lines] == ["psy", "kot"]
+    assert [line.split()[-1] for line in lines] == ["psy", "kot", "dowod"]
+    assert lines[0].split()[:1] == ["2"] and lines[2].split()[:1] == ["0"]  # dowód found cards, none opened

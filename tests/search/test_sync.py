@@ -74,3 +74,18 @@ def test_locked_index_is_flagged_and_answered_from_the_database(index, factory, 
     finally:
         writer.cancel()
     assert not services.search("wycinka").degraded
+
+
+def test_database_fallback_honours_the_point_and_category_filters(index, factory, app, db):
+    from kiosk.facts.models import Location
+
+    db.session.add(Location(slug="miodowa-test", name="POM Miodowa", address="Miodowa 1", is_service_point=True))
+    factory.published_card("wycinka-bok", title="Wycinka drzew")
+    at_point = [{"point": "miodowa-test", "room": "", "window": "", "note": ""}]
+    factory.published_card("wycinka-miodowa", title="Wycinka drzew w pasie drogi", service_points=at_point)
+    shutil.rmtree(app.config["KIOSK_INDEX_DIR"])
+    everywhere = services.search("wycinka")
+    at_miodowa = services.search("wycinka", point="miodowa-test")
+    assert everywhere.degraded and {h.slug for h in everywhere.results} == {"wycinka-bok", "wycinka-miodowa"}
+    assert at_miodowa.degraded and [h.slug for h in at_miodowa.results] == ["wycinka-miodowa"]
+    assert services.search("wycinka", point="miodowa-test", category="nie-ma-takiej").total == 0
