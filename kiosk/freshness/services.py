@@ -13,22 +13,18 @@ from flask import current_app
 from sqlalchemy import delete, func, select, update
 
 from kiosk.accounts.models import Role, User
-from kiosk.addresses import address_key
 from kiosk.audit import record_audit
 from kiosk.cards.models import Card, Edition
 from kiosk.clock import LOCAL_TZ, now, today
-from kiosk.errors import DomainError, InvalidTransition, NotFound, PermissionDenied, ValidationError
+from kiosk.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from kiosk.extensions import db
 from kiosk.facts.models import Department
+from kiosk.ratelimit import FEEDBACK
 
 from .models import Feedback, FreshnessSnapshot, ReviewFlag
 
 FRESH, DUE_SOON, OVERDUE = "fresh", "due_soon", "overdue"
 STATE_LABELS = {FRESH: "aktualna", DUE_SOON: "do przeglądu wkrótce", OVERDUE: "po terminie przeglądu"}
-
-
-class TooManyReports(DomainError):
-    status_code = 429
 
 
 # --- the state of a card --------------------------------------------------------------------------------
@@ -232,14 +228,11 @@ def submit_feedback(slug: str, message: str, contact: str, address: str, channel
     card = db.session.scalar(select(Card).where(Card.slug == slug, Card.live_edition_id.is_not(None)))
     if card is None:
         raise NotFound("Nie ma takiej karty.")
-    key = address_key(address)
-    since = now() - timedelta(minutes=cfg["FEEDBACK_WINDOW_MINUTES"])
-    recent = db.session.scalar(select(func.count()).where(Feedback.address_hash == key, Feedback.created_at >= since))
-    if recent >= cfg["FEEDBACK_MAX_PER_WINDOW"]:
-        raise TooManyReports("Wysłano już kilka zgłoszeń. Spróbuj ponownie za kilka minut.")
+    FEEDBACK.check(address)
     feedback = Feedback(card=card, message=message, contact=contact, channel=channel if channel == "kiosk" else "web",
-                        address_hash=key, created_at=now())  # fmt: skip
+                        created_at=now())  # fmt: skip
     db.session.add(feedback)
+    FEEDBACK.record(address, success=True)
     db.session.flush()
     return feedback
 
