@@ -12,6 +12,7 @@ from types import SimpleNamespace
 from flask import current_app
 from sqlalchemy import delete, func, select, update
 
+from kiosk.accounts.access import card_department_ids
 from kiosk.accounts.models import Role, User
 from kiosk.audit import record_audit
 from kiosk.cards.models import Card, Edition
@@ -186,13 +187,13 @@ def may_confirm(card: Card, actor: User | None) -> bool:
         return True
     if card.owner_email and (actor.email or "").lower() == card.owner_email.lower():
         return True
-    return card.owner_department_id is not None and card.owner_department_id in {d.id for d in actor.departments}
+    return card.owner_department_id is not None and card.owner_department_id in card_department_ids(actor)
 
 
 def owned_statuses(actor: User, statuses: list[CardStatus] | None = None) -> list[CardStatus]:
     """The published cards `actor` owns (by e-mail or department), most urgent first."""
     email = (actor.email or "").lower()
-    departments = {d.id for d in actor.departments}
+    departments = card_department_ids(actor)
     mine = [s for s in (card_statuses() if statuses is None else statuses)
             if (email and s.owner_email.lower() == email) or s.department_id in departments]  # fmt: skip
     order = {OVERDUE: 0, DUE_SOON: 1, FRESH: 2}
