@@ -18,7 +18,7 @@ CARD_WORK_ROLES = (Role.EDITOR, Role.APPROVER, Role.PUBLISHER, Role.ADMINISTRATO
 def card_department_ids(user) -> set[int]:
     """The departments whose cards `user` answers for: none unless the account holds a card role, whatever
     departments it is linked to (department staff are linked for intake cases only)."""
-    if user is None or not user.active or not any(user.has_role(r) for r in CARD_WORK_ROLES):
+    if user is None or not user.is_active or not any(user.has_role(r) for r in CARD_WORK_ROLES):
         return set()
     return {d.id for d in user.departments}
 

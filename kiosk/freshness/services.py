@@ -20,7 +20,7 @@ from kiosk.clock import LOCAL_TZ, now, today
 from kiosk.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from kiosk.extensions import db
 from kiosk.facts.models import Department
-from kiosk.ratelimit import FEEDBACK
+from kiosk.ratelimit import FEEDBACK, forget_attempts
 
 from .models import Feedback, FreshnessSnapshot, ReviewFlag
 
@@ -261,6 +261,7 @@ def purge_feedback() -> int:
     db.session.execute(update(Feedback).where(Feedback.address_hash.is_not(None),
                                               Feedback.created_at < now() - timedelta(days=1))
                        .values(address_hash=None))  # fmt: skip
+    forget_attempts()  # the hashed addresses the rate limit counted
     cutoff = now() - timedelta(days=cfg["FEEDBACK_RETENTION_DAYS"])
     result = db.session.execute(delete(Feedback).where(Feedback.resolved_at < cutoff))
     return result.rowcount or 0

@@ -51,13 +51,13 @@ MAX_NOTE = 120
 
 def is_desk(user: User | None) -> bool:
     """Front-desk staff and administrators see and work every case."""
-    return user is not None and user.active and (user.has_role(Role.FRONT_DESK) or user.has_role(Role.ADMINISTRATOR))
+    return user is not None and user.is_active and (user.has_role(Role.FRONT_DESK) or user.has_role(Role.ADMINISTRATOR))
 
 
 def department_ids(user: User | None) -> set[int]:
     """The departments whose cases `user` works as department staff: none without that role, whatever
     departments the account is linked to (an approver's departments are for cards, not for personal data)."""
-    if user is None or not user.active or not user.has_role(Role.DEPARTMENT_STAFF):
+    if user is None or not user.is_active or not user.has_role(Role.DEPARTMENT_STAFF):
         return set()
     return {d.id for d in user.departments}
 

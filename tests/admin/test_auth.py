@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from kiosk.accounts import services
 from kiosk.accounts.models import Role, User
-from kiosk.ratelimit import Attempt
 from kiosk.clock import frozen, now
+from kiosk.ratelimit import Attempt
 
 from .conftest import PASSWORD, csrf_token, login, post
 

@@ -150,8 +150,8 @@ def test_log_out_over_real_http_kills_the_replayed_cookie(db, make_user, live_se
     make_user("ewa")
     base = live_server.url
     jar, browser = _browser()
-    status, _, _ = _open(browser, f"{base}/admin/login", {"username": "ewa", "password": PASSWORD,
-                                                          "csrf_token": _token(browser, f"{base}/admin/login")})  # fmt: skip
+    form = {"username": "ewa", "password": PASSWORD, "csrf_token": _token(browser, f"{base}/admin/login")}
+    status, _, _ = _open(browser, f"{base}/admin/login", form)
     assert status == 302
     captured = next(c.value for c in jar if c.name == "session")
     assert _open(browser, f"{base}/admin/")[0] == 200

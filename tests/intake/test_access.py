@@ -154,3 +154,14 @@ def test_cli_creates_and_sets_department_staff(app, db, runner, card):
     assert runner.invoke(args=["users", "set-roles", "kasia"]).exit_code == 0
     db.session.expire_all()
     assert user.roles == set() and services.department_ids(user) == set() and not services.may_use_intake(user)
+
+
+def test_search_and_the_api_never_carry_case_data(app, db, client, register):
+    case = register(applicant_name="Zenobiusz Tajny", applicant_contact="tajny@example.pl")
+    secrets = ("Zenobiusz", "tajny@example.pl", case.code)
+    for query in (*secrets, "Tajny", case.number):
+        for path in ("/api/v1/search", "/api/v1/suggest", "/api/v1/cards", "/szukaj", "/kiosk/szukaj"):
+            response = client.get(path, query_string={"q": query})
+            body = response.get_data(as_text=True).replace(query, "")  # the query itself is echoed
+            assert response.status_code < 500, (path, query)
+            assert not [s for s in secrets if s in body], (path, query)
