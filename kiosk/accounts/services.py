@@ -85,8 +85,8 @@ def unlock_account(user: User, actor: User | None = None, address: str | None = 
     return removed
 
 
-def unlock_address(address: str, actor: User | None = None) -> int:
-    """Forget every failed log-in from `address` (a counter whose address got locked)."""
+def unlock_address(address: str) -> int:
+    """Forget every failed log-in from `address` (e.g. a shared office address that got locked)."""
     return LOGIN.clear(address=address.strip())
 
 
