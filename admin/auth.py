@@ -31,6 +31,7 @@ def login():
             form.password.errors.append(exc.message)
             status = exc.status_code
         else:
+            services.start_session(user)
             db.session.commit()
             session.clear()
             login_user(user)
@@ -41,6 +42,8 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    services.end_session(current_user.session_token)
+    db.session.commit()
     logout_user()
     session.clear()
     flash("Wylogowano.", "info")
@@ -52,13 +55,16 @@ def logout():
 def password():
     form = PasswordForm()
     if form.validate_on_submit():
+        user = current_user._get_current_object()
         try:
-            services.change_password(current_user._get_current_object(), form.old_password.data, form.new_password.data)
+            services.change_password(user, form.old_password.data, form.new_password.data)
         except ValidationError as exc:
             db.session.rollback()
             getattr(form, exc.field if exc.field in form else "new_password").errors.append(exc.message)
         else:
+            services.start_session(user)  # every other session ended; this browser stays logged in
             db.session.commit()
-            flash("Hasło zostało zmienione.", "success")
+            login_user(user)
+            flash("Hasło zostało zmienione; pozostałe sesje tego konta zostały zakończone.", "success")
             return redirect(url_for("admin.index"))
     return render_template("admin_ui/password.html", form=form)

@@ -245,8 +245,8 @@ class UserForm(FlaskForm):
     password = PasswordField("Hasło startowe", [InputRequired(REQUIRED), Length(max=200)])
     roles = SelectMultipleField("Role", choices=[], option_widget=CheckboxInput(),
                                 widget=ListWidget(prefix_label=False))  # fmt: skip
-    departments = SelectMultipleField("Wydziały (dla zatwierdzającego)", choices=[], option_widget=CheckboxInput(),
-                                      widget=ListWidget(prefix_label=False))  # fmt: skip
+    departments = SelectMultipleField("Wydziały (zatwierdzającego, pracownika wydziału)", choices=[],
+                                      option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False))  # fmt: skip
 
 
 class RolesForm(FlaskForm):

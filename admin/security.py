@@ -7,18 +7,21 @@ from flask_admin import AdminIndexView, BaseView
 from flask_admin.contrib.sqla import ModelView
 from flask_login import current_user
 
+from kiosk.accounts import services as accounts
 from kiosk.accounts.access import has_any_role as has_any
 from kiosk.accounts.models import Role, User
-from kiosk.extensions import db, login_manager
+from kiosk.extensions import login_manager
 
 CARD_ROLES = (Role.EDITOR, Role.APPROVER, Role.PUBLISHER)
 ANY_ROLE = tuple(Role)
+# Roles that work in the card back office; department staff work only the intake screens.
+BACK_OFFICE_ROLES = tuple(r for r in Role if r != Role.DEPARTMENT_STAFF)
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+def load_user(token: str) -> User | None:
+    """Every request: the cookie's session must still be open and its account active."""
+    return accounts.session_user(token)
 
 
 def requires(*roles: Role):
@@ -40,7 +43,7 @@ def requires(*roles: Role):
 class SecuredMixin:
     """Logged-out visitors go to the log-in page; logged-in people without a role get 403."""
 
-    allowed_roles: tuple[Role, ...] = ANY_ROLE
+    allowed_roles: tuple[Role, ...] = BACK_OFFICE_ROLES
 
     def is_accessible(self) -> bool:
         return has_any(*self.allowed_roles)

@@ -16,7 +16,7 @@ from .security import SecuredView
 
 ROLE_LABELS = {Role.EDITOR: "redaktor", Role.APPROVER: "zatwierdzający (merytorycznie)",
                Role.PUBLISHER: "publikujący", Role.FRONT_DESK: "obsługa klienta (BOK)",
-               Role.ADMINISTRATOR: "administrator"}  # fmt: skip
+               Role.DEPARTMENT_STAFF: "pracownik wydziału", Role.ADMINISTRATOR: "administrator"}  # fmt: skip
 
 
 def _choices(form) -> dict:
@@ -72,4 +72,12 @@ class UsersView(SecuredView):
         else:
             db.session.commit()
             flash(f"Konto {user.username} wyłączone.", "success")
+        return redirect(url_for(".index"))
+
+    @expose("/<int:user_id>/unlock", methods=["POST"])
+    def unlock(self, user_id):
+        user = db.session.get(User, user_id) or abort(404)
+        removed = services.unlock_account(user, me())
+        db.session.commit()
+        flash(f"Logowanie na konto {user.username} odblokowane (usunięte nieudane próby: {removed}).", "success")
         return redirect(url_for(".index"))

@@ -1,15 +1,17 @@
 """Imports every model module so metadata (and Alembic) sees all tables."""
 
-from kiosk.accounts.models import LoginAttempt, User, user_department
+from kiosk.accounts.models import User, UserSession, user_department
 from kiosk.audit import AuditRecord
 from kiosk.cards.models import Card, CardChange, Edition
 from kiosk.facts.models import Category, Department, FormFile, LegalAct, LifeSituation, Location, Setting, SharedFee
 from kiosk.freshness.models import Feedback, FreshnessSnapshot, ReminderLog, ReviewFlag
-from kiosk.intake.models import CardIntakeRule, Case, CaseChecklistItem, CaseCounter, CaseEvent, StatusLookup
+from kiosk.intake.models import CardIntakeRule, Case, CaseChecklistItem, CaseCounter, CaseEvent
 from kiosk.kiosk_ui.models import KioskDevice
+from kiosk.ratelimit import Attempt
 from kiosk.search.models import SearchQuery
 
 __all__ = [
+    "Attempt",
     "AuditRecord",
     "Card",
     "CardChange",
@@ -28,13 +30,12 @@ __all__ = [
     "LegalAct",
     "LifeSituation",
     "Location",
-    "LoginAttempt",
     "ReminderLog",
     "ReviewFlag",
     "SearchQuery",
     "Setting",
     "SharedFee",
-    "StatusLookup",
     "User",
+    "UserSession",
     "user_department",
 ]

@@ -35,12 +35,15 @@ class Settings:
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536
     ARGON2_PARALLELISM = 4
-    # Back-office log-in rate limit: failures within the window lock the account / the address.
+    # Back-office log-in rate limit (kiosk/ratelimit.py), per source: failures within the window lock one
+    # account from one address (PER_ACCOUNT), or one address for every account (PER_ADDRESS); never an
+    # account for everyone.
     LOGIN_WINDOW_MINUTES = 15
     LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
     LOGIN_MAX_FAILURES_PER_ADDRESS = 20
     # Intake queue: supplement deadline in days (KPA art. 64 §2; a card may set its own), how long names and
-    # contacts of closed cases are kept, the status-lookup rate limit, and case-number prefixes per point.
+    # contacts of closed cases are kept, the status-lookup rate limit (per address, and per case number from
+    # one address), and case-number prefixes per point.
     INTAKE_SUPPLEMENT_DAYS = 7
     INTAKE_RETENTION_DAYS = 730
     INTAKE_LOOKUP_WINDOW_MINUTES = 15

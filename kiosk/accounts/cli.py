@@ -38,7 +38,9 @@ def _run(fn, *args, **kwargs):
 @click.option("--name", "display_name", default="", help="Imię i nazwisko.")
 @click.option("--email", default="")
 @click.option("--role", "roles", multiple=True, type=click.Choice(ROLE_NAMES), help="Można podać kilka razy.")
-@click.option("--department", "departments", multiple=True, help="Slug wydziału (dla zatwierdzającego).")
+@click.option(
+    "--department", "departments", multiple=True, help="Slug wydziału (zatwierdzającego albo pracownika wydziału)."
+)
 @click.password_option("--password", help="Hasło (pytanie, gdy brak).")
 def create(username, display_name, email, roles, departments, password):
     """Create an account."""
@@ -52,7 +54,7 @@ def create(username, display_name, email, roles, departments, password):
 @click.argument("roles", nargs=-1, type=click.Choice(ROLE_NAMES))
 @click.option("--department", "departments", multiple=True, help="Zastępuje listę wydziałów, gdy podana.")
 def set_roles(username, roles, departments):
-    """Replace an account's roles."""
+    """Replace an account's roles; with none, the account keeps no access and its sessions end."""
     user = _run(services.get_user, username)
     _run(services.set_roles, user, roles, departments=_departments(departments) if departments else None)
     click.echo(f"{user.username}: role {user.roles_csv or 'brak'}.")
@@ -61,7 +63,23 @@ def set_roles(username, roles, departments):
 @users_cli.command("disable")
 @click.argument("username")
 def disable(username):
-    """Switch an account off."""
+    """Switch an account off and end its sessions."""
     user = _run(services.get_user, username)
     _run(services.disable_user, user)
     click.echo(f"Konto {user.username} wyłączone.")
+
+
+@users_cli.command("unlock")
+@click.argument("username", required=False)
+@click.option("--address", default=None, help="Adres IP, z którego próby zapomnieć (np. wspólny adres urzędu).")
+def unlock(username, address):
+    """Forget failed log-ins to an account (from every address, or one) or from one address."""
+    if not username and not address:
+        raise click.UsageError("Podaj nazwę konta, --address albo oba.")
+    if username:
+        user = _run(services.get_user, username)
+        removed = _run(services.unlock_account, user, address=address)
+        click.echo(f"Konto {user.username}: usunięto nieudane próby logowania: {removed}.")
+    else:
+        removed = _run(services.unlock_address, address)
+        click.echo(f"Adres {address}: usunięto nieudane próby logowania: {removed}.")

@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, Index, String, Table
+from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kiosk.clock import now
@@ -17,6 +17,8 @@ class Role(enum.StrEnum):
     APPROVER = "approver"
     PUBLISHER = "publisher"
     FRONT_DESK = "front_desk"
+    # Staff of a department: confirm receipt of its cases and mark them ready; no other back-office module.
+    DEPARTMENT_STAFF = "department_staff"
     ADMINISTRATOR = "administrator"
 
 
@@ -41,6 +43,13 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=now)
     departments: Mapped[list[Department]] = relationship(secondary=user_department)
 
+    # The token of the session this object was loaded for (see UserSession); not a column.
+    session_token = None
+
+    def get_id(self) -> str | None:
+        """What Flask-Login keeps in the cookie: the session's token, never the bare account id."""
+        return self.session_token
+
     @property
     def roles(self) -> set[Role]:
         return {Role(r) for r in self.roles_csv.split(",") if r}
@@ -61,16 +70,14 @@ class User(UserMixin, db.Model):
         return f"<User {self.username}>"
 
 
-class LoginAttempt(db.Model):
-    """One log-in attempt; kept in the database so the rate limit holds across workers."""
+class UserSession(db.Model):
+    """One logged-in browser. Its cookie carries a random token; the row keeps only the token's hash.
+
+    Deleting the row ends that session at its next request: log-out deletes one, disabling an account,
+    changing its password or taking its roles away deletes them all.
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=now, index=True)
-    username: Mapped[str] = mapped_column(String(80))
-    address: Mapped[str] = mapped_column(String(64))
-    success: Mapped[bool] = mapped_column(default=False)
-
-    __table_args__ = (
-        Index("ix_login_attempt_username_at", "username", "at"),
-        Index("ix_login_attempt_address_at", "address", "at"),
-    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=now)

@@ -3,7 +3,8 @@
 Services add and flush; the caller (a view or a CLI command) commits.
 """
 
-from datetime import timedelta
+import hashlib
+import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -14,19 +15,15 @@ from kiosk.audit import record_audit
 from kiosk.clock import now
 from kiosk.errors import DomainError, NotFound, ValidationError
 from kiosk.extensions import db
+from kiosk.ratelimit import LOGIN
 
-from .models import LoginAttempt, Role, User
+from .models import Role, User, UserSession
 
 MIN_PASSWORD_LENGTH = 10
-KEEP_ATTEMPTS = timedelta(days=1)
 
 
 class LoginFailed(DomainError):
     status_code = 401
-
-
-class LoginLocked(DomainError):
-    status_code = 429
 
 
 def _hasher() -> PasswordHasher:
@@ -61,47 +58,75 @@ def _validate_password(password: str, user: User | None = None) -> None:
         raise ValidationError("Hasło nie może być takie samo jak nazwa użytkownika.", "password")
 
 
-def _failures(column, value: str, since) -> int:
-    query = select(func.count(LoginAttempt.id)).where(column == value, LoginAttempt.at >= since,
-                                                      LoginAttempt.success.is_(False))  # fmt: skip
-    if column is LoginAttempt.username:
-        last_ok = select(func.max(LoginAttempt.at)).where(LoginAttempt.username == value,
-                                                          LoginAttempt.success.is_(True))  # fmt: skip
-        ok_at = db.session.scalar(last_ok)
-        if ok_at is not None:
-            query = query.where(LoginAttempt.at > ok_at)
-    return db.session.scalar(query) or 0
-
-
-def _check_lock(username: str, address: str) -> None:
-    cfg = current_app.config
-    minutes = cfg["LOGIN_WINDOW_MINUTES"]
-    since = now() - timedelta(minutes=minutes)
-    if (_failures(LoginAttempt.username, username, since) >= cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-            or _failures(LoginAttempt.address, address, since) >= cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"]):  # fmt: skip
-        raise LoginLocked(
-            f"Zbyt wiele nieudanych prób logowania. Logowanie zostało zablokowane na {minutes} minut; "
-            "spróbuj ponownie później albo poproś administratora o pomoc."
-        )
-
-
 def authenticate(username: str, password: str, address: str) -> User:
-    """The active user with these credentials; every attempt is recorded and rate-limited."""
+    """The active user with these credentials; every attempt is recorded and limited per source.
+
+    Failures lock the address for that account (and, in greater number, the address altogether), never the
+    account itself: the real person still gets in from their own desk while someone guesses elsewhere.
+    """
     username = (username or "").replace("\x00", "").strip().lower()[:80]
-    address = (address or "unknown")[:64]
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < now() - KEEP_ATTEMPTS))
-    _check_lock(username, address)
+    LOGIN.check(address, username)
     user = db.session.scalar(select(User).where(func.lower(User.username) == username))
     ok = user is not None and bool(user.password_hash) and check_password(user, password or "")
     if user is None:
         hash_password(password or "")  # same work either way, so timing does not reveal accounts
     ok = ok and user.active
-    db.session.add(LoginAttempt(at=now(), username=username, address=address, success=ok))
-    db.session.flush()
+    LOGIN.record(address, username, success=ok)
     if not ok:
         raise LoginFailed("Nieprawidłowa nazwa użytkownika lub hasło (albo konto jest wyłączone).")
     record_audit(user, "login", user)
     return user
+
+
+def unlock_account(user: User, actor: User | None = None, address: str | None = None) -> int:
+    """Forget failed log-ins to `user` (from every address, or from `address` only); returns how many."""
+    removed = LOGIN.clear(subject=user.username.lower(), address=address)
+    record_audit(actor, "unlock_account", user, removed=removed)
+    return removed
+
+
+def unlock_address(address: str) -> int:
+    """Forget every failed log-in from `address` (e.g. a shared office address that got locked)."""
+    return LOGIN.clear(address=address.strip())
+
+
+# --- sessions ---------------------------------------------------------------------------------------------
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(user: User) -> str:
+    """Open a session for `user` and return its token (set on `user.session_token` for Flask-Login)."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(UserSession(user_id=user.id, token_hash=_token_hash(token), created_at=now()))
+    db.session.flush()
+    user.session_token = token
+    return token
+
+
+def session_user(token: str | None) -> User | None:
+    """The active account whose session has this token, or None (ended, unknown or disabled)."""
+    if not token or len(token) > 100:
+        return None
+    user = db.session.scalar(select(User).join(UserSession, UserSession.user_id == User.id)
+                             .where(UserSession.token_hash == _token_hash(token)))  # fmt: skip
+    if user is None or not user.active:
+        return None
+    user.session_token = token
+    return user
+
+
+def end_session(token: str | None) -> None:
+    """End one session (log-out): its cookie, replayed, no longer opens anything."""
+    if token:
+        db.session.execute(delete(UserSession).where(UserSession.token_hash == _token_hash(token)))
+
+
+def end_sessions(user: User) -> int:
+    """End every session of `user` at once; returns how many were open."""
+    return db.session.execute(delete(UserSession).where(UserSession.user_id == user.id)).rowcount or 0
 
 
 def _roles(values) -> list[Role]:
@@ -132,30 +157,39 @@ def create_user(username: str, display_name: str, password: str, roles=(), *, em
 
 
 def set_roles(user: User, roles, actor: User | None = None, departments=None) -> User:
-    """Replace the user's roles (and, when given, the departments they approve for)."""
+    """Replace the user's roles (and, when given, their departments).
+
+    Taking anything away (every role, one role, a department) ends the account's open sessions at once.
+    """
+    before_roles, before_departments = user.roles, {d.id for d in user.departments}
     user.roles = _roles(roles)
     if departments is not None:
         user.departments = list(departments)
-    record_audit(actor, "set_roles", user, roles=user.roles_csv,
+    narrowed = not before_roles <= user.roles or not before_departments <= {d.id for d in user.departments}
+    ended = end_sessions(user) if narrowed or not user.roles else 0
+    record_audit(actor, "set_roles", user, roles=user.roles_csv, sessions_ended=ended,
                  departments=[d.slug for d in user.departments])  # fmt: skip
     return user
 
 
 def disable_user(user: User, actor: User | None = None) -> User:
-    """Switch the account off; its history stays."""
+    """Switch the account off and end its sessions; its history stays."""
     if actor is not None and actor.id == user.id:
         raise ValidationError("Nie możesz wyłączyć własnego konta.", "active")
     user.active = False
+    end_sessions(user)
     record_audit(actor, "disable_user", user)
     return user
 
 
 def change_password(user: User, old: str, new: str) -> User:
-    """Change one's own password after checking the current one."""
+    """Change one's own password after checking the current one; every open session ends (the caller
+    starts a new one for the browser that made the change)."""
     if not check_password(user, old or ""):
         raise ValidationError("Obecne hasło jest nieprawidłowe.", "old_password")
     _validate_password(new, user)
     user.password_hash = hash_password(new)
+    end_sessions(user)
     record_audit(user, "change_password", user)
     return user
 

@@ -12,23 +12,20 @@ from types import SimpleNamespace
 from flask import current_app
 from sqlalchemy import delete, func, select, update
 
+from kiosk.accounts.access import card_department_ids
 from kiosk.accounts.models import Role, User
-from kiosk.addresses import address_key
 from kiosk.audit import record_audit
 from kiosk.cards.models import Card, Edition
 from kiosk.clock import LOCAL_TZ, now, today
-from kiosk.errors import DomainError, InvalidTransition, NotFound, PermissionDenied, ValidationError
+from kiosk.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from kiosk.extensions import db
 from kiosk.facts.models import Department
+from kiosk.ratelimit import FEEDBACK, forget_attempts
 
 from .models import Feedback, FreshnessSnapshot, ReviewFlag
 
 FRESH, DUE_SOON, OVERDUE = "fresh", "due_soon", "overdue"
 STATE_LABELS = {FRESH: "aktualna", DUE_SOON: "do przeglądu wkrótce", OVERDUE: "po terminie przeglądu"}
-
-
-class TooManyReports(DomainError):
-    status_code = 429
 
 
 # --- the state of a card --------------------------------------------------------------------------------
@@ -190,13 +187,13 @@ def may_confirm(card: Card, actor: User | None) -> bool:
         return True
     if card.owner_email and (actor.email or "").lower() == card.owner_email.lower():
         return True
-    return card.owner_department_id is not None and card.owner_department_id in {d.id for d in actor.departments}
+    return card.owner_department_id is not None and card.owner_department_id in card_department_ids(actor)
 
 
 def owned_statuses(actor: User, statuses: list[CardStatus] | None = None) -> list[CardStatus]:
     """The published cards `actor` owns (by e-mail or department), most urgent first."""
     email = (actor.email or "").lower()
-    departments = {d.id for d in actor.departments}
+    departments = card_department_ids(actor)
     mine = [s for s in (card_statuses() if statuses is None else statuses)
             if (email and s.owner_email.lower() == email) or s.department_id in departments]  # fmt: skip
     order = {OVERDUE: 0, DUE_SOON: 1, FRESH: 2}
@@ -232,14 +229,11 @@ def submit_feedback(slug: str, message: str, contact: str, address: str, channel
     card = db.session.scalar(select(Card).where(Card.slug == slug, Card.live_edition_id.is_not(None)))
     if card is None:
         raise NotFound("Nie ma takiej karty.")
-    key = address_key(address)
-    since = now() - timedelta(minutes=cfg["FEEDBACK_WINDOW_MINUTES"])
-    recent = db.session.scalar(select(func.count()).where(Feedback.address_hash == key, Feedback.created_at >= since))
-    if recent >= cfg["FEEDBACK_MAX_PER_WINDOW"]:
-        raise TooManyReports("Wysłano już kilka zgłoszeń. Spróbuj ponownie za kilka minut.")
+    FEEDBACK.check(address)
     feedback = Feedback(card=card, message=message, contact=contact, channel=channel if channel == "kiosk" else "web",
-                        address_hash=key, created_at=now())  # fmt: skip
+                        created_at=now())  # fmt: skip
     db.session.add(feedback)
+    FEEDBACK.record(address, success=True)
     db.session.flush()
     return feedback
 
@@ -267,6 +261,7 @@ def purge_feedback() -> int:
     db.session.execute(update(Feedback).where(Feedback.address_hash.is_not(None),
                                               Feedback.created_at < now() - timedelta(days=1))
                        .values(address_hash=None))  # fmt: skip
+    forget_attempts()  # the hashed addresses the rate limit counted
     cutoff = now() - timedelta(days=cfg["FEEDBACK_RETENTION_DAYS"])
     result = db.session.execute(delete(Feedback).where(Feedback.resolved_at < cutoff))
     return result.rowcount or 0

@@ -1,24 +1,23 @@
 """The applicant's status lookup: case number plus code → state, dates, what is missing; nothing personal.
 
-A wrong pair and an unknown number get the same answer, and failures are limited per address and per
-case number (stored in the database, so the limit holds across workers), so the page cannot be used
-to learn whether a number exists.
+A wrong pair and an unknown number get the same answer, so the page cannot be used to learn whether a
+number exists. Failures are limited per address, and per address and case number (`kiosk.ratelimit`):
+someone typing wrong codes for another person's number locks out only themselves.
 """
 
 import hmac
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from kiosk.addresses import address_key
-from kiosk.clock import LOCAL_TZ, now
+from kiosk.clock import LOCAL_TZ
 from kiosk.errors import DomainError
 from kiosk.extensions import db
+from kiosk.ratelimit import STATUS_LOOKUP
 
-from .models import DELIVERY_LABELS, Case, CaseStatus, StatusLookup
+from .models import DELIVERY_LABELS, Case, CaseStatus
 from .services import CODE_LENGTH
 
 GENERIC_FAILURE = ("Nie znaleźliśmy sprawy o takim numerze i kodzie. Sprawdź oba na potwierdzeniu "
@@ -27,10 +26,6 @@ GENERIC_FAILURE = ("Nie znaleźliśmy sprawy o takim numerze i kodzie. Sprawdź 
 
 class LookupFailed(DomainError):
     status_code = 404
-
-
-class LookupLocked(DomainError):
-    status_code = 429
 
 
 @dataclass(frozen=True)
@@ -58,22 +53,6 @@ def normalise_code(code: str | None) -> str:
     return "".join(ch for ch in (code or "").upper() if ch.isalnum())[:16]
 
 
-def _failures(column, value: str, since) -> int:
-    query = select(func.count(StatusLookup.id)).where(column == value, StatusLookup.at >= since,
-                                                      StatusLookup.success.is_(False))  # fmt: skip
-    return db.session.scalar(query) or 0
-
-
-def _check_limits(address_hash: str, number: str) -> None:
-    cfg = current_app.config
-    minutes = cfg["INTAKE_LOOKUP_WINDOW_MINUTES"]
-    since = now() - timedelta(minutes=minutes)
-    if (_failures(StatusLookup.address_hash, address_hash, since) >= cfg["INTAKE_LOOKUP_MAX_PER_ADDRESS"]
-            or _failures(StatusLookup.case_number, number, since) >= cfg["INTAKE_LOOKUP_MAX_PER_NUMBER"]):  # fmt: skip
-        raise LookupLocked(f"Zbyt wiele nieudanych prób. Spróbuj ponownie za {minutes} minut "
-                           "albo zapytaj w punkcie obsługi.")  # fmt: skip
-
-
 def _public(case: Case) -> PublicStatus:
     day = lambda moment: moment.astimezone(LOCAL_TZ).date() if moment else None  # noqa: E731
     return PublicStatus(
@@ -88,13 +67,11 @@ def _public(case: Case) -> PublicStatus:
 def lookup_status(number: str, code: str, address: str) -> PublicStatus:
     """The public status of the case, if number and code match; each attempt is recorded (caller commits)."""
     number, code = normalise_number(number), normalise_code(code)
-    address_hash = address_key(address)
-    _check_limits(address_hash, number)
+    STATUS_LOOKUP.check(address, number)
     case = db.session.scalar(select(Case).where(Case.number == number).options(selectinload(Case.checklist)))
     expected = case.code if case is not None else "X" * CODE_LENGTH
     ok = hmac.compare_digest(expected.encode(), code.encode()) and case is not None
-    db.session.add(StatusLookup(at=now(), address_hash=address_hash, case_number=number, success=ok))
-    db.session.flush()
+    STATUS_LOOKUP.record(address, number, success=ok)
     if not ok:
         raise LookupFailed(GENERIC_FAILURE)
     return _public(case)

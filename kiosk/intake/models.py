@@ -222,23 +222,3 @@ class CardIntakeRule(db.Model):
     supplement_days: Mapped[int | None]
     # E.g. the dedicated post for land-register extracts (seed step 6); empty means the owning department.
     handover_post: Mapped[str] = mapped_column(String(300), default="")
-
-
-class StatusLookup(db.Model):
-    """One status lookup attempt; in the database so the rate limit holds across workers.
-
-    The address is stored as a keyed hash, never in the clear.
-    """
-
-    __tablename__ = "intake_status_lookup"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=now, index=True)
-    address_hash: Mapped[str] = mapped_column(String(64))
-    case_number: Mapped[str] = mapped_column(String(30))
-    success: Mapped[bool] = mapped_column(default=False)
-
-    __table_args__ = (
-        Index("ix_intake_status_lookup_address_at", "address_hash", "at"),
-        Index("ix_intake_status_lookup_number_at", "case_number", "at"),
-    )

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
@@ -21,6 +21,7 @@ from kiosk.clock import LOCAL_TZ, now, today
 from kiosk.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from kiosk.extensions import db
 from kiosk.facts.models import Department, Location
+from kiosk.ratelimit import forget_attempts
 
 from .models import (
     CLOSED_STATUSES,
@@ -33,7 +34,6 @@ from .models import (
     CaseStatus,
     Channel,
     Delivery,
-    StatusLookup,
 )
 from .workdays import deadline_after, next_working_day
 
@@ -51,16 +51,25 @@ MAX_NOTE = 120
 
 def is_desk(user: User | None) -> bool:
     """Front-desk staff and administrators see and work every case."""
-    return user is not None and (user.has_role(Role.FRONT_DESK) or user.has_role(Role.ADMINISTRATOR))
+    return user is not None and user.is_active and (user.has_role(Role.FRONT_DESK) or user.has_role(Role.ADMINISTRATOR))
 
 
-def department_ids(user: User) -> set[int]:
+def department_ids(user: User | None) -> set[int]:
+    """The departments whose cases `user` works as department staff: none without that role, whatever
+    departments the account is linked to (an approver's departments are for cards, not for personal data)."""
+    if user is None or not user.is_active or not user.has_role(Role.DEPARTMENT_STAFF):
+        return set()
     return {d.id for d in user.departments}
 
 
+def may_use_intake(user: User | None) -> bool:
+    """Whether the intake screens open at all: the front desk, administrators and department staff."""
+    return is_desk(user) or bool(department_ids(user))
+
+
 def can_see_case(user: User | None, case: Case) -> bool:
-    """The front desk, administrators and the owning department see a case; nobody else."""
-    return is_desk(user) or (user is not None and case.department_id in department_ids(user))
+    """The front desk, administrators and the owning department's staff see a case; nobody else."""
+    return is_desk(user) or case.department_id in department_ids(user)
 
 
 def _require_desk(actor: User | None) -> None:
@@ -291,9 +300,11 @@ def expire_deadlines(actor: User | None = None) -> list[Case]:
 
 
 def hand_over(case: Case, receiver: User) -> Case:
-    """Hand a complete case to its department; the receiver confirms with their own log-in."""
+    """Hand a complete case to its department; the receiver (staff of that department) confirms with their own
+    log-in."""
     _require_status(case, CaseStatus.COMPLETE, doing="przekazać wniosku do wydziału")
-    if case.department_id not in department_ids(receiver) and not receiver.has_role(Role.ADMINISTRATOR):
+    admin = receiver.active and receiver.has_role(Role.ADMINISTRATOR)
+    if case.department_id not in department_ids(receiver) and not admin:
         raise PermissionDenied(f"Odbiór potwierdza pracownik jednostki „{case.handover_to}” na własnym koncie.")
     case.status = CaseStatus.AT_DEPARTMENT
     case.handed_over_at = now()
@@ -305,8 +316,8 @@ def hand_over(case: Case, receiver: User) -> Case:
 
 def mark_ready(case: Case, actor: User) -> Case:
     """The finished document is back at the service point, ready for the applicant."""
-    if not (is_desk(actor) or case.department_id in department_ids(actor)):
-        raise PermissionDenied("Gotowość zgłasza wydział prowadzący sprawę albo BOK.")
+    if not can_see_case(actor, case):
+        raise PermissionDenied("Gotowość zgłasza pracownik wydziału prowadzącego sprawę albo BOK.")
     _require_status(case, CaseStatus.AT_DEPARTMENT, doing="oznaczyć dokumentu jako gotowego")
     case.status = CaseStatus.READY
     case.ready_at = now()
@@ -380,7 +391,7 @@ def purge_personal_data(at: datetime | None = None) -> int:
         )
         .execution_options(synchronize_session=False)
     )
-    db.session.execute(delete(StatusLookup).where(StatusLookup.at < moment - timedelta(days=1)))
+    forget_attempts(moment)
     return result.rowcount
 
 

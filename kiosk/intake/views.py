@@ -27,14 +27,14 @@ def _user():
 
 def staff_required(desk_only: bool = False):
     """Logged-out people go to the log-in page; only the front desk, administrators (and, unless `desk_only`,
-    department staff) get in."""
+    department staff: the role, not a department link alone) get in."""
 
     def decorator(fn):
         @wraps(fn)
         def wrapper(*args, **kwargs):
             if not current_user.is_authenticated:
                 return redirect(url_for("admin_auth.login", next=request.full_path))
-            if not (services.is_desk(current_user) or (not desk_only and current_user.departments)):
+            if not (services.is_desk(current_user) if desk_only else services.may_use_intake(current_user)):
                 abort(403)
             return fn(*args, **kwargs)
 

@@ -25,7 +25,7 @@ OTHER_PACKAGES = {"freshness.my_cards": EVERYONE}
 ALLOWED = {
     "admin_auth.logout": EVERYONE,
     "admin_auth.password": EVERYONE,
-    "admin.index": set(Role),
+    "admin.index": set(Role),  # department staff are sent on to the intake queue
     "cards.index_view": {E, A, P},
     "cards.card": {E, A, P},
     "cards.history": {E, A, P},
@@ -43,6 +43,7 @@ ALLOWED = {
     "users.index": {ADM},
     "users.edit": {ADM},
     "users.disable": {ADM},
+    "users.unlock": {ADM},
     **{f"{view}.{route}": {ADM} for view in FACTS for route in MODEL_VIEW_ROUTES},
     **{f"audit.{route}": {ADM, P} for route in MODEL_VIEW_ROUTES},
 }

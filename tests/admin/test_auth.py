@@ -5,8 +5,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from kiosk.accounts import services
-from kiosk.accounts.models import LoginAttempt, Role, User
+from kiosk.accounts.models import Role, User
 from kiosk.clock import frozen, now
+from kiosk.ratelimit import Attempt
 
 from .conftest import PASSWORD, csrf_token, login, post
 
@@ -48,18 +49,32 @@ def test_secure_cookie_when_served_over_https(monkeypatch, tmp_path):
     assert load_settings(tmp_path)["SESSION_COOKIE_SECURE"] is True
 
 
-def test_account_is_locked_after_repeated_failures_with_a_clear_message(app, db, make_user):
+def test_failures_lock_the_source_never_the_victim(app, db, make_user):
+    """An attacker failing on purpose for someone else's account locks out only their own address."""
     make_user("ewa")
-    client = app.test_client()
+    attacker = app.test_client()
     for _ in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]):
-        assert login(client, "ewa", "zle-haslo-123").status_code == 401
-    locked = login(client, "ewa")  # even the right password is refused while locked
+        assert login(attacker, "ewa", "zle-haslo-123", address="10.6.6.6").status_code == 401
+    locked = login(attacker, "ewa", address="10.6.6.6")  # even the right password is refused from there
     assert locked.status_code == 429
     assert "Zbyt wiele nieudanych prób logowania" in locked.get_data(as_text=True)
-    # From another address too: the lock is per account, stored in the database.
-    assert login(app.test_client(), "ewa", address="10.0.0.9").status_code == 429
+    # The real person at their own desk gets in, and so from a fresh address (the count is in the database).
+    assert login(app.test_client(), "ewa", address="10.0.0.9").status_code == 302
+    assert login(app.test_client(), "ewa", address="10.0.0.10").status_code == 302
+    assert login(app.test_client(), "ewa", address="10.6.6.6").status_code == 429
     with frozen(now() + timedelta(minutes=app.config["LOGIN_WINDOW_MINUTES"] + 1)):
-        assert login(app.test_client(), "ewa").status_code == 302
+        assert login(app.test_client(), "ewa", address="10.6.6.6").status_code == 302
+
+
+def test_a_success_clears_the_pair_but_not_the_address(app, db, make_user):
+    make_user("ewa")
+    app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 4
+    client = app.test_client()
+    for _ in range(3):
+        login(client, "ewa", "zle-haslo-123", address="10.2.2.2")
+    assert login(app.test_client(), "ewa", address="10.2.2.2").status_code == 302  # forgot, then remembered
+    login(app.test_client(), "nikt", "zle-haslo-123", address="10.2.2.2")  # the address's fourth failure
+    assert login(app.test_client(), "ewa", address="10.2.2.2").status_code == 429
 
 
 def test_address_is_locked_after_failures_across_accounts(app, db, make_user):
@@ -70,7 +85,34 @@ def test_address_is_locked_after_failures_across_accounts(app, db, make_user):
         login(client, name, "cokolwiek-123", address="10.1.1.1")
     assert login(client, "ewa", address="10.1.1.1").status_code == 429
     assert login(app.test_client(), "ewa", address="10.1.1.2").status_code == 302
-    assert db.session.scalar(select(LoginAttempt).where(LoginAttempt.username == "a1")).success is False
+    row = db.session.scalar(select(Attempt).where(Attempt.subject == "a1"))
+    assert row.scope == "login" and row.success is False and "10.1.1.1" not in row.source
+
+
+def test_staff_unlock_a_source_from_the_command_line_and_the_screen(app, db, runner, make_user, as_user):
+    make_user("ewa")
+    for _ in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]):
+        login(app.test_client(), "ewa", "zle-haslo-123", address="10.3.3.3")
+    assert login(app.test_client(), "ewa", address="10.3.3.3").status_code == 429
+    result = runner.invoke(args=["users", "unlock", "ewa"])
+    assert result.exit_code == 0 and "usunięto nieudane próby logowania: 5" in result.output, result.output
+    assert login(app.test_client(), "ewa", address="10.3.3.3").status_code == 302
+    app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 2
+    for name in ("x1", "x2"):
+        login(app.test_client(), name, "zle-haslo-123", address="10.4.4.4")
+    assert login(app.test_client(), "ewa", address="10.4.4.4").status_code == 429
+    assert runner.invoke(args=["users", "unlock", "--address", "10.4.4.4"]).exit_code == 0
+    assert login(app.test_client(), "ewa", address="10.4.4.4").status_code == 302
+    assert runner.invoke(args=["users", "unlock"]).exit_code == 2
+    assert "Nie ma użytkownika" in runner.invoke(args=["users", "unlock", "nikt"]).output
+    app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 20
+    for _ in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]):
+        login(app.test_client(), "ewa", "zle-haslo-123", address="10.5.5.5")
+    admin = as_user("admin", [Role.ADMINISTRATOR])
+    ewa = db.session.scalar(select(User).where(User.username == "ewa"))
+    response = post(admin, f"/admin/users/{ewa.id}/unlock", token_from="/admin/users/", follow_redirects=True)
+    assert "Logowanie na konto ewa odblokowane" in response.get_data(as_text=True)
+    assert login(app.test_client(), "ewa", address="10.5.5.5").status_code == 302
 
 
 def test_disabled_account_cannot_log_in_and_loses_its_session(app, db, make_user, as_user):

@@ -53,7 +53,7 @@ def desk_user(db):
 
 @pytest.fixture
 def dept_user(db, card):
-    user = accounts.create_user("wydzial", "Pan z wydziału", PASSWORD, [Role.EDITOR],
+    user = accounts.create_user("wydzial", "Pan z wydziału", PASSWORD, [Role.DEPARTMENT_STAFF],
                                 departments=[card.owner_department])  # fmt: skip
     db.session.commit()
     return user

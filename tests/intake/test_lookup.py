@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from kiosk.intake.lookup import GENERIC_FAILURE
-from kiosk.intake.models import StatusLookup
+from kiosk.ratelimit import Attempt
 
 
 def _get(client, number, code, address="10.0.0.1"):
@@ -29,13 +29,22 @@ def test_wrong_code_and_unknown_number_get_the_same_answer(client, db, register)
     assert GENERIC_FAILURE in body(wrong)
 
 
-def test_attempts_are_limited_per_case_number(app, client, db, register):
+def test_wrong_codes_lock_the_source_never_the_applicant(app, client, db, register):
+    """Someone typing wrong codes for another person's number locks out only themselves."""
     case = register()
-    for i in range(app.config["INTAKE_LOOKUP_MAX_PER_NUMBER"]):
-        assert _get(client, case.number, "WRONGCDE", address=f"10.0.1.{i}").status_code == 404
-    locked = _get(client, case.number, case.code, address="10.0.2.1")
+    for _ in range(app.config["INTAKE_LOOKUP_MAX_PER_NUMBER"]):
+        assert _get(client, case.number, "WRONGCDE", address="10.6.6.6").status_code == 404
+    locked = _get(client, case.number, case.code, address="10.6.6.6")
     assert locked.status_code == 429 and "Zbyt wiele" in locked.get_data(as_text=True)
-    assert _get(client, "BOK/2026/999999", "WRONGCDE", address="10.0.2.2").status_code == 404
+    assert _get(client, case.number, case.code, address="10.0.2.1").status_code == 200  # the applicant
+    assert _get(client, "BOK/2026/999999", "WRONGCDE", address="10.6.6.6").status_code == 404
+
+
+def test_a_distributed_attack_on_one_number_does_not_lock_the_applicant(app, client, db, register):
+    case = register()
+    for i in range(30):
+        assert _get(client, case.number, "WRONGCDE", address=f"10.0.1.{i}").status_code == 404
+    assert _get(client, case.number, case.code, address="10.0.9.9").status_code == 200
 
 
 def test_attempts_are_limited_per_address(app, client, db, register):
@@ -50,8 +59,8 @@ def test_attempts_are_limited_per_address(app, client, db, register):
 def test_addresses_are_not_stored_in_the_clear(client, db, register):
     case = register()
     _get(client, case.number, "nope", address="192.168.77.5")
-    row = db.session.scalar(select(StatusLookup))
-    assert "192.168" not in row.address_hash and row.success is False
+    row = db.session.scalar(select(Attempt))
+    assert row.scope == "status" and "192.168" not in row.source and row.success is False
 
 
 def test_empty_form_and_long_input(client, db):

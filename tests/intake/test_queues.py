@@ -3,6 +3,7 @@
 from collections import Counter
 from datetime import datetime
 
+from kiosk.accounts.models import Role
 from kiosk.clock import frozen
 from kiosk.intake import queues, services
 
@@ -31,7 +32,7 @@ def test_statistics_per_card_department_and_month(db, register, desk_user, dept_
     db.session.commit()
     with frozen(datetime(2026, 11, 4, 9)):
         data = queues.statistics(desk_user, 3)
-        outsider = factory.user("obcy", roles=[], departments=[other_department])
+        outsider = factory.user("obcy", roles=[Role.DEPARTMENT_STAFF], departments=[other_department])
         assert queues.statistics(outsider, 3)["by_card"] == []
     (card,) = data["by_card"]
     assert (card["count"], card["incomplete"], card["late"], card["median_days"]) == (2, 1, 1, 25.0)
@@ -53,5 +54,5 @@ def test_department_queue_is_late_first_and_visible_to_its_department_only(db, r
     assert [c.number for c in page.items] == [late.number, on_time.number]
     assert [tuple(r) for r in page.late_by_department] == [("Wydział Testowy", 2, 1)]
     assert queues.queue_page("w-wydzialach", dept_user, {"late": True}).total == 1
-    outsider = factory.user("obcy", roles=[], departments=[other_department])
+    outsider = factory.user("obcy", roles=[Role.DEPARTMENT_STAFF], departments=[other_department])
     assert queues.queue_page("w-wydzialach", outsider, {}).total == 0

@@ -100,7 +100,7 @@ def test_issue_needs_identity_and_a_name(db, register, desk_user, dept_user):
 
 def test_only_the_owning_department_confirms_receipt(db, register, factory, other_department):
     case = register()
-    stranger = factory.user("obcy", roles=[Role.EDITOR], departments=[other_department])
+    stranger = factory.user("obcy", roles=[Role.DEPARTMENT_STAFF], departments=[other_department])
     desk = factory.user("bok2", roles=[Role.FRONT_DESK])
     for user in (stranger, desk):
         with pytest.raises(PermissionDenied, match="na własnym koncie"):

@@ -87,7 +87,7 @@ def test_actions_through_the_screens(app, db, register, dept_user, desk_user):
 
 def test_another_departments_case_is_not_found(app, db, register, factory, other_department):
     case = register()
-    accounts.create_user("obcy", "Obcy", PASSWORD, [Role.EDITOR], departments=[other_department])
+    accounts.create_user("obcy", "Obcy", PASSWORD, [Role.DEPARTMENT_STAFF], departments=[other_department])
     db.session.commit()
     client = login(app, "obcy")
     assert client.get(f"/admin/bok/sprawy/{case.id}").status_code == 404
