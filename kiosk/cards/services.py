@@ -180,21 +180,26 @@ def save_draft(edition: Edition, content: dict, actor: User, expected_version: i
 
 
 def _conflict(current: Edition, attempted: dict) -> ConflictError:
+    """The refusal of a stale save, naming whoever changed the draft last and how."""
     db.session.refresh(current)
-    who = current.updated_by.display_name if current.updated_by else None
-    if who is None:  # editions from before updated_by was recorded
-        who = db.session.scalar(
-            select(AuditRecord.actor_name)
-            .where(AuditRecord.edition_id == current.id)
-            .order_by(AuditRecord.at.desc(), AuditRecord.id.desc())
-        )
-    changes = diff_contents(attempted, edition_to_content(current))
+    last = db.session.execute(
+        select(AuditRecord.actor_name, AuditRecord.action)
+        .where(AuditRecord.edition_id == current.id)
+        .order_by(AuditRecord.id.desc())
+        .limit(1)
+    ).first()
+    saved_by = current.updated_by.display_name if current.updated_by else (last.actor_name if last else "")
+    if last is not None and last.action == "send_back":
+        what = f"Ten szkic zmienił się w międzyczasie: {last.actor_name} zwrócił(a) go do poprawy"
+        what += f" (treść ostatnio zapisał(a): {saved_by})." if saved_by else "."
+    else:
+        who = (last.actor_name if last else "") or saved_by or "ktoś inny"
+        what = f"Ten szkic zapisał w międzyczasie inny redaktor (ostatnio: {who})."
     error = ConflictError(
-        f"Ten szkic zapisał w międzyczasie inny redaktor (ostatnio: {who or 'ktoś inny'}). "
-        "Twoje zmiany nie zostały zapisane; dla każdego pola, które się różni, wybierz wersję do zachowania.",
-        changes,
+        what + " Twoje zmiany nie zostały zapisane; dla każdego pola, które się różni, wybierz wersję do zachowania.",
+        diff_contents(attempted, edition_to_content(current)),
     )
-    error.version, error.saved_by = current.lock_version, who
+    error.version, error.saved_by = current.lock_version, saved_by
     return error
 
 
@@ -207,8 +212,9 @@ def save_resolved_draft(edition: Edition, mine: dict, choices: dict[str, str], a
     try:
         merged = resolve_conflict(edition_to_content(edition), mine, choices)
     except ValidationError as exc:
-        error = _conflict(edition, mine)
-        error.message = exc.message
+        conflict = _conflict(edition, mine)
+        error = ConflictError(exc.message, conflict.changes)
+        error.version, error.saved_by = conflict.version, conflict.saved_by
         raise error from None
     return save_draft(edition, merged, actor, seen)
 
