@@ -97,3 +97,9 @@ def test_form_link_text_of_a_draft_stays_in_the_draft(db, factory, as_user, clie
         html = client.get(f"/uslugi/{slug}").get_data(as_text=True)
         assert "Wniosek (PDF)" in html and "nowa nazwa" not in html
     assert "Wniosek – nowa nazwa" in edit_form(editor, card_a).values()
+
+
+def test_the_open_data_api_has_no_way_to_write(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("api."):
+            assert rule.methods <= {"GET", "HEAD", "OPTIONS"}, rule

@@ -319,3 +319,17 @@ def test_a_person_named_like_the_importer_cannot_sign_off_imports(db, factory, w
     factory.user("import", roles=ALL_ROLES)
     with pytest.raises(DomainError, match="kontem systemowym"):
         import_content(work_dir)
+
+
+def test_snapshots_written_before_contributors_and_link_texts_still_read(db, factory):
+    form = {"title": "Wniosek (PDF)", "url": "https://plock.test/formularze/stary.pdf"}
+    card = factory.published_card("stara-migawka", forms=[form])
+    edition = card.live_edition
+    old = dict(edition.rows_snapshot, forms=[edition.forms[0].form_file_id])
+    del old["prepared_by"]
+    edition.rows_snapshot = old
+    db.session.commit()
+    db.session.expire_all()
+    live = services.get_published_card("stara-migawka").live_edition
+    assert live.forms[0].link_text == "Wniosek (PDF)"
+    assert live.prepared_by == [edition.author.display_name]
