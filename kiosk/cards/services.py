@@ -336,8 +336,12 @@ def _mark_live(edition: Edition) -> None:
     card.last_verified_by = edition.publisher.display_name if edition.publisher else ""
 
 
-def publish_due(card: Card | None = None) -> list[Edition]:
-    """Publish scheduled editions whose effective date has come (all cards, or one)."""
+def publish_due(card: Card | None = None, voided: list | None = None) -> list[Edition]:
+    """Publish scheduled editions whose effective date has come (all cards, or one).
+
+    An edition whose content is not what was approved is not published: its schedule is voided and it
+    is appended to `voided` when given.
+    """
     query = (
         select(Edition)
         .join(Edition.card)
@@ -354,6 +358,8 @@ def publish_due(card: Card | None = None) -> list[Edition]:
     for edition in candidates:
         if signoff_hash(edition) != edition.approved_hash or not edition.approved_hash:
             _void_schedule(edition)
+            if voided is not None:
+                voided.append(edition)
             continue
         _go_live(edition)
         record_audit(edition.publisher, "publish_scheduled", edition, card=edition.card, edition=edition)

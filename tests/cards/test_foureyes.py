@@ -139,7 +139,8 @@ def test_scheduled_edition_with_changed_content_never_goes_live(db, factory, run
     db.session.commit()
     with frozen(datetime(2026, 11, 30, 8, tzinfo=UTC)):
         if route == "command":
-            assert runner.invoke(args=["cards", "publish-due"]).output.strip().endswith("0.")
+            output = runner.invoke(args=["cards", "publish-due"]).output
+            assert output.strip().endswith("0.") and f"wstrzymano {card.slug}" in output
         else:
             assert client.get(f"/uslugi/{card.slug}").status_code == 404
     db.session.expire_all()
