@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm.exc import StaleDataError
 
 from kiosk.accounts.models import Role
 from kiosk.cards import services
@@ -222,6 +223,7 @@ class CardsView(SecuredView):
         """Call a service as the current user and commit; a broken rule is a message, a forbidden one 403."""
         try:
             fn(*args)
+            db.session.flush()
         except PermissionDenied as exc:
             db.session.rollback()
             abort(403, exc.message)
@@ -231,6 +233,10 @@ class CardsView(SecuredView):
         except DomainError as exc:
             db.session.rollback()
             flash(exc.message, "error")
+            return False
+        except StaleDataError:  # two people acted on the same edition at once; the other one won
+            db.session.rollback()
+            flash("Ktoś w międzyczasie zmienił to wydanie; sprawdź jego stan i spróbuj ponownie.", "error")
             return False
         db.session.commit()
         return True
