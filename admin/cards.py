@@ -1,13 +1,17 @@
 """Cards: list, edit a draft, the workflow steps, history and diff. Every rule lives in kiosk.cards.services."""
 
+from dataclasses import dataclass
+
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm.exc import StaleDataError
 
 from kiosk.accounts.models import Role
 from kiosk.cards import services
 from kiosk.cards.content import References, edition_to_content, empty_content
+from kiosk.cards.diff import FIELD_LABELS, diff_contents
 from kiosk.cards.models import Card, Edition, EditionStatus
 from kiosk.errors import ConflictError, DomainError, NotFound, PermissionDenied
 from kiosk.extensions import db
@@ -34,6 +38,22 @@ BLANK_ROWS = {"service_points": [{}], "documents": [{"required": True}], "fees":
               "forms": [{}]}  # fmt: skip
 
 
+@dataclass
+class Conflict:
+    """What the edit page shows after a conflict: differing fields (old = yours, new = theirs)."""
+
+    changes: list
+    version: str
+    saved_by: str
+
+
+def form_content(form, edition) -> dict:
+    try:
+        return form.to_content(edition.unverified or [])
+    except ValueError:  # an amount that failed validation
+        return edition_to_content(edition)
+
+
 def me():
     return current_user._get_current_object()
 
@@ -54,7 +74,7 @@ def open_edition(card: Card) -> Edition | None:
 def allowed_actions(card: Card, edition: Edition | None, user) -> set[str]:
     """Which workflow buttons to show; the services check every rule again on POST."""
     roles, status = user.roles, edition.status if edition else None
-    mine = edition is not None and edition.author_id == user.id
+    mine = edition is not None and user.id in edition.contributor_ids
     depts = {d.id for d in user.departments}
     in_dept = not depts or card.owner_department_id in depts
     actions = set()
@@ -67,7 +87,6 @@ def allowed_actions(card: Card, edition: Edition | None, user) -> set[str]:
     if Role.PUBLISHER in roles:
         actions |= {"publish"} if status == EditionStatus.APPROVED and not mine else set()
         actions |= {"withdraw"} if card.live_edition_id else set()
-        actions |= {"revert"}
     return actions
 
 
@@ -153,23 +172,36 @@ class CardsView(SecuredView):
                 return redirect(url_for(".edit", card_id=card.id))
         elif request.method == "POST":
             problem = "Popraw zaznaczone pola; nic nie zostało zapisane."
+            if request.form.get("theirs_version", "").isdigit():  # keep the comparison on screen
+                conflict = Conflict(diff_contents(form_content(form, edition), edition_to_content(edition)),
+                                    request.form["theirs_version"],
+                                    edition.updated_by.display_name if edition.updated_by else "")  # fmt: skip
         blank = EditionForm(formdata=None, data=BLANK_ROWS, meta={"csrf": False})
         blank.set_choices(refs)
         return self.render("admin_ui/edit.html", card=card, edition=edition, form=form, blank=blank,
-                           conflict=conflict, problem=problem, labels=STATUS_LABELS,
+                           conflict=conflict, problem=problem, labels=STATUS_LABELS, choices=request.form,
                            preview=render_markdown(form.body.data or ""))  # fmt: skip
 
     def _save(self, edition, form):
-        """Save through the service; returns (conflicting changes, problem message)."""
-        version = form.expected_version.data or ""
-        if not version.isdigit():
+        """Save through the service; returns (the conflict to resolve, problem message).
+
+        After a conflict the form carries `theirs_version`, the saved version the editor compared with,
+        and a choice per differing field; the version they started from stays, so saving again without
+        choosing is refused rather than silently overwriting the other person's change.
+        """
+        version, theirs = form.expected_version.data or "", request.form.get("theirs_version", "")
+        if not version.isdigit() or (theirs and not theirs.isdigit()) or len(version + theirs) > 18:
             abort(400)
         try:
-            services.save_draft(edition, form.to_content(edition.unverified or []), me(), int(version))
+            content = form.to_content(edition.unverified or [])
+            if theirs:
+                choices = {name: request.form.get(f"resolve-{name}", "") for name in FIELD_LABELS}
+                services.save_resolved_draft(edition, content, choices, me(), int(theirs))
+            else:
+                services.save_draft(edition, content, me(), int(version))
         except ConflictError as exc:
             db.session.rollback()
-            form.expected_version.data = str(db.session.get(Edition, edition.id).lock_version)
-            return exc.changes, exc.message
+            return Conflict(exc.changes, str(exc.version), exc.saved_by), exc.message
         except PermissionDenied:
             db.session.rollback()
             abort(403)
@@ -191,6 +223,7 @@ class CardsView(SecuredView):
         """Call a service as the current user and commit; a broken rule is a message, a forbidden one 403."""
         try:
             fn(*args)
+            db.session.flush()
         except PermissionDenied as exc:
             db.session.rollback()
             abort(403, exc.message)
@@ -200,6 +233,10 @@ class CardsView(SecuredView):
         except DomainError as exc:
             db.session.rollback()
             flash(exc.message, "error")
+            return False
+        except StaleDataError:  # two people acted on the same edition at once; the other one won
+            db.session.rollback()
+            flash("Ktoś w międzyczasie zmienił to wydanie; sprawdź jego stan i spróbuj ponownie.", "error")
             return False
         db.session.commit()
         return True
@@ -250,18 +287,20 @@ class CardsView(SecuredView):
         return redirect(url_for(".card", card_id=card.id))
 
     @expose("/editions/<int:edition_id>/revert", methods=["POST"])
-    @requires(Role.PUBLISHER)
+    @requires(Role.EDITOR)
     def revert(self, edition_id):
         source = get_edition(edition_id)
         if self._run(services.revert_card, source.card, source, me()):
-            flash(f"Przywrócono treść wydania {source.number:02d} jako nowe wydanie.", "success")
+            flash(f"Treść wydania {source.number:02d} przywrócona jako szkic; przekaż go do zatwierdzenia.",
+                  "success")  # fmt: skip
+            return redirect(url_for(".edit", card_id=source.card_id))
         return redirect(url_for(".card", card_id=source.card_id))
 
     @expose("/<int:card_id>/history")
     def history(self, card_id):
         card = get_card(card_id)
         return self.render("admin_ui/history.html", card=card, editions=list(reversed(card.editions)),
-                           labels=STATUS_LABELS, can_revert=Role.PUBLISHER in me().roles)  # fmt: skip
+                           labels=STATUS_LABELS, can_revert=Role.EDITOR in me().roles)  # fmt: skip
 
     @expose("/<int:card_id>/diff")
     def diff(self, card_id):

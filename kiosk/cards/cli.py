@@ -17,8 +17,11 @@ def cards_cli():
 @with_appcontext
 def publish_due_command():
     """Publish scheduled editions whose effective date has come."""
-    editions = publish_due()
+    voided = []
+    editions = publish_due(voided=voided)
     db.session.commit()
     for edition in editions:
         click.echo(f"opublikowano {edition.card.slug}: {edition.label}")
+    for edition in voided:
+        click.echo(f"wstrzymano {edition.card.slug}: {edition.label} – treść różni się od zatwierdzonej", err=True)
     click.echo(f"Opublikowano wydań: {len(editions)}.")

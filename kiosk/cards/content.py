@@ -55,7 +55,7 @@ def edition_to_content(edition: Edition) -> dict:
             for f in edition.fees
         ],
         "legal_acts": [{"act": a.legal_act.slug, "detail": a.detail} for a in edition.legal_acts],
-        "forms": [{"title": f.form_file.title, "url": f.form_file.url} for f in edition.forms],
+        "forms": [{"title": f.link_text, "url": f.form_file.url} for f in edition.forms],
         "keywords": list(edition.keywords or []),
         "unverified": list(edition.unverified or []),
     }
@@ -65,6 +65,18 @@ def content_hash(content: dict) -> str:
     """A stable fingerprint of an edition's content."""
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, default=_json_default)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def signoff_hash(edition: Edition) -> str:
+    """The fingerprint a sign-off is tied to: the edition's full content, rows included, as stored now.
+
+    The effective date is left out: it is when the content goes live, and the publisher may set it.
+    Life situations are a set (pages order them by their own position), so their order does not count.
+    """
+    content = edition_to_content(edition)
+    content.pop("effective_date")
+    content["life_situations"] = sorted(content["life_situations"])
+    return content_hash(content)
 
 
 def _json_default(value):
@@ -107,14 +119,16 @@ class References:
         return found
 
     def form(self, title: str, url: str) -> FormFile:
-        """A shared form file by URL, created on first use."""
+        """A shared form file by URL, created on first use; an existing file is never changed here.
+
+        The link text a card shows is the edition's own (`EditionForm.title`), so saving a draft never
+        alters what another card shows today.
+        """
         form = self.forms.get(url)
         if form is None:
             form = FormFile(url=url, title=title)
             db.session.add(form)
             self.forms[url] = form
-        elif form.title != title:
-            form.title = title
         return form
 
 
@@ -159,6 +173,7 @@ def apply_content(edition: Edition, content: dict, refs: References) -> None:
         for i, a in enumerate(content["legal_acts"])
     ]
     edition.forms = [
-        EditionForm(position=i, form_file=refs.form(f["title"], f["url"])) for i, f in enumerate(content["forms"])
+        EditionForm(position=i, title=f["title"], form_file=refs.form(f["title"], f["url"]))
+        for i, f in enumerate(content["forms"])
     ]
     edition.content_hash = content_hash(content)

@@ -90,6 +90,10 @@ class Edition(db.Model):
     unverified: Mapped[list] = mapped_column(JSON, default=list)
     effective_date: Mapped[date | None]
     content_hash: Mapped[str] = mapped_column(String(64), default="")
+    # Sign-offs are tied to the exact content they were given for (see content.signoff_hash): the
+    # content as submitted, and as approved on substance; publishing refuses any other content.
+    submitted_hash: Mapped[str] = mapped_column(String(64), default="")
+    approved_hash: Mapped[str] = mapped_column(String(64), default="")
     # The rows of a published edition as ids and values, written once at publication (the edition is
     # immutable by then), so a card page loads without a query per kind of row.
     rows_snapshot: Mapped[dict | None] = mapped_column(JSON)
@@ -99,6 +103,8 @@ class Edition(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=now)
     updated_at: Mapped[datetime] = mapped_column(default=now)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Whoever changed the content last (opened, saved or reverted into it): named in a save conflict.
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     submitted_at: Mapped[datetime | None]
     approved_at: Mapped[datetime | None]
     approver_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
@@ -110,6 +116,10 @@ class Edition(db.Model):
     category: Mapped[Category | None] = relationship()
     department: Mapped[Department | None] = relationship()
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
+    contributors: Mapped[list["EditionContributor"]] = relationship(
+        cascade="all, delete-orphan", order_by=lambda: (EditionContributor.first_at, EditionContributor.user_id)
+    )
     approver: Mapped[User | None] = relationship(foreign_keys=[approver_id])
     publisher: Mapped[User | None] = relationship(foreign_keys=[publisher_id])
     life_situations: Mapped[list[LifeSituation]] = relationship(
@@ -140,6 +150,36 @@ class Edition(db.Model):
     @property
     def is_editable(self) -> bool:
         return self.status == EditionStatus.DRAFT
+
+    @property
+    def contributor_ids(self) -> set[int]:
+        """Everyone who put content into this edition (the creator included)."""
+        return {c.user_id for c in self.contributors} | ({self.author_id} if self.author_id else set())
+
+    @property
+    def prepared_by(self) -> list[str]:
+        """The metryczka's "prepared by": every contributor, as recorded at publication when there is a snapshot."""
+        names = (self.rows_snapshot or {}).get("prepared_by")
+        if names is None:
+            names = [c.user.display_name for c in self.contributors] or (
+                [self.author.display_name] if self.author else []
+            )
+        return names
+
+
+class EditionContributor(db.Model):
+    """One person who put content into an edition: its creator, every saver, whoever reverted into it.
+
+    One row per person per edition; the four-eyes rule refuses them as approver and publisher.
+    """
+
+    edition_id: Mapped[int] = mapped_column(ForeignKey("edition.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), primary_key=True, index=True)
+    # How they first contributed: open (created the draft), save, revert, import.
+    kind: Mapped[str] = mapped_column(String(20))
+    first_at: Mapped[datetime] = mapped_column(default=now)
+    last_at: Mapped[datetime] = mapped_column(default=now)
+    user: Mapped[User] = relationship(lazy="joined")
 
 
 class EditionDocument(db.Model):
@@ -190,7 +230,13 @@ class EditionForm(db.Model):
     edition_id: Mapped[int] = mapped_column(ForeignKey("edition.id", ondelete="CASCADE"), index=True)
     form_file_id: Mapped[int] = mapped_column(ForeignKey("form_file.id"), index=True)
     position: Mapped[int] = mapped_column(default=0)
+    # The edition's own link text: a draft never rewrites the shared file's title other cards show.
+    title: Mapped[str] = mapped_column(String(300), default="")
     form_file: Mapped[FormFile] = relationship()
+
+    @property
+    def link_text(self) -> str:
+        return self.title or self.form_file.title
 
 
 class CardChange(db.Model):

@@ -13,13 +13,23 @@ from sqlalchemy.orm.exc import StaleDataError
 from kiosk.accounts.models import Role, User
 from kiosk.audit import AuditRecord, record_audit
 from kiosk.clock import now, today
-from kiosk.errors import ConflictError, InvalidTransition, NotFound, PermissionDenied
+from kiosk.errors import ConflictError, InvalidTransition, NotFound, PermissionDenied, ValidationError
 from kiosk.extensions import db
 from kiosk.facts.cache import facts_cache, facts_version_column
 
-from .content import References, apply_content, edition_to_content
-from .diff import diff_contents
-from .models import Card, CardChange, Edition, EditionFee, EditionForm, EditionLegalAct, EditionPoint, EditionStatus
+from .content import References, apply_content, edition_to_content, signoff_hash
+from .diff import FIELD_LABELS, diff_contents
+from .models import (
+    Card,
+    CardChange,
+    Edition,
+    EditionContributor,
+    EditionFee,
+    EditionForm,
+    EditionLegalAct,
+    EditionPoint,
+    EditionStatus,
+)
 from .snapshot import build_snapshot, hydrate_card
 
 OPEN_STATUSES = (EditionStatus.DRAFT, EditionStatus.IN_REVIEW, EditionStatus.APPROVED)
@@ -38,9 +48,36 @@ def _require_status(edition: Edition, *allowed: EditionStatus) -> None:
         )
 
 
-def _require_not_author(edition: Edition, actor: User, what: str) -> None:
-    if edition.author_id is not None and edition.author_id == actor.id:
-        raise PermissionDenied(f"Zasada czterech oczu: autor wydania nie może go {what}.")
+def _require_not_contributor(edition: Edition, actor: User, what: str) -> None:
+    """Four eyes: nobody who put content into the edition signs it off, whatever roles they hold."""
+    stored = db.session.scalars(select(EditionContributor.user_id).where(EditionContributor.edition_id == edition.id))
+    if actor.id in edition.contributor_ids | set(stored):
+        raise PermissionDenied(
+            f"Zasada czterech oczu: współautor wydania (kto zmieniał jego treść) nie może go {what}."
+        )
+
+
+def _add_contributor(edition: Edition, actor: User, kind: str) -> None:
+    """Record `actor` as a contributor of `edition` (one row per person; later saves only move last_at)."""
+    for row in edition.contributors:
+        if row.user_id == actor.id:
+            row.last_at = now()
+            break
+    else:
+        edition.contributors.append(EditionContributor(user=actor, user_id=actor.id, kind=kind, first_at=now(),
+                                                       last_at=now()))  # fmt: skip
+    edition.updated_by = actor
+
+
+def _require_signed_content(edition: Edition, signed: str, what: str) -> str:
+    """The edition's content now, refused unless it is exactly the content `signed` was given for."""
+    current = signoff_hash(edition)
+    if not signed or current != signed:
+        raise InvalidTransition(
+            f"Treść wydania {edition.number:02d} różni się od treści, którą {what}; "
+            "zwróć je do poprawy i przeprowadź zatwierdzenie od nowa."
+        )
+    return current
 
 
 def _log_change(card: Card, kind: str) -> None:
@@ -70,21 +107,28 @@ def create_card(
 def open_draft(card: Card, actor: User, content: dict | None = None) -> Edition:
     """Start a new draft edition, copied from the live edition unless content is given."""
     _require_role(actor, Role.EDITOR)
-    existing = db.session.scalar(select(Edition).where(Edition.card_id == card.id, Edition.status.in_(OPEN_STATUSES)))
-    if existing is not None:
-        raise InvalidTransition(
-            f"Karta ma już otwarte wydanie {existing.number:02d} ({existing.status.value}); edytuj je."
-        )
+    _require_no_open_edition(card)
     if content is None:
         source = card.live_edition or _latest_edition(card)
         content = edition_to_content(source) if source else None
-        if content is not None:
-            content["effective_date"] = None  # a new edition takes effect when it is published
     if content is None:
         raise InvalidTransition("Nowa karta potrzebuje treści pierwszego wydania.")
     edition = _new_edition(card, actor, content)
     record_audit(actor, "open_draft", edition, card=card, edition=edition)
     return edition
+
+
+def open_edition_of(card: Card) -> Edition | None:
+    """The card's draft, in-review or approved edition, if any (a card has at most one)."""
+    return db.session.scalar(select(Edition).where(Edition.card_id == card.id, Edition.status.in_(OPEN_STATUSES)))
+
+
+def _require_no_open_edition(card: Card) -> None:
+    existing = open_edition_of(card)
+    if existing is not None:
+        raise InvalidTransition(
+            f"Karta ma już otwarte wydanie {existing.number:02d} ({existing.status.value}); edytuj je."
+        )
 
 
 def _latest_edition(card: Card) -> Edition | None:
@@ -94,6 +138,7 @@ def _latest_edition(card: Card) -> Edition | None:
 def _new_edition(card: Card, actor: User, content: dict, refs: References | None = None) -> Edition:
     number = (db.session.scalar(select(db.func.max(Edition.number)).where(Edition.card_id == card.id)) or 0) + 1
     edition = _build_edition(card, actor, content, refs or References.load(), number)
+    _add_contributor(edition, actor, "open")
     db.session.flush()
     return edition
 
@@ -116,6 +161,7 @@ def save_draft(edition: Edition, content: dict, actor: User, expected_version: i
     refs = References.load()
     with db.session.no_autoflush:
         apply_content(edition, content, refs)
+        _add_contributor(edition, actor, "save")
     edition.updated_at = now()
     try:
         db.session.flush()
@@ -134,17 +180,62 @@ def save_draft(edition: Edition, content: dict, actor: User, expected_version: i
 
 
 def _conflict(current: Edition, attempted: dict) -> ConflictError:
-    last_save = db.session.scalar(
-        select(AuditRecord.actor_name)
-        .where(AuditRecord.edition_id == current.id, AuditRecord.action.in_(("save_draft", "open_draft")))
+    """The refusal of a stale save, naming whoever changed the draft last and how."""
+    db.session.refresh(current)
+    last = db.session.execute(
+        select(AuditRecord.actor_name, AuditRecord.action)
+        .where(AuditRecord.edition_id == current.id)
         .order_by(AuditRecord.id.desc())
+        .limit(1)
+    ).first()
+    saved_by = current.updated_by.display_name if current.updated_by else (last.actor_name if last else "")
+    if last is not None and last.action == "send_back":
+        what = f"Ten szkic zmienił się w międzyczasie: {last.actor_name} zwrócił(a) go do poprawy"
+        what += f" (treść ostatnio zapisał(a): {saved_by})." if saved_by else "."
+    else:
+        who = (last.actor_name if last else "") or saved_by or "ktoś inny"
+        what = f"Ten szkic zapisał w międzyczasie inny redaktor (ostatnio: {who})."
+    error = ConflictError(
+        what + " Twoje zmiany nie zostały zapisane; dla każdego pola, które się różni, wybierz wersję do zachowania.",
+        diff_contents(attempted, edition_to_content(current)),
     )
-    changes = diff_contents(attempted, edition_to_content(current))
-    return ConflictError(
-        f"Ten szkic zapisał w międzyczasie inny redaktor (ostatnio: {last_save or 'ktoś inny'}). "
-        "Twoje zmiany nie zostały zapisane; porównaj je z zapisaną wersją.",
-        changes,
-    )
+    error.version, error.saved_by = current.lock_version, saved_by
+    return error
+
+
+def save_resolved_draft(edition: Edition, mine: dict, choices: dict[str, str], actor: User, seen: int) -> Edition:
+    """Save after a conflict: `seen` is the saved version the editor compared with, field by field."""
+    _require_role(actor, Role.EDITOR)
+    _require_status(edition, EditionStatus.DRAFT)
+    if edition.lock_version != seen:
+        raise _conflict(edition, mine)
+    try:
+        merged = resolve_conflict(edition_to_content(edition), mine, choices)
+    except ValidationError as exc:
+        conflict = _conflict(edition, mine)
+        error = ConflictError(exc.message, conflict.changes)
+        error.version, error.saved_by = conflict.version, conflict.saved_by
+        raise error from None
+    return save_draft(edition, merged, actor, seen)
+
+
+def resolve_conflict(saved: dict, mine: dict, choices: dict[str, str]) -> dict:
+    """The content to save after a conflict: per differing field, the editor's choice of "mine" or "theirs".
+
+    Every field where the editor's version differs from the saved one needs an explicit choice, so a
+    second save never silently reverts what the other person saved.
+    """
+    merged = dict(saved)
+    missing = []
+    for change in diff_contents(saved, mine):
+        choice = choices.get(change.field)
+        if choice == "mine":
+            merged[change.field] = mine[change.field]
+        elif choice != "theirs":
+            missing.append(FIELD_LABELS[change.field])
+    if missing:
+        raise ValidationError("Wybierz, którą wersję zachować, dla pól: " + ", ".join(missing) + ".")
+    return merged
 
 
 def submit_edition(edition: Edition, actor: User) -> Edition:
@@ -153,6 +244,7 @@ def submit_edition(edition: Edition, actor: User) -> Edition:
     _require_status(edition, EditionStatus.DRAFT)
     edition.status = EditionStatus.IN_REVIEW
     edition.submitted_at = now()
+    edition.submitted_hash = signoff_hash(edition)
     record_audit(actor, "submit", edition, card=edition.card, edition=edition)
     return edition
 
@@ -168,8 +260,9 @@ def approve_edition(edition: Edition, actor: User, comment: str = "") -> Edition
     """Approve on substance (zatwierdził merytorycznie); never by the edition's author."""
     _require_role(actor, Role.APPROVER)
     _require_status(edition, EditionStatus.IN_REVIEW)
-    _require_not_author(edition, actor, "zatwierdzić")
+    _require_not_contributor(edition, actor, "zatwierdzić")
     _require_department(edition, actor)
+    edition.approved_hash = _require_signed_content(edition, edition.submitted_hash, "przekazano do zatwierdzenia")
     edition.status = EditionStatus.APPROVED
     edition.approver = actor
     edition.approved_at = now()
@@ -179,17 +272,24 @@ def approve_edition(edition: Edition, actor: User, comment: str = "") -> Edition
 
 
 def send_back_edition(edition: Edition, actor: User, comment: str) -> Edition:
-    """Return a submitted edition to its author as a draft, with the reason."""
+    """Return a submitted edition to its author as a draft, with the reason; every sign-off is void."""
     _require_role(actor, Role.APPROVER)
     _require_status(edition, EditionStatus.IN_REVIEW, EditionStatus.APPROVED)
     _require_department(edition, actor)
     if not comment.strip():
         raise InvalidTransition("Podaj powód zwrócenia wydania do poprawy.")
+    scheduled = edition.publisher_id is not None or edition.publisher is not None
     edition.status = EditionStatus.DRAFT
     edition.submitted_at = edition.approved_at = None
-    edition.approver = None
+    edition.approver = edition.publisher = None
+    edition.submitted_hash = edition.approved_hash = ""
+    if scheduled:  # the date was the publisher's schedule, void with their sign-off
+        edition.effective_date = None
     edition.comment = comment
-    record_audit(actor, "send_back", edition, card=edition.card, edition=edition, comment=comment)
+    db.session.flush()
+    _reschedule(edition.card)
+    record_audit(actor, "send_back", edition, card=edition.card, edition=edition, comment=comment,
+                 voided_schedule=scheduled)  # fmt: skip
     return edition
 
 
@@ -197,7 +297,8 @@ def publish_edition(edition: Edition, actor: User, on: date | None = None) -> Ed
     """Approve for use: go live now, or on `on` / the effective date when that is in the future."""
     _require_role(actor, Role.PUBLISHER)
     _require_status(edition, EditionStatus.APPROVED)
-    _require_not_author(edition, actor, "opublikować")
+    _require_not_contributor(edition, actor, "opublikować")
+    _require_signed_content(edition, edition.approved_hash, "zatwierdzono merytorycznie")
     if on is not None:
         if on < today():
             raise InvalidTransition("Data publikacji nie może być w przeszłości.")
@@ -235,8 +336,12 @@ def _mark_live(edition: Edition) -> None:
     card.last_verified_by = edition.publisher.display_name if edition.publisher else ""
 
 
-def publish_due(card: Card | None = None) -> list[Edition]:
-    """Publish scheduled editions whose effective date has come (all cards, or one)."""
+def publish_due(card: Card | None = None, voided: list | None = None) -> list[Edition]:
+    """Publish scheduled editions whose effective date has come (all cards, or one).
+
+    An edition whose content is not what was approved is not published: its schedule is voided and it
+    is appended to `voided` when given.
+    """
     query = (
         select(Edition)
         .join(Edition.card)
@@ -248,13 +353,29 @@ def publish_due(card: Card | None = None) -> list[Edition]:
     )
     if card is not None:
         query = query.where(Edition.card_id == card.id)
-    due = list(db.session.scalars(query.order_by(Edition.card_id, Edition.number)))
-    for edition in due:
+    candidates = list(db.session.scalars(query.order_by(Edition.card_id, Edition.number)))
+    due = []
+    for edition in candidates:
+        if signoff_hash(edition) != edition.approved_hash or not edition.approved_hash:
+            _void_schedule(edition)
+            if voided is not None:
+                voided.append(edition)
+            continue
         _go_live(edition)
         record_audit(edition.publisher, "publish_scheduled", edition, card=edition.card, edition=edition)
-    for touched in {e.card for e in due} | ({card} if card else set()):
+        due.append(edition)
+    for touched in {e.card for e in candidates} | ({card} if card else set()):
         _reschedule(touched)
     return due
+
+
+def _void_schedule(edition: Edition) -> None:
+    """A scheduled edition whose content is not what was approved never goes live: its schedule is void."""
+    publisher = edition.publisher
+    edition.publisher = None
+    db.session.flush()
+    record_audit(publisher, "schedule_voided", edition, card=edition.card, edition=edition,
+                 comment="Treść różni się od zatwierdzonej; publikacja wstrzymana.")  # fmt: skip
 
 
 def _reschedule(card: Card) -> None:
@@ -283,22 +404,23 @@ def withdraw_card(card: Card, actor: User, comment: str = "") -> Edition:
 
 
 def revert_card(card: Card, source: Edition, actor: User) -> Edition:
-    """Publish the content of an earlier edition again, as a new edition."""
-    _require_role(actor, Role.PUBLISHER)
+    """Open a draft with the content of an earlier public edition; it goes live only through review.
+
+    Whoever reverts is a contributor of the new edition, so the four-eyes rule applies to it as to
+    any other draft (the old content's approvals were given for another edition, at another time).
+    """
+    _require_role(actor, Role.EDITOR)
     if source.card_id != card.id:
         raise NotFound("To wydanie nie należy do tej karty.")
     if source.status not in (EditionStatus.SUPERSEDED, EditionStatus.WITHDRAWN, EditionStatus.PUBLISHED):
         raise InvalidTransition("Przywrócić można tylko wydanie, które było opublikowane.")
+    _require_no_open_edition(card)
     content = edition_to_content(source)
-    content["effective_date"] = today()
+    content["effective_date"] = None
     edition = _new_edition(card, actor, content)
+    edition.contributors[0].kind = "revert"
     edition.reverted_from_id = source.id
-    edition.submitted_at = now()
-    # The content was approved on substance when first published; keep that approver on record.
-    edition.approver_id, edition.approved_at = source.approver_id, source.approved_at
-    edition.publisher = actor
-    edition.comment = f"Przywrócono treść wydania {source.number:02d}."
-    _go_live(edition)
+    edition.comment = f"Przywrócono treść wydania {source.number:02d}; wymaga zatwierdzenia."
     record_audit(actor, "revert", edition, card=card, edition=edition, source=source.number)
     return edition
 
@@ -310,8 +432,14 @@ def build_imported_edition(card: Card, content: dict, importer: User, refs: Refe
     `record_imported_edition` logs it once ids exist.
     """
     edition = _build_edition(card, importer, content, refs, number)
+    # The system account is the edition's only contributor: no person can later sign off their own
+    # changes to imported content by pointing at the importer as its author.
+    edition.contributors.append(EditionContributor(user=importer, user_id=importer.id, kind="import",
+                                                   first_at=now(), last_at=now()))  # fmt: skip
+    edition.updated_by = importer
     edition.submitted_at = edition.approved_at = now()
     edition.approver = edition.publisher = importer
+    edition.submitted_hash = edition.approved_hash = signoff_hash(edition)
     edition.comment = "Import z repozytorium treści."
     if edition.effective_date and edition.effective_date > today():
         edition.status = EditionStatus.APPROVED

@@ -43,7 +43,8 @@ def build_snapshot(edition: Edition) -> dict:
         ],
         "points": [[p.location.id, p.room, p.window, p.note] for p in edition.points],
         "legal_acts": [[a.legal_act.id, a.detail] for a in edition.legal_acts],
-        "forms": [f.form_file.id for f in edition.forms],
+        "forms": [[f.form_file.id, f.link_text] for f in edition.forms],
+        "prepared_by": edition.prepared_by,
     }
 
 
@@ -101,8 +102,9 @@ def hydrate_card(card: Card, facts: dict) -> None:
         edition,
         "forms",
         [
-            _row(EditionForm, edition, i, form_file_id=f, form_file=facts[FormFile][f])
-            for i, f in enumerate(snap["forms"])
+            _row(EditionForm, edition, i, form_file_id=f, title=title, form_file=facts[FormFile][f])
+            # Snapshots written before forms carried their own link text hold the bare file id.
+            for i, (f, title) in enumerate(row if isinstance(row, list) else (row, "") for row in snap["forms"])
         ],
     )
 

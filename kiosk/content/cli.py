@@ -39,6 +39,8 @@ def import_command(directory: Path | None):
         f"Karty: nowe {len(report.created)}, zmienione {len(report.updated)}, "
         f"bez zmian {len(report.unchanged)}; zmienione fakty wspólne: {facts}."
     )
+    for slug in report.blocked:
+        click.echo(f"pominięto {slug}: karta ma otwarte wydanie w redakcji; dokończ je lub zwróć przed importem")
 
 
 @content_cli.command("export")

@@ -11,6 +11,7 @@ from kiosk.audit import record_audit
 from kiosk.cards.content import References, content_hash, edition_to_content
 from kiosk.cards.models import Card, Edition, EditionStatus
 from kiosk.cards.services import build_imported_edition, card_load_options, record_imported_edition
+from kiosk.errors import DomainError
 from kiosk.extensions import db
 
 from .cardfile import CardFile, read_card_file, render_card_file
@@ -24,12 +25,17 @@ class ImportReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    # Cards left as they are because a person's edition is open (draft, in review or approved).
+    blocked: list[str] = field(default_factory=list)
     facts_changed: dict = field(default_factory=dict)
 
 
 def importer_user() -> User:
     """The system account that content imports are attributed to."""
     user = db.session.scalar(select(User).where(User.username == IMPORTER_USERNAME))
+    if user is not None and (not user.is_system or user.active):
+        # A person's account under this name would sign off imported content as if it were the system.
+        raise DomainError(f"Konto „{IMPORTER_USERNAME}” nie jest kontem systemowym importu; import wstrzymany.")
     if user is None:
         user = User(
             username=IMPORTER_USERNAME, display_name="Import treści (repozytorium)", is_system=True, active=False
@@ -91,9 +97,13 @@ def _cards_to_import(files: list[CardFile], refs: References, importer: User, re
             )
         ).all()
     )
+    in_work = _cards_in_work(importer)
     changed = []
     for card_file in files:
         card = cards.get(card_file.slug)
+        if card is not None and card.id in in_work:
+            report.blocked.append(card_file.slug)
+            continue
         department = refs.departments.get(card_file.content["department"])
         if card is None:
             card = Card(slug=card_file.slug)
@@ -109,6 +119,20 @@ def _cards_to_import(files: list[CardFile], refs: References, importer: User, re
         changed.append((card, card_file))
     db.session.flush()
     return changed
+
+
+def _cards_in_work(importer: User) -> set[int]:
+    """Cards with an open edition someone is working on: an import never goes around their review.
+
+    Only an edition the importer itself scheduled may be followed by a newer import.
+    """
+    rows = db.session.execute(
+        select(Edition.card_id, Edition.status, Edition.approver_id).where(
+            Edition.status.in_((EditionStatus.DRAFT, EditionStatus.IN_REVIEW, EditionStatus.APPROVED))
+        )
+    )
+    return {card_id for card_id, status, approver in rows
+            if status != EditionStatus.APPROVED or approver != importer.id}  # fmt: skip
 
 
 def _update_card_fields(card: Card, card_file: CardFile, department, importer: User | None) -> None:

@@ -39,7 +39,7 @@ ALLOWED = {
     "cards.send_back": {A},
     "cards.publish": {P},
     "cards.withdraw": {P},
-    "cards.revert": {P},
+    "cards.revert": {E},
     "users.index": {ADM},
     "users.edit": {ADM},
     "users.disable": {ADM},

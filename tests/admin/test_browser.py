@@ -92,3 +92,44 @@ def test_edit_submit_approve_publish_in_a_real_browser(db, factory, make_user, l
     assert "dowod-osobisty" in str(found)
     page.goto(f"{base}/szukaj?q=ekspresowa")
     expect(page.get_by_role("link", name="Wydanie dowodu osobistego").first).to_be_visible()
+
+
+def test_save_conflict_lists_yours_and_theirs_and_needs_a_choice(db, factory, make_user, live_server, browser):
+    base = live_server.url
+    card = factory.published_card("dowod-osobisty")
+    make_user("ewa", [Role.EDITOR])
+    make_user("adam", [Role.EDITOR])
+    pages = {}
+    for name in ("ewa", "adam"):
+        context = browser.new_context(locale="pl-PL", viewport={"width": 1280, "height": 900})
+        pages[name] = context.new_page()
+        log_in(pages[name], base, name)
+    ewa, adam = pages["ewa"], pages["adam"]
+    ewa.goto(f"{base}/admin/cards/{card.id}/")
+    ewa.get_by_role("button", name="Otwórz nowy szkic").click()
+    adam.goto(f"{base}/admin/cards/{card.id}/edit")
+
+    ewa.locator('fieldset[data-prefix="fees"] tbody tr').nth(0).get_by_label("Kwota (zł)").fill("40,00")
+    ewa.get_by_role("button", name="Zapisz szkic").click()
+    expect(ewa.get_by_text("Szkic zapisany.")).to_be_visible()
+
+    adam.get_by_label("Tytuł", exact=True).fill("Tytuł Adama")
+    adam.get_by_role("button", name="Zapisz szkic").click()
+    expect(adam.locator("#problem")).to_contain_text("ostatnio: Ewa")
+    conflict = adam.locator("#conflict")
+    expect(conflict.get_by_role("columnheader", name="Wersja zapisana (Ewa)")).to_be_visible()
+    expect(conflict.get_by_role("rowheader")).to_have_text(["Tytuł", "Opłaty"])
+    save_screenshot(adam, "admin-conflict")
+    assert axe_violations(adam) == []
+
+    adam.get_by_role("button", name="Zapisz szkic").click()  # no choice made: refused, nothing reverted
+    expect(adam.locator("#problem")).to_contain_text("Wybierz, którą wersję zachować")
+    adam.locator("#resolve-title-mine").check()
+    adam.locator("#resolve-fees-theirs").check()
+    adam.get_by_role("button", name="Zapisz szkic").click()
+    expect(adam.get_by_text("Szkic zapisany.")).to_be_visible()
+    db.session.expire_all()
+    draft = db.session.query(Edition).filter_by(card_id=card.id, number=2).one()
+    assert draft.title == "Tytuł Adama" and str(draft.fees[0].amount) == "40.00"
+    for p in pages.values():
+        p.context.close()

@@ -134,8 +134,32 @@ def test_stale_save_is_refused_with_a_diff_of_what_the_other_saved(db, card, app
     assert 'id="conflict"' in html and "Opłaty" in html and "40.00" in html
     draft = draft_of(db, card)
     assert draft.title == "Wydanie dowodu osobistego" and draft.fees[0].amount == Decimal("40.00")
-    # The refreshed form now carries the current version: saving again is an explicit choice.
-    assert form_data(html)["expected_version"] == str(draft.lock_version)
+    assert "ostatnio: Ewa" in html and "Wersja zapisana (Ewa)" in html
+    # Saving the same form again never silently reverts Ewa's fee: every differing field needs a choice.
+    again = {**form_data(html), "title": "Tytuł Adama"}
+    assert again["theirs_version"] == str(draft.lock_version) and again["expected_version"] != again["theirs_version"]
+    refused = second.post(f"/admin/cards/{card.id}/edit", data=again).get_data(as_text=True)
+    assert "Wybierz, którą wersję zachować, dla pól: Tytuł, Opłaty." in refused
+    assert draft_of(db, card).fees[0].amount == Decimal("40.00")
+    chosen = {**form_data(refused), "title": "Tytuł Adama", "resolve-title": "mine", "resolve-fees": "theirs"}
+    assert second.post(f"/admin/cards/{card.id}/edit", data=chosen).status_code == 302
+    draft = draft_of(db, card)
+    assert draft.title == "Tytuł Adama" and draft.fees[0].amount == Decimal("40.00")
+
+
+def test_conflict_choice_is_refused_when_someone_saved_again_meanwhile(db, card, as_user):
+    first, second = as_user("ewa"), as_user("adam")
+    open_draft(first, card)
+    form_second = edit_form(second, card)
+    save(first, card, summary="Streszczenie Ewy")
+    html = second.post(f"/admin/cards/{card.id}/edit", data={**form_second, "title": "Tytuł Adama"}).get_data(
+        as_text=True
+    )
+    save(first, card, summary="Drugie streszczenie Ewy")
+    chosen = {**form_data(html), "resolve-title": "mine", "resolve-summary": "mine"}
+    again = second.post(f"/admin/cards/{card.id}/edit", data=chosen).get_data(as_text=True)
+    assert "zapisał w międzyczasie" in again and "Drugie streszczenie Ewy" in again
+    assert draft_of(db, card).summary == "Drugie streszczenie Ewy"
 
 
 def test_workflow_buttons_follow_roles_and_four_eyes(db, card, as_user):
@@ -166,10 +190,11 @@ def test_post_to_another_roles_action_is_forbidden(db, card, as_user):
     editor = as_user("ewa", [Role.EDITOR])
     open_draft(editor, card)
     edition = draft_of(db, card)
-    for action in ("approve", "send-back", "publish", "revert"):
+    for action in ("approve", "send-back", "publish"):
         assert post(editor, f"/admin/cards/editions/{edition.id}/{action}", {"comment": "x"}).status_code == 403
     assert post(editor, f"/admin/cards/{card.id}/withdraw").status_code == 403
     approver = as_user("anna", [Role.APPROVER])
+    assert post(approver, f"/admin/cards/editions/{edition.id}/revert").status_code == 403
     assert post(approver, f"/admin/cards/editions/{edition.id}/submit").status_code == 403
     assert post(approver, f"/admin/cards/{card.id}/edit", edit_form(editor, card)).status_code == 403
     assert draft_of(db, card).status == EditionStatus.DRAFT
@@ -237,11 +262,11 @@ def test_publish_at_a_date_withdraw_and_revert(db, card, as_user):
     assert post(publisher, f"/admin/cards/{card.id}/withdraw", {"comment": "nieaktualne"}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Card, card.id).live_edition_id is None
-    history = publisher.get(f"/admin/cards/{card.id}/history").get_data(as_text=True)
-    assert "Przywróć" in history
-    assert post(publisher, f"/admin/cards/editions/{first.id}/revert").status_code == 302
-    db.session.expire_all()
-    assert db.session.get(Card, card.id).live_edition.reverted_from_id == first.id
+    # Reverting opens a draft that needs review: an editor's step, refused while an edition is open.
+    assert "Przywróć" not in publisher.get(f"/admin/cards/{card.id}/history").get_data(as_text=True)
+    assert post(publisher, f"/admin/cards/editions/{first.id}/revert").status_code == 403
+    refused = post(editor, f"/admin/cards/editions/{first.id}/revert", follow_redirects=True)
+    assert "otwarte wydanie" in refused.get_data(as_text=True)
 
 
 def test_history_and_diff(db, card, as_user):

@@ -117,7 +117,7 @@ def test_new_edition_supersedes_the_previous_one(db, factory):
     first = card.live_edition
     draft = services.open_draft(card, editor)
     assert draft.number == 2 and draft.title == first.title
-    assert draft.effective_date is None  # dated when it goes live, not with the old edition's date
+    assert draft.effective_date == first.effective_date  # opening a draft keeps the effective date
     services.save_draft(draft, factory.content(title="Dowód osobisty – wydanie"), editor, draft.lock_version)
     services.submit_edition(draft, editor)
     services.approve_edition(draft, approver)
@@ -191,10 +191,13 @@ def test_withdraw_hides_the_card_and_revert_brings_back_old_content(db, factory,
     services.withdraw_card(card, publisher, "Nieaktualne")
     db.session.commit()
     assert client.get("/uslugi/karta-do-wycofania").status_code == 404
-    reverted = services.revert_card(card, first, publisher)
-    db.session.commit()
+    reverted = services.revert_card(card, first, editor)
     assert reverted.number == 3 and reverted.reverted_from_id == first.id
-    assert reverted.title == "Treść pierwsza" and reverted.status == EditionStatus.PUBLISHED
+    assert reverted.title == "Treść pierwsza" and reverted.status == EditionStatus.DRAFT
+    services.submit_edition(reverted, editor)
+    services.approve_edition(reverted, approver)
+    services.publish_edition(reverted, publisher)
+    db.session.commit()
     assert "Treść pierwsza" in client.get("/uslugi/karta-do-wycofania").get_data(as_text=True)
     kinds = db.session.scalars(select(CardChange.kind).order_by(CardChange.id)).all()
     assert kinds == ["published", "published", "withdrawn", "published"]

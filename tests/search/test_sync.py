@@ -32,13 +32,18 @@ def test_rolled_back_publication_leaves_the_index_untouched(index, factory, db):
 
 
 def test_withdrawing_and_reverting_follow(index, factory, db):
-    *_, publisher = team = factory.team()
+    editor, approver, publisher = team = factory.team()
     card = factory.published_card("wycinka", team=team, title="Wycinka drzew")
     first = card.live_edition
     cards.withdraw_card(card, publisher)
     db.session.commit()
     assert services.search("wycinka").total == 0
-    cards.revert_card(card, first, publisher)
+    reverted = cards.revert_card(card, first, editor)  # a draft: it goes live through review
+    db.session.commit()
+    assert services.search("wycinka").total == 0
+    cards.submit_edition(reverted, editor)
+    cards.approve_edition(reverted, approver)
+    cards.publish_edition(reverted, publisher)
     db.session.commit()
     assert found("wycinka") == ["wycinka"]
 
