@@ -57,6 +57,14 @@ def _require_not_contributor(edition: Edition, actor: User, what: str) -> None:
         )
 
 
+def _require_third_person(edition: Edition, actor: User) -> None:
+    """The seed's three signatures: whoever approved on substance does not also approve for use."""
+    if edition.approver_id is not None and edition.approver_id == actor.id:
+        raise PermissionDenied(
+            "Zatwierdzenie do użytkowania wydaje inna osoba niż ta, która zatwierdziła wydanie merytorycznie."
+        )
+
+
 def _add_contributor(edition: Edition, actor: User, kind: str) -> None:
     """Record `actor` as a contributor of `edition` (one row per person; later saves only move last_at)."""
     for row in edition.contributors:
@@ -298,6 +306,7 @@ def publish_edition(edition: Edition, actor: User, on: date | None = None) -> Ed
     _require_role(actor, Role.PUBLISHER)
     _require_status(edition, EditionStatus.APPROVED)
     _require_not_contributor(edition, actor, "opublikować")
+    _require_third_person(edition, actor)
     _require_signed_content(edition, edition.approved_hash, "zatwierdzono merytorycznie")
     if on is not None:
         if on < today():

@@ -43,6 +43,19 @@ def test_whoever_saved_a_draft_can_neither_approve_nor_publish_it(db, factory, i
     assert sorted(rows) == sorted([(editor.id, "open"), (insider.id, "save")])
 
 
+def test_whoever_approved_on_substance_does_not_also_approve_for_use(db, factory, insider):
+    editor, _, publisher = factory.team()
+    card = factory.published_card("dowod", team=(editor, insider, publisher))
+    draft = services.open_draft(card, editor)
+    services.submit_edition(draft, editor)
+    services.approve_edition(draft, insider)
+    with pytest.raises(PermissionDenied, match="inna osoba"):
+        services.publish_edition(draft, insider)
+    assert draft.status == EditionStatus.APPROVED
+    services.publish_edition(draft, publisher)
+    assert (draft.approver, draft.publisher) == (insider, publisher)
+
+
 def test_one_contributor_row_per_person_however_often_they_save(db, factory, insider):
     editor = factory.user(roles=[Role.EDITOR])
     card = factory.card(editor=editor)
