@@ -5,6 +5,7 @@ from datetime import date, datetime
 from flask import url_for
 
 from kiosk.facts.services import point_status, weekly_hours
+from kiosk.freshness.verification import verification_status
 from kiosk.web.services import edition_label
 
 
@@ -82,13 +83,24 @@ def card_detail(card, edition) -> dict:
         "appeal": edition.appeal,
         "forms": [{"title": f.form_file.title, "url": f.form_file.url} for f in edition.forms],
         "keywords": list(edition.keywords or []),
-        "last_verified_at": _iso(card.last_verified_at),
+        **verification(card),
         "edition": edition_meta(edition),
     }  # fmt: skip
 
 
 def edition_entry(edition, changes) -> dict:
     """An edition in a card's history, with the fields changed since the previous edition."""
+def verification(card) -> dict:
+    """`verified_at` only when the owner confirmed this edition and no fact is doubtful (verification.py)."""
+    status = verification_status(card)
+    return {
+        "verified_at": _iso(status.verified_at),
+        "verified_by": status.verified_by or None,
+        "unverified": status.labels,
+        "last_changed_on": _iso(status.changed_on),
+    }
+
+
     return {**edition_meta(edition), "changed_fields": [c.field for c in changes]}
 
 
