@@ -27,6 +27,7 @@ def card_summary(row) -> dict:
         "slug": row.slug,
         "title": row.title,
         "summary": row.summary,
+        "kind": row.kind,
         "category": {"slug": row.category_slug, "name": row.category_name} if row.category_slug else None,
         "edition": {"number": row.number, "label": edition_label(row.number, row.effective_date, row.published_at),
                     "effective_date": _iso(row.effective_date), "published_at": _iso(row.published_at)},
@@ -65,6 +66,7 @@ def card_detail(card, edition) -> dict:
         "url": url_for("web.card", slug=card.slug, _external=True),
         "title": edition.title,
         "summary": edition.summary,
+        "kind": edition.kind,
         "body_markdown": edition.body,
         "category": named(edition.category),
         "life_situations": [named(s) for s in edition.life_situations],
@@ -88,8 +90,6 @@ def card_detail(card, edition) -> dict:
     }  # fmt: skip
 
 
-def edition_entry(edition, changes) -> dict:
-    """An edition in a card's history, with the fields changed since the previous edition."""
 def verification(card) -> dict:
     """`verified_at` only when the owner confirmed this edition and no fact is doubtful (verification.py)."""
     status = verification_status(card)
@@ -101,6 +101,8 @@ def verification(card) -> dict:
     }
 
 
+def edition_entry(edition, changes) -> dict:
+    """An edition in a card's history, with the fields changed since the previous edition."""
     return {**edition_meta(edition), "changed_fields": [c.field for c in changes]}
 
 

@@ -15,7 +15,16 @@ from kiosk.errors import ValidationError
 from kiosk.extensions import db
 from kiosk.facts.models import Category, Department, FormFile, LegalAct, LifeSituation, Location, SharedFee
 
-from .models import CardKind, DocumentForm, Edition, EditionDocument, EditionFee, EditionForm, EditionLegalAct, EditionPoint
+from .models import (
+    CardKind,
+    DocumentForm,
+    Edition,
+    EditionDocument,
+    EditionFee,
+    EditionForm,
+    EditionLegalAct,
+    EditionPoint,
+)
 
 # Edition columns that a content dict carries as they are; references and rows are handled apart.
 PLAIN_FIELDS = ("title", "summary", "settle_days", "settle_text", "online_channel", "online_url", "online_text",
@@ -136,10 +145,21 @@ class References:
         return form
 
 
+REFERRAL_NEEDS_PLACE = "karta-skierowanie (kind: referral) musi wskazać instytucję (service_points) albo kanał online"
+
+
+def check_kind(content: dict) -> None:
+    """A card is a service or a referral; a referral must say where to go (a place or an online channel)."""
+    kind = content.get("kind")
+    if kind not in set(CardKind):
+        raise ValidationError(f"nieznany rodzaj karty „{kind}”; dozwolone: service, referral", "kind")
+    if kind == CardKind.REFERRAL and not (content["service_points"] or content["online_url"] or content["online_text"]):
+        raise ValidationError(REFERRAL_NEEDS_PLACE, "kind")
+
+
 def apply_content(edition: Edition, content: dict, refs: References) -> None:
     """Set an editable edition's fields and rows from a content dict."""
-    if content["kind"] not in set(CardKind):
-        raise ValidationError(f"nieznany rodzaj karty „{content['kind']}”; dozwolone: service, referral", "kind")
+    check_kind(content)
     for name in PLAIN_FIELDS:
         setattr(edition, name, content[name])
     edition.category = refs.get("categories", content["category"], "category") if content["category"] else None

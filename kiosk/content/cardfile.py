@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.cards.content import References, empty_content, row_notes
+from kiosk.cards.content import REFERRAL_NEEDS_PLACE, References, empty_content, row_notes
 from kiosk.cards.models import CardKind, DocumentForm
 
 from .fields import SLUG_RE, Reader
@@ -90,6 +90,9 @@ def read_card_file(path: Path, refs: References) -> CardFile:
     content["fees"] = [_fee(r, refs) for r in root.rows("fees")]
     content["legal_acts"] = [_legal_act(r, refs) for r in root.rows("legal_acts")]
     content["forms"] = [_form(r) for r in root.rows("forms")]
+    if content["kind"] == CardKind.REFERRAL and not (content["service_points"] or content["online_url"]
+                                                     or content["online_text"]):  # fmt: skip
+        raise root.error("kind", REFERRAL_NEEDS_PLACE)
     owner = root.mapping("owner")
     owner.reject_unknown(("name", "email"))
     return CardFile(
