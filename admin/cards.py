@@ -7,6 +7,7 @@ from sqlalchemy import func, or_, select
 
 from kiosk.accounts.models import Role
 from kiosk.cards import services
+from kiosk.cards.agreement import find_stale_statements
 from kiosk.cards.content import References, edition_to_content, empty_content
 from kiosk.cards.models import Card, Edition, EditionStatus
 from kiosk.errors import ConflictError, DomainError, NotFound, PermissionDenied
@@ -177,6 +178,8 @@ class CardsView(SecuredView):
             db.session.rollback()
             return None, exc.message
         db.session.commit()
+        for warning in find_stale_statements(edition):
+            flash(warning, "warning")
         return None, None
 
     @expose("/preview", methods=["POST"])
