@@ -200,3 +200,13 @@ def test_no_page_calls_any_real_card_with_an_open_doubt_verified(db, client, fac
         assert (data["verified_at"] is None) is has_doubts, slug
     assert doubtful["zz-karta-bez-watpliwosci"] is False
     assert any(doubtful.values())
+
+
+def test_the_back_office_shows_editors_what_blocks_the_claim(db, factory, as_user, at_now):
+    card = _card(factory, online_unverified="adres usługi na gov.pl")
+    db.session.commit()
+    client = as_user("redaktor", [Role.EDITOR])
+    html = client.get(f"/admin/cards/{card.id}/").get_data(as_text=True)
+    assert "„Trwa potwierdzanie: usługa online”" in html
+    assert "właściciel nie potwierdził jeszcze tego wydania" in html
+    assert "usługa online: adres usługi na gov.pl" in html  # the internal note, for editors only
