@@ -210,3 +210,16 @@ def test_the_back_office_shows_editors_what_blocks_the_claim(db, factory, as_use
     assert "„Trwa potwierdzanie: usługa online”" in html
     assert "właściciel nie potwierdził jeszcze tego wydania" in html
     assert "usługa online: adres usługi na gov.pl" in html  # the internal note, for editors only
+
+
+def test_the_nightly_check_flags_every_open_doubt_for_the_owner(db, factory, at_now):
+    from kiosk.freshness import checks
+    from kiosk.freshness.models import ReviewFlag
+
+    card = _card(factory, settle_unverified="termin z 2019 r.", unverified=["nazwa wydziału"])
+    db.session.scalar(select(Location).where(Location.slug == "bok-test")).unverified = ["godziny kasy"]
+    checks.run_checks()
+    notes = db.session.scalars(
+        select(ReviewFlag.detail).where(ReviewFlag.card_id == card.id, ReviewFlag.code == "unverified")
+    ).all()
+    assert sorted(notes) == ["godziny kasy", "nazwa wydziału", "termin z 2019 r."]
