@@ -55,6 +55,12 @@ REFERRALS = {
     "pomoc społeczna": "pomoc-spoleczna-mops",
     "KRS": "rejestracja-spolki-krs",
     "karta pobytu": "karta-pobytu-cudzoziemcy",
+    "kuroniówka": "zasilek-dla-bezrobotnych-urzad-pracy",
+    "odpis z KRK": "zaswiadczenie-o-niekaralnosci",
+    "spadek po rodzicach": "notariusz-akt-notarialny-testament",
+    "darowizna mieszkania": "notariusz-akt-notarialny-testament",
+    "zgubiony paszport": "paszport",
+    "dodatek pielęgnacyjny": "emerytura-renta-zus",
 }
 # Matters the city hall does handle: referral cards must not take their place.
 CITY = {
@@ -94,6 +100,17 @@ def test_a_query_naming_a_referral_keyword_outranks_a_higher_scoring_city_card(r
     city = next(h for h in results if h.slug == "plocka-karta-seniora")
     assert results[0].slug == "emerytura-renta-zus" and results[0].score < city.score
     assert results[0].referral_to == "Zakład Ubezpieczeń Społecznych, Oddział w Płocku"
+
+
+def test_every_real_referral_card_renders_as_a_referral_on_web_print_and_kiosk(real_index, client):
+    slugs = sorted(set(REFERRALS.values()))
+    for slug in slugs:
+        for path in (f"/uslugi/{slug}", f"/uslugi/{slug}/druk", f"/kiosk/uslugi/{slug}", f"/kiosk/uslugi/{slug}/druk"):
+            response = client.get(path)
+            html = response.get_data(as_text=True)
+            assert response.status_code == 200, path
+            assert "Tego nie załatwisz w Urzędzie Miasta Płocka" in html, path
+            assert "Bez opłat." not in html, path
 
 
 def test_phrase_signature_ignores_inflection_diacritics_and_stop_words():
