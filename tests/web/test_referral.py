@@ -1,5 +1,7 @@
 """Referral cards (kind: referral): every public surface says "not here – go to <institution>"."""
 
+import json
+import re
 from datetime import datetime
 
 import pytest
@@ -62,6 +64,8 @@ def test_web_card_page_shows_the_referral_badge_with_address_hours_and_online_ch
     assert "Wniosek złożysz w PUE ZUS." in html and 'href="https://www.zus.pl/"' in html
     # Nothing the card does not state: "no fees" or "no documents" would be untrue for another institution.
     assert "Bez opłat." not in html and "Nie są wymagane dokumenty." not in html and "Gdzie załatwić" not in html
+    jsonld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    assert jsonld["provider"] == {"@type": "GovernmentOrganization", "name": "ZUS, Oddział w Płocku"}
 
 
 def test_service_card_page_has_no_referral_badge(client, referral):
@@ -112,6 +116,9 @@ def test_kiosk_card_and_results_show_the_referral(client, referral):
     assert HEADING in client.get("/kiosk/uslugi/emerytura-test/druk").get_data(as_text=True)
     english = client.get("/kiosk/uslugi/emerytura-test?lang=en").get_data(as_text=True)
     assert "You cannot settle this at Płock City Hall – go to:" in english
+    offline = {c["slug"]: c["kind"] for c in client.get("/kiosk/dane.json").json["cards"]}
+    assert offline == {"emerytura-test": "referral", "dowod-test": "service"}
+    assert 'data-msg-referral="Tego nie załatwisz w Urzędzie Miasta Płocka"' in html
 
 
 @pytest.mark.parametrize(
