@@ -64,6 +64,7 @@ def test_web_card_page_shows_the_referral_badge_with_address_hours_and_online_ch
     assert "Wniosek złożysz w PUE ZUS." in html and 'href="https://www.zus.pl/"' in html
     # Nothing the card does not state: "no fees" or "no documents" would be untrue for another institution.
     assert "Bez opłat." not in html and "Nie są wymagane dokumenty." not in html and "Gdzie załatwić" not in html
+    assert "Pytania o tę informację w urzędzie miasta" in html and "Kontakt w sprawie" not in html
     jsonld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
     assert jsonld["provider"] == {"@type": "GovernmentOrganization", "name": "ZUS, Oddział w Płocku"}
 
@@ -77,6 +78,7 @@ def test_print_view_and_translated_badge(client, referral):
     assert HEADING in client.get("/uslugi/emerytura-test/druk").get_data(as_text=True)
     english = client.get("/uslugi/emerytura-test?lang=en").get_data(as_text=True)
     assert "You cannot settle this at Płock City Hall – go to:" in english and "Address:" in english
+    assert "Questions about this information at the city hall" in english
     ukrainian = client.get("/uslugi/emerytura-test?lang=uk").get_data(as_text=True)
     assert "Це не вирішується в Міській раді Плоцька – зверніться до:" in ukrainian
 
