@@ -129,7 +129,7 @@ def test_web_kiosk_print_and_api_say_the_same(db, factory, client, at_now):
     card = _card(factory, settle_unverified="termin")
     services.confirm_card_accurate(card, _owner(factory, card))
     db.session.commit()
-    for url in ("/uslugi/dowod", "/uslugi/dowod/druk", "/kiosk/uslugi/dowod"):
+    for url in ("/uslugi/dowod", "/uslugi/dowod/druk", "/kiosk/uslugi/dowod", "/kiosk/uslugi/dowod/druk"):
         html = client.get(url).get_data(as_text=True)
         assert CLAIM not in html and "Trwa potwierdzanie: termin załatwienia" in html, url
         assert "ostatnia zmiana karty:</span> 12.05.2026" in html, url
@@ -143,7 +143,7 @@ def test_a_verified_card_says_so_everywhere(db, factory, client, at_now):
     card = _card(factory)
     services.confirm_card_accurate(card, _owner(factory, card))
     db.session.commit()
-    for url in ("/uslugi/dowod", "/uslugi/dowod/druk", "/kiosk/uslugi/dowod"):
+    for url in ("/uslugi/dowod", "/uslugi/dowod/druk", "/kiosk/uslugi/dowod", "/kiosk/uslugi/dowod/druk"):
         html = client.get(url).get_data(as_text=True)
         assert f"{CLAIM}</span> 12.05.2026 <span>przez</span> Kierownik Wydziału Testowego" in html, url
         assert "Trwa potwierdzanie" not in html, url
@@ -190,7 +190,7 @@ def test_no_page_calls_any_real_card_with_an_open_doubt_verified(db, client, fac
     db.session.commit()
     doubtful = {card.slug: bool(open_doubts(card)) for card in all_cards}
     for slug, has_doubts in doubtful.items():
-        for url in (f"/uslugi/{slug}", f"/uslugi/{slug}/druk", f"/kiosk/uslugi/{slug}"):
+        for url in (f"/uslugi/{slug}", f"/uslugi/{slug}/druk", f"/kiosk/uslugi/{slug}", f"/kiosk/uslugi/{slug}/druk"):
             response = client.get(url)
             assert response.status_code == 200, url
             html = response.get_data(as_text=True)
