@@ -157,9 +157,20 @@ def check_kind(content: dict) -> None:
         raise ValidationError(REFERRAL_NEEDS_PLACE, "kind")
 
 
+def check_sources(content: dict) -> None:
+    """A source is an https address or a document and its date; a plain-http address is refused."""
+    rows = [(f"{key}[{i}].source", row.get("source")) for key in ("fees", "legal_acts", "forms")
+            for i, row in enumerate(content[key])]  # fmt: skip
+    rows += [(f"{key}.source", content[f"{key}_source"]) for key in ("settle", "online")]
+    for field_name, value in rows:
+        if (value or "").strip().lower().startswith(("http:", "www.")):
+            raise ValidationError(f"{field_name}: adres źródła musi zaczynać się od https://", field_name)
+
+
 def apply_content(edition: Edition, content: dict, refs: References) -> None:
     """Set an editable edition's fields and rows from a content dict."""
     check_kind(content)
+    check_sources(content)
     for name in PLAIN_FIELDS:
         setattr(edition, name, content[name])
     edition.category = refs.get("categories", content["category"], "category") if content["category"] else None
