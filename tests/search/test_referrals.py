@@ -61,6 +61,9 @@ REFERRALS = {
     "darowizna mieszkania": "notariusz-akt-notarialny-testament",
     "zgubiony paszport": "paszport",
     "dodatek pielęgnacyjny": "emerytura-renta-zus",
+    "KRUS": "krus-ubezpieczenie-rolnika",
+    "emerytura rolnicza": "krus-ubezpieczenie-rolnika",
+    "dodatek osłonowy": "dodatek-oslonowy",
 }
 # Matters the city hall does handle: referral cards must not take their place.
 CITY = {
