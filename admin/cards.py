@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from kiosk.accounts.models import Role
 from kiosk.cards import services
+from kiosk.cards.agreement import find_stale_statements
 from kiosk.cards.content import References, edition_to_content, empty_content
 from kiosk.cards.diff import FIELD_LABELS, diff_contents
 from kiosk.cards.models import Card, Edition, EditionStatus
@@ -209,6 +210,8 @@ class CardsView(SecuredView):
             db.session.rollback()
             return None, exc.message
         db.session.commit()
+        for warning in find_stale_statements(edition):
+            flash(warning, "warning")
         return None, None
 
     @expose("/preview", methods=["POST"])

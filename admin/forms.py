@@ -22,8 +22,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from kiosk.cards.content import empty_content
-from kiosk.cards.models import DocumentForm
+from kiosk.cards.content import empty_content, row_notes
+from kiosk.cards.models import CardKind, DocumentForm
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -38,6 +38,8 @@ DOCUMENT_FORMS = choices([(DocumentForm.ORIGINAL.value, "oryginał"), (DocumentF
                   (DocumentForm.ORIGINAL_OR_COPY.value, "oryginał lub kopia"),
                   (DocumentForm.TO_SHOW.value, "do wglądu")])  # fmt: skip
 REQUIRED = "To pole jest wymagane."
+CARD_KINDS = choices([(CardKind.SERVICE.value, "sprawa załatwiana w urzędzie"),
+                      (CardKind.REFERRAL.value, "skierowanie – sprawę załatwia inna instytucja")])  # fmt: skip
 
 
 def _strip(value):
@@ -101,6 +103,8 @@ class FeeRow(RowForm):
     how_to_pay = _text("Jak zapłacić")
     exemptions = _text("Zwolnienia")
     shared = SelectField("Opłata wspólna", choices=[])
+    source = _text("Źródło (adres https albo dokument i data)", 500)
+    unverified = _text("Do potwierdzenia", 500)
 
 
 class PointRow(RowForm):
@@ -113,11 +117,18 @@ class PointRow(RowForm):
 class ActRow(RowForm):
     act = SelectField("Akt prawny", choices=[])
     detail = _text("Przepis (np. art. 64)", 200)
+    source = _text("Źródło", 500)
+    unverified = _text("Do potwierdzenia", 500)
 
 
 class FormRow(RowForm):
     title = _text("Nazwa formularza", 300, DataRequired(REQUIRED))
     url = _text("Adres pliku", 500, DataRequired(REQUIRED), URL(message="Podaj pełny adres, np. https://…"))
+    source = _text("Źródło", 500)
+    unverified = _text("Do potwierdzenia", 500)
+
+
+NOTE_FIELDS = ("settle_source", "settle_unverified", "online_source", "online_unverified")
 
 
 def _rows(row_form, label):
@@ -132,15 +143,20 @@ class EditionForm(FlaskForm):
     expected_version = HiddenField()
     title = _text("Tytuł", 300, DataRequired("Tytuł jest wymagany."))
     summary = _text("Streszczenie", 2000, area=True)
+    kind = SelectField("Rodzaj karty", choices=CARD_KINDS)
     category = SelectField("Kategoria", choices=[])
     department = SelectField("Wydział prowadzący", choices=[])
     life_situations = SelectMultipleField("Sytuacje życiowe", choices=[], option_widget=CheckboxInput(),
                                           widget=ListWidget(prefix_label=False))  # fmt: skip
     settle_days = IntegerField("Termin ustawowy (dni)", [Optional(), NumberRange(0, 3650, "Od 0 do 3650 dni.")])
     settle_text = _text("Czas załatwienia", area=True)
+    settle_source = _text("Źródło terminu (adres https albo dokument i data)", 500)
+    settle_unverified = _text("Termin: do potwierdzenia", 500)
     online_channel = _text("Kanał online (np. ePUAP)", 40)
     online_url = _text("Adres usługi online", 500, Optional(), URL(message="Podaj pełny adres, np. https://…"))
     online_text = _text("Jak załatwić online", area=True)
+    online_source = _text("Źródło usługi online", 500)
+    online_unverified = _text("Usługa online: do potwierdzenia", 500)
     appeal = _text("Tryb odwoławczy", area=True)
     effective_date = DateField("Data wejścia w życie", [Optional()])
     body = TextAreaField("Opis (Markdown)", [Length(max=MAX_BODY, message=f"Opis może mieć najwyżej {MAX_BODY:,} "
@@ -172,8 +188,9 @@ class EditionForm(FlaskForm):
     def to_content(self, unverified: list) -> dict:
         content = empty_content()
         for name in ("title", "summary", "settle_days", "settle_text", "online_channel", "online_url",
-                     "online_text", "appeal", "effective_date", "body"):  # fmt: skip
+                     "online_text", "appeal", "effective_date", "body", *NOTE_FIELDS):  # fmt: skip
             content[name] = getattr(self, name).data
+        content["kind"] = self.kind.data
         content["category"] = self.category.data or None
         content["department"] = self.department.data or None
         content["life_situations"] = list(self.life_situations.data or [])
@@ -183,10 +200,10 @@ class EditionForm(FlaskForm):
                                      for r in self.service_points.data]  # fmt: skip
         content["documents"] = [{k: r[k] for k in ("name", "form", "required", "note")} for r in self.documents.data]
         content["fees"] = [{"what": r["what"], "amount": parse_amount(r["amount"]), "how_to_pay": r["how_to_pay"],
-                            "exemptions": r["exemptions"], "shared": r["shared"] or None}
+                            "exemptions": r["exemptions"], "shared": r["shared"] or None, **row_notes(r)}
                            for r in self.fees.data]  # fmt: skip
-        content["legal_acts"] = [{"act": r["act"], "detail": r["detail"]} for r in self.legal_acts.data]
-        content["forms"] = [{"title": r["title"], "url": r["url"]} for r in self.forms.data]
+        content["legal_acts"] = [{"act": r["act"], "detail": r["detail"], **row_notes(r)} for r in self.legal_acts.data]
+        content["forms"] = [{"title": r["title"], "url": r["url"], **row_notes(r)} for r in self.forms.data]
         return content
 
 

@@ -19,6 +19,11 @@ DATE = {"type": ["string", "null"], "format": "date"}
 STAMP = {"type": ["string", "null"], "format": "date-time"}
 SPANS = {"type": "array", "items": _obj(opens=STR, closes=STR)}
 
+KIND = {
+    "enum": ["service", "referral"],
+    "description": "referral: the matter is handled by another institution (service_points name it)",
+}
+
 SCHEMAS = {
     "Named": _obj(["slug", "name"], slug=STR, name=STR),
     "EditionRef": _obj(number=INT, label=STR, effective_date=DATE, published_at=STAMP),
@@ -27,6 +32,7 @@ SCHEMAS = {
         slug=STR,
         title=STR,
         summary=STR,
+        kind=KIND,
         category={"oneOf": [_ref("Named"), {"type": "null"}]},
         edition=_ref("EditionRef"),
         url=STR,
@@ -52,6 +58,7 @@ SCHEMAS = {
         url=STR,
         title=STR,
         summary=STR,
+        kind=KIND,
         body_markdown=STR,
         category={"oneOf": [_ref("Named"), {"type": "null"}]},
         life_situations={"type": "array", "items": _ref("Named")},
@@ -81,7 +88,10 @@ SCHEMAS = {
         appeal=STR,
         forms={"type": "array", "items": _obj(title=STR, url=STR)},
         keywords={"type": "array", "items": STR},
-        last_verified_at=STAMP,
+        verified_at=STAMP,
+        verified_by={"type": ["string", "null"]},
+        unverified={"type": "array", "items": STR},
+        last_changed_on={"type": ["string", "null"], "format": "date"},
         edition=_ref("EditionMeta"),
     ),
     "EditionEntry": {"allOf": [_ref("EditionMeta"), _obj(changed_fields={"type": "array", "items": STR})]},

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from flask import url_for
 
 from kiosk.facts.services import point_status, weekly_hours
+from kiosk.freshness.verification import verification_status
 from kiosk.web.services import edition_label
 
 
@@ -26,6 +27,7 @@ def card_summary(row) -> dict:
         "slug": row.slug,
         "title": row.title,
         "summary": row.summary,
+        "kind": row.kind,
         "category": {"slug": row.category_slug, "name": row.category_name} if row.category_slug else None,
         "edition": {"number": row.number, "label": edition_label(row.number, row.effective_date, row.published_at),
                     "effective_date": _iso(row.effective_date), "published_at": _iso(row.published_at)},
@@ -64,6 +66,7 @@ def card_detail(card, edition) -> dict:
         "url": url_for("web.card", slug=card.slug, _external=True),
         "title": edition.title,
         "summary": edition.summary,
+        "kind": edition.kind,
         "body_markdown": edition.body,
         "category": named(edition.category),
         "life_situations": [named(s) for s in edition.life_situations],
@@ -82,9 +85,20 @@ def card_detail(card, edition) -> dict:
         "appeal": edition.appeal,
         "forms": [{"title": f.link_text, "url": f.form_file.url} for f in edition.forms],
         "keywords": list(edition.keywords or []),
-        "last_verified_at": _iso(card.last_verified_at),
+        **verification(card),
         "edition": edition_meta(edition),
     }  # fmt: skip
+
+
+def verification(card) -> dict:
+    """`verified_at` only when the owner confirmed this edition and no fact is doubtful (verification.py)."""
+    status = verification_status(card)
+    return {
+        "verified_at": _iso(status.verified_at),
+        "verified_by": status.verified_by or None,
+        "unverified": status.labels,
+        "last_changed_on": _iso(status.changed_on),
+    }
 
 
 def edition_entry(edition, changes) -> dict:

@@ -15,11 +15,23 @@ from kiosk.errors import ValidationError
 from kiosk.extensions import db
 from kiosk.facts.models import Category, Department, FormFile, LegalAct, LifeSituation, Location, SharedFee
 
-from .models import DocumentForm, Edition, EditionDocument, EditionFee, EditionForm, EditionLegalAct, EditionPoint
+from .models import (
+    CardKind,
+    DocumentForm,
+    Edition,
+    EditionDocument,
+    EditionFee,
+    EditionForm,
+    EditionLegalAct,
+    EditionPoint,
+)
 
 # Edition columns that a content dict carries as they are; references and rows are handled apart.
 PLAIN_FIELDS = ("title", "summary", "settle_days", "settle_text", "online_channel", "online_url", "online_text",
-                "appeal", "effective_date", "body")  # fmt: skip
+                "appeal", "effective_date", "body", "settle_source", "settle_unverified", "online_source",
+                "online_unverified", "kind")  # fmt: skip
+# Every fee, legal act and form row may name its source or what is still to be confirmed about it.
+NOTE_KEYS = ("source", "unverified")
 OPTIONAL_FIELDS = ("settle_days", "effective_date")  # None when unset; the other plain fields are text
 LIST_FIELDS = ("life_situations", "service_points", "documents", "fees", "legal_acts", "forms", "keywords",
                "unverified")  # fmt: skip
@@ -28,6 +40,7 @@ LIST_FIELDS = ("life_situations", "service_points", "documents", "fees", "legal_
 def empty_content() -> dict:
     """A content dict with every field at its empty value."""
     plain = {name: None if name in OPTIONAL_FIELDS else "" for name in PLAIN_FIELDS}
+    plain["kind"] = CardKind.SERVICE.value
     return {**plain, "category": None, "department": None, **{name: [] for name in LIST_FIELDS}}
 
 
@@ -51,14 +64,28 @@ def edition_to_content(edition: Edition) -> dict:
                 "how_to_pay": f.how_to_pay,
                 "exemptions": f.exemptions,
                 "shared": f.shared_fee.slug if f.shared_fee else None,
+                **_notes(f),
             }
             for f in edition.fees
         ],
-        "legal_acts": [{"act": a.legal_act.slug, "detail": a.detail} for a in edition.legal_acts],
-        "forms": [{"title": f.link_text, "url": f.form_file.url} for f in edition.forms],
+        "legal_acts": [{"act": a.legal_act.slug, "detail": a.detail, **_notes(a)} for a in edition.legal_acts],
+        "forms": [{"title": f.link_text, "url": f.form_file.url, **_notes(f)} for f in edition.forms],
         "keywords": list(edition.keywords or []),
         "unverified": list(edition.unverified or []),
     }
+
+
+def _notes(row) -> dict:
+    return row_notes({key: getattr(row, key, "") for key in NOTE_KEYS})
+
+
+def row_notes(row: dict) -> dict:
+    """A content row's source and open doubt; a row carries these keys only when they are set."""
+    return {key: row[key] for key in NOTE_KEYS if row.get(key)}
+
+
+def _note_values(row: dict) -> dict:
+    return {key: row.get(key) or "" for key in NOTE_KEYS}
 
 
 def content_hash(content: dict) -> str:
@@ -132,8 +159,32 @@ class References:
         return form
 
 
+REFERRAL_NEEDS_PLACE = "karta-skierowanie (kind: referral) musi wskazać instytucję (service_points) albo kanał online"
+
+
+def check_kind(content: dict) -> None:
+    """A card is a service or a referral; a referral must say where to go (a place or an online channel)."""
+    kind = content.get("kind")
+    if kind not in set(CardKind):
+        raise ValidationError(f"nieznany rodzaj karty „{kind}”; dozwolone: service, referral", "kind")
+    if kind == CardKind.REFERRAL and not (content["service_points"] or content["online_url"] or content["online_text"]):
+        raise ValidationError(REFERRAL_NEEDS_PLACE, "kind")
+
+
+def check_sources(content: dict) -> None:
+    """A source is an https address or a document and its date; a plain-http address is refused."""
+    rows = [(f"{key}[{i}].source", row.get("source")) for key in ("fees", "legal_acts", "forms")
+            for i, row in enumerate(content[key])]  # fmt: skip
+    rows += [(f"{key}.source", content[f"{key}_source"]) for key in ("settle", "online")]
+    for field_name, value in rows:
+        if (value or "").strip().lower().startswith(("http:", "www.")):
+            raise ValidationError(f"{field_name}: adres źródła musi zaczynać się od https://", field_name)
+
+
 def apply_content(edition: Edition, content: dict, refs: References) -> None:
     """Set an editable edition's fields and rows from a content dict."""
+    check_kind(content)
+    check_sources(content)
     for name in PLAIN_FIELDS:
         setattr(edition, name, content[name])
     edition.category = refs.get("categories", content["category"], "category") if content["category"] else None
@@ -165,15 +216,21 @@ def apply_content(edition: Edition, content: dict, refs: References) -> None:
             how_to_pay=f["how_to_pay"],
             exemptions=f["exemptions"],
             shared_fee=refs.get("shared_fees", f["shared"], "fees.shared") if f["shared"] else None,
+            **_note_values(f),
         )
         for i, f in enumerate(content["fees"])
     ]
     edition.legal_acts = [
-        EditionLegalAct(position=i, legal_act=refs.get("legal_acts", a["act"], "legal_acts"), detail=a["detail"])
+        EditionLegalAct(
+            position=i,
+            legal_act=refs.get("legal_acts", a["act"], "legal_acts"),
+            detail=a["detail"],
+            **_note_values(a),
+        )
         for i, a in enumerate(content["legal_acts"])
     ]
     edition.forms = [
-        EditionForm(position=i, title=f["title"], form_file=refs.form(f["title"], f["url"]))
+        EditionForm(position=i, title=f["title"], form_file=refs.form(f["title"], f["url"]), **_note_values(f))
         for i, f in enumerate(content["forms"])
     ]
     edition.content_hash = content_hash(content)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 FIELD_LABELS = {
     "title": "Tytuł",
+    "kind": "Rodzaj karty",
     "summary": "Streszczenie",
     "body": "Opis",
     "category": "Kategoria",
@@ -25,6 +26,10 @@ FIELD_LABELS = {
     "keywords": "Słowa kluczowe",
     "unverified": "Do weryfikacji",
     "effective_date": "Data wejścia w życie",
+    "settle_source": "Źródło terminu",
+    "settle_unverified": "Termin do potwierdzenia",
+    "online_source": "Źródło usługi online",
+    "online_unverified": "Usługa online do potwierdzenia",
 }
 TEXT_FIELDS = {"title", "summary", "body", "settle_text", "online_text", "appeal"}
 

@@ -29,6 +29,11 @@ class DocumentForm(enum.StrEnum):
     TO_SHOW = "to_show"
 
 
+class CardKind(enum.StrEnum):
+    SERVICE = "service"  # a matter settled at the city hall
+    REFERRAL = "referral"  # a matter another institution handles: the card says where to go instead
+
+
 def _str_enum(cls, length=20):
     return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
@@ -52,6 +57,13 @@ class Card(db.Model):
     review_interval_days: Mapped[int] = mapped_column(default=180)
     last_verified_at: Mapped[datetime | None]
     last_verified_by: Mapped[str] = mapped_column(String(120), default="")
+    # The edition its owner last confirmed as accurate, and when; "verified" on public pages needs the
+    # live edition confirmed and no open unverified fact (kiosk/freshness/verification.py).
+    confirmed_edition_id: Mapped[int | None] = mapped_column(
+        ForeignKey("edition.id", use_alter=True, ondelete="SET NULL")
+    )
+    confirmed_at: Mapped[datetime | None]
+    confirmed_by: Mapped[str] = mapped_column(String(120), default="")
     live_edition_id: Mapped[int | None] = mapped_column(
         ForeignKey("edition.id", use_alter=True, ondelete="SET NULL"), index=True
     )
@@ -78,6 +90,7 @@ class Edition(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     summary: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(20), default=CardKind.SERVICE.value)
     category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"), index=True)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
     settle_days: Mapped[int | None]
@@ -85,6 +98,11 @@ class Edition(db.Model):
     online_channel: Mapped[str] = mapped_column(String(40), default="")
     online_url: Mapped[str] = mapped_column(String(500), default="")
     online_text: Mapped[str] = mapped_column(Text, default="")
+    # Where a fact comes from (a URL, or a document and its date) or what is still to be confirmed about it.
+    settle_source: Mapped[str] = mapped_column(Text, default="")
+    settle_unverified: Mapped[str] = mapped_column(Text, default="")
+    online_source: Mapped[str] = mapped_column(Text, default="")
+    online_unverified: Mapped[str] = mapped_column(Text, default="")
     appeal: Mapped[str] = mapped_column(Text, default="")
     keywords: Mapped[list] = mapped_column(JSON, default=list)
     unverified: Mapped[list] = mapped_column(JSON, default=list)
@@ -203,6 +221,8 @@ class EditionFee(db.Model):
     exemptions: Mapped[str] = mapped_column(Text, default="")
     shared_fee_id: Mapped[int | None] = mapped_column(ForeignKey("shared_fee.id"), index=True)
     shared_fee: Mapped[SharedFee | None] = relationship()
+    source: Mapped[str] = mapped_column(Text, default="")
+    unverified: Mapped[str] = mapped_column(Text, default="")
 
 
 class EditionPoint(db.Model):
@@ -222,6 +242,8 @@ class EditionLegalAct(db.Model):
     legal_act_id: Mapped[int] = mapped_column(ForeignKey("legal_act.id"), index=True)
     position: Mapped[int] = mapped_column(default=0)
     detail: Mapped[str] = mapped_column(String(200), default="")
+    source: Mapped[str] = mapped_column(Text, default="")
+    unverified: Mapped[str] = mapped_column(Text, default="")
     legal_act: Mapped[LegalAct] = relationship()
 
 
@@ -233,6 +255,8 @@ class EditionForm(db.Model):
     # The edition's own link text: a draft never rewrites the shared file's title other cards show.
     title: Mapped[str] = mapped_column(String(300), default="")
     form_file: Mapped[FormFile] = relationship()
+    source: Mapped[str] = mapped_column(Text, default="")
+    unverified: Mapped[str] = mapped_column(Text, default="")
 
     @property
     def link_text(self) -> str:

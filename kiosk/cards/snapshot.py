@@ -38,12 +38,14 @@ def build_snapshot(edition: Edition) -> dict:
                 f.how_to_pay,
                 f.exemptions,
                 f.shared_fee.id if f.shared_fee else None,
+                f.source,
+                f.unverified,
             ]
             for f in edition.fees
         ],
         "points": [[p.location.id, p.room, p.window, p.note] for p in edition.points],
-        "legal_acts": [[a.legal_act.id, a.detail] for a in edition.legal_acts],
-        "forms": [[f.form_file.id, f.link_text] for f in edition.forms],
+        "legal_acts": [[a.legal_act.id, a.detail, a.source, a.unverified] for a in edition.legal_acts],
+        "forms": [[f.form_file.id, f.link_text, f.source, f.unverified] for f in edition.forms],
         "prepared_by": edition.prepared_by,
     }
 
@@ -78,8 +80,10 @@ def hydrate_card(card: Card, facts: dict) -> None:
                 exemptions=x,
                 shared_fee_id=s,
                 shared_fee=facts[SharedFee].get(s),
+                source=src,
+                unverified=unv,
             )
-            for i, (w, a, h, x, s) in enumerate(snap["fees"])
+            for i, (w, a, h, x, s, src, unv) in enumerate(_padded(snap["fees"], 7))
         ],
     )
     set_committed_value(
@@ -94,19 +98,35 @@ def hydrate_card(card: Card, facts: dict) -> None:
         edition,
         "legal_acts",
         [
-            _row(EditionLegalAct, edition, i, legal_act_id=a, legal_act=facts[LegalAct][a], detail=d)
-            for i, (a, d) in enumerate(snap["legal_acts"])
+            _row(
+                EditionLegalAct,
+                edition,
+                i,
+                legal_act_id=a,
+                legal_act=facts[LegalAct][a],
+                detail=d,
+                source=src,
+                unverified=unv,
+            )
+            for i, (a, d, src, unv) in enumerate(_padded(snap["legal_acts"], 4))
         ],
     )
     set_committed_value(
         edition,
         "forms",
         [
-            _row(EditionForm, edition, i, form_file_id=f, title=title, form_file=facts[FormFile][f])
-            # Snapshots written before forms carried their own link text hold the bare file id.
-            for i, (f, title) in enumerate(row if isinstance(row, list) else (row, "") for row in snap["forms"])
+            _row(EditionForm, edition, i, form_file_id=f, title=title, form_file=facts[FormFile][f], source=src,
+                 unverified=unv)
+            # Snapshots written before forms carried their own link text and sources hold the bare file id.
+            for i, (f, title, src, unv) in enumerate(_padded(snap["forms"], 4))
         ],
     )
+
+
+def _padded(rows: list, width: int) -> list:
+    """Rows of snapshots written before sources existed lack the trailing source and doubt: empty."""
+    return [([*row] if isinstance(row, list) else [row]) + [""] * (width - (len(row) if isinstance(row, list) else 1))
+            for row in rows]  # fmt: skip
 
 
 def _row(model, edition: Edition, position: int, **values):

@@ -3,13 +3,14 @@
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.cards.content import References, empty_content
-from kiosk.cards.models import DocumentForm
+from kiosk.cards.content import REFERRAL_NEEDS_PLACE, References, empty_content, row_notes
+from kiosk.cards.models import CardKind, DocumentForm
 
 from .fields import SLUG_RE, Reader
 from .yamlsource import ContentFileError, dump_yaml, parse_yaml
 
 CARD_KEYS = (
+    "kind",
     "title",
     "summary",
     "category",
@@ -30,6 +31,7 @@ CARD_KEYS = (
     "effective_date",
 )
 ONLINE_CHANNELS = ("", "gov.pl", "epuap", "biznes.gov.pl", "other")
+NOTE_KEYS = ("source", "unverified")  # any fact may name its source or what is still to be confirmed
 
 
 @dataclass
@@ -65,6 +67,7 @@ def read_card_file(path: Path, refs: References) -> CardFile:
     root.reject_unknown(CARD_KEYS)
     content = empty_content()
     content.update(
+        kind=_kind(root),
         title=root.text("title", required=True, max_len=300),
         summary=root.text("summary", max_len=1000),
         category=_ref(root, "category", refs.categories, required=True),
@@ -87,6 +90,9 @@ def read_card_file(path: Path, refs: References) -> CardFile:
     content["fees"] = [_fee(r, refs) for r in root.rows("fees")]
     content["legal_acts"] = [_legal_act(r, refs) for r in root.rows("legal_acts")]
     content["forms"] = [_form(r) for r in root.rows("forms")]
+    if content["kind"] == CardKind.REFERRAL and not (content["service_points"] or content["online_url"]
+                                                     or content["online_text"]):  # fmt: skip
+        raise root.error("kind", REFERRAL_NEEDS_PLACE)
     owner = root.mapping("owner")
     owner.reject_unknown(("name", "email"))
     return CardFile(
@@ -109,22 +115,49 @@ def _check_ref(reader: Reader, key: str, value: str, known: dict) -> str:
     return value
 
 
+def _kind(root: Reader) -> str:
+    kind = root.text("kind", default=CardKind.SERVICE.value)
+    if kind not in set(CardKind):
+        raise root.error("kind", f"dozwolone: {', '.join(k.value for k in CardKind)}")
+    return kind
+
+
 def _settle(root: Reader) -> dict:
     settle = root.mapping("settle")
-    settle.reject_unknown(("days", "text"))
-    return {"settle_days": settle.integer("days", maximum=3650), "settle_text": settle.text("text")}
+    settle.reject_unknown(("days", "text", *NOTE_KEYS))
+    notes = read_notes(settle)
+    return {
+        "settle_days": settle.integer("days", maximum=3650),
+        "settle_text": settle.text("text"),
+        "settle_source": notes.get("source", ""),
+        "settle_unverified": notes.get("unverified", ""),
+    }
 
 
 def _online(root: Reader) -> dict:
     online = root.mapping("online")
-    online.reject_unknown(("channel", "url", "text"))
+    online.reject_unknown(("channel", "url", "text", *NOTE_KEYS))
     channel = online.text("channel")
     if channel not in ONLINE_CHANNELS:
         raise online.error("channel", f"dozwolone kanały: {', '.join(c for c in ONLINE_CHANNELS if c)}")
     url = online.text("url", max_len=500)
     if url and not url.startswith("https://"):
         raise online.error("url", "adres usługi online musi zaczynać się od https://")
-    return {"online_channel": channel, "online_url": url, "online_text": online.text("text")}
+    notes = read_notes(online)
+    return {"online_channel": channel, "online_url": url, "online_text": online.text("text"),
+            "online_source": notes.get("source", ""), "online_unverified": notes.get("unverified", "")}  # fmt: skip
+
+
+def read_notes(row: Reader) -> dict:
+    """A fact's `source` (an https URL, or a document and its date) and `unverified` (what to confirm)."""
+    return row_notes({"source": read_source(row), "unverified": row.text("unverified", max_len=500)})
+
+
+def read_source(row: Reader) -> str:
+    source = row.text("source", max_len=500)
+    if source.lower().startswith(("http:", "www.")):
+        raise row.error("source", "adres źródła musi zaczynać się od https:// (albo podaj dokument i jego datę)")
+    return source
 
 
 def _point(row: Reader, refs: References) -> dict:
@@ -152,7 +185,7 @@ def _document(row: Reader) -> dict:
 
 
 def _fee(row: Reader, refs: References) -> dict:
-    row.reject_unknown(("what", "amount", "how_to_pay", "exemptions", "shared"))
+    row.reject_unknown(("what", "amount", "how_to_pay", "exemptions", "shared", *NOTE_KEYS))
     shared = _ref(row, "shared", refs.shared_fees)
     return {
         "what": row.text("what", required=True, max_len=1000),
@@ -160,26 +193,30 @@ def _fee(row: Reader, refs: References) -> dict:
         "how_to_pay": row.text("how_to_pay"),
         "exemptions": row.text("exemptions"),
         "shared": shared,
+        **read_notes(row),
     }
 
 
 def _legal_act(row: Reader, refs: References) -> dict:
-    row.reject_unknown(("act", "detail"))
-    return {"act": _ref(row, "act", refs.legal_acts, required=True), "detail": row.text("detail", max_len=200)}
+    row.reject_unknown(("act", "detail", *NOTE_KEYS))
+    act = _ref(row, "act", refs.legal_acts, required=True)
+    return {"act": act, "detail": row.text("detail", max_len=200), **read_notes(row)}
 
 
 def _form(row: Reader) -> dict:
-    row.reject_unknown(("title", "url"))
+    row.reject_unknown(("title", "url", *NOTE_KEYS))
     url = row.text("url", required=True, max_len=500)
     if not (url.startswith("https://") or url.startswith("/")):
         raise row.error("url", "adres formularza musi zaczynać się od https:// albo /")
-    return {"title": row.text("title", required=True, max_len=300), "url": url}
+    return {"title": row.text("title", required=True, max_len=300), "url": url, **read_notes(row)}
 
 
 def render_card_file(card_file: CardFile) -> str:
     """The file text for a card; reading it back gives the same content."""
     c = card_file.content
     data = {
+        # Written only for a referral card, so the files of ordinary cards stay as they were.
+        "kind": None if c["kind"] == CardKind.SERVICE else c["kind"],
         "title": c["title"],
         "summary": c["summary"],
         "category": c["category"],
@@ -190,11 +227,13 @@ def render_card_file(card_file: CardFile) -> str:
         "service_points": [_compact(p) for p in c["service_points"]],
         "documents": [_compact(d, keep=("required",)) for d in c["documents"]],
         "fees": [_compact({**f, "amount": _amount(f["amount"])}) for f in c["fees"]],
-        "settle": _compact({"days": c["settle_days"], "text": c["settle_text"]}),
+        "settle": _compact({"days": c["settle_days"], "text": c["settle_text"], **_notes(c, "settle")}),
         "legal_acts": [_compact(a) for a in c["legal_acts"]],
-        "online": _compact({"channel": c["online_channel"], "url": c["online_url"], "text": c["online_text"]}),
+        "online": _compact(
+            {"channel": c["online_channel"], "url": c["online_url"], "text": c["online_text"], **_notes(c, "online")}
+        ),
         "appeal": c["appeal"],
-        "forms": c["forms"],
+        "forms": [_compact(f) for f in c["forms"]],
         "keywords": c["keywords"],
         "unverified": c["unverified"],
         "effective_date": c["effective_date"],
@@ -202,6 +241,10 @@ def render_card_file(card_file: CardFile) -> str:
     header = dump_yaml(_compact(data, keep=("review_interval_days",)))
     body = c["body"].strip()
     return f"---\n{header}---\n\n{body}\n" if body else f"---\n{header}---\n"
+
+
+def _notes(content: dict, prefix: str) -> dict:
+    return {key: content.get(f"{prefix}_{key}", "") for key in NOTE_KEYS}
 
 
 def _amount(value):

@@ -1,4 +1,4 @@
-"""`flask content import|export`: content as code."""
+"""`flask content import|export|check`: content as code."""
 
 import sys
 from pathlib import Path
@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from kiosk.errors import DomainError
 from kiosk.extensions import db
 
+from .check import MAX_CONSOLIDATED_AGE_YEARS, check_content, count_by_code
 from .services import card_paths, export_content, import_content
 
 
@@ -41,6 +42,25 @@ def import_command(directory: Path | None):
     )
     for slug in report.blocked:
         click.echo(f"pominięto {slug}: karta ma otwarte wydanie w redakcji; dokończ je lub zwróć przed importem")
+
+
+@content_cli.command("check")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--max-text-age", default=MAX_CONSOLIDATED_AGE_YEARS, show_default=True,
+              help="Years a consolidated text may be older than a card's effective date.")  # fmt: skip
+@with_appcontext
+def check_command(directory: Path | None, max_text_age: int):
+    """Report unsourced facts, outdated consolidated texts and editorial doubt in resident text."""
+    directory = directory or Path(current_app.config["KIOSK_CONTENT_DIR"])
+    if not directory.is_dir():
+        raise click.ClickException(f"Nie ma katalogu {directory}")
+    findings = check_content(directory, max_text_age)
+    for finding in findings:
+        click.echo(str(finding))
+    if findings:
+        counts = ", ".join(f"{code} {n}" for code, n in sorted(count_by_code(findings).items()))
+        raise click.ClickException(f"Sprawdzanie treści: {len(findings)} do poprawy ({counts}).")
+    click.echo("Sprawdzanie treści: bez uwag.")
 
 
 @content_cli.command("export")

@@ -23,6 +23,7 @@ from kiosk.facts.models import (
     SharedFee,
 )
 
+from .cardfile import read_source
 from .fields import Reader
 from .yamlsource import ContentFileError, dump_yaml, parse_yaml
 
@@ -33,7 +34,9 @@ HOURS_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
 class FactSpec:
     filename: str
     model: type
-    fields: tuple  # (name, kind) pairs; kinds: text, longtext, int, bool, strings, hours, rooms, coord, status, amount
+    # (name, kind) pairs; kinds: text, longtext, int, bool, strings, hours, rooms, coord, status, amount,
+    # source and doubt (a fact's source and what is still to be confirmed), doubts (a list; one string is allowed)
+    fields: tuple
 
 
 SPECS = (
@@ -82,18 +85,33 @@ SPECS = (
             ("email", "text"),
             ("latitude", "coord"),
             ("longitude", "coord"),
-            ("unverified", "strings"),
+            ("unverified", "doubts"),
+            ("source", "source"),
         ),
     ),
     FactSpec(
         "legal-acts.yaml",
         LegalAct,
-        (("title", "longtext!"), ("reference", "text"), ("url", "text"), ("status", "status")),
+        (
+            ("title", "longtext!"),
+            ("reference", "text"),
+            ("url", "text"),
+            ("status", "status"),
+            ("source", "source"),
+            ("unverified", "doubt"),
+        ),
     ),
     FactSpec(
         "shared-fees.yaml",
         SharedFee,
-        (("what", "text!"), ("amount", "amount"), ("how_to_pay", "longtext"), ("exemptions", "longtext")),
+        (
+            ("what", "text!"),
+            ("amount", "amount"),
+            ("how_to_pay", "longtext"),
+            ("exemptions", "longtext"),
+            ("source", "source"),
+            ("unverified", "doubt"),
+        ),
     ),
 )
 
@@ -131,6 +149,12 @@ def _read(row: Reader, name: str, kind: str):
         return row.boolean(name, False)
     if kind == "strings":
         return row.strings(name)
+    if kind == "doubts":
+        return row.strings(name) if not isinstance(row.data.get(name), str) else [row.text(name, max_len=500)]
+    if kind == "source":
+        return read_source(row)
+    if kind == "doubt":
+        return row.text(name, max_len=500)
     if kind == "amount":
         return row.amount(name)
     if kind == "coord":

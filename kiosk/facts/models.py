@@ -37,6 +37,7 @@ class Location(db.Model):
     latitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
     longitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
     unverified: Mapped[list] = mapped_column(JSON, default=list)
+    source: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
 
     @property
@@ -101,6 +102,8 @@ class LegalAct(db.Model):
         Enum(LegalActStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
         default=LegalActStatus.IN_FORCE,
     )
+    source: Mapped[str] = mapped_column(Text, default="")
+    unverified: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
 
 
@@ -123,6 +126,8 @@ class SharedFee(db.Model):
     amount: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     how_to_pay: Mapped[str] = mapped_column(Text, default="")
     exemptions: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(Text, default="")
+    unverified: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
 
 

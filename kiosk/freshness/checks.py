@@ -14,11 +14,13 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from kiosk.cards.models import Card, Edition, EditionDocument, EditionFee, EditionLegalAct, EditionStatus
+from kiosk.cards.services import card_load_options
 from kiosk.clock import now, today
 from kiosk.extensions import db
 from kiosk.facts.models import Category, FormFile, LifeSituation, Location, SharedFee
 
 from .models import FlagSource, ReviewFlag
+from .verification import open_doubts
 
 PAST_YEAR = re.compile(r"\bw\s+roku\s+((?:19|20)\d{2})\b|\bw\s+((?:19|20)\d{2})\s*r(?:\.|oku\b)", re.IGNORECASE)
 INTERNAL_LINK = re.compile(r"""href\s*=\s*["'](/[^"'#?\s]*)|\]\((/[^)#?\s]*)""")
@@ -62,7 +64,7 @@ def run_checks() -> tuple[int, int]:
 def find_problems() -> list[Finding]:
     """Every problem in every live edition (and every scheduled edition left unpublished)."""
     live = list(db.session.execute(
-        select(Card.id, Edition.id.label("edition_id"), Edition.summary, Edition.body, Edition.unverified)
+        select(Card.id, Edition.id.label("edition_id"), Edition.summary, Edition.body)
         .join(Edition, Edition.id == Card.live_edition_id)
     ))  # fmt: skip
     found = _overdue_schedules()
@@ -71,6 +73,7 @@ def find_problems() -> list[Finding]:
     legal = _counts(EditionLegalAct.edition_id)
     no_amount = _fees_without_amount()
     year = today().year
+    doubts = _open_doubts()
     for row in live:
         text = f"{row.summary}\n{row.body}"
         found += check_text(row.id, text, year, targets)
@@ -80,10 +83,16 @@ def find_problems() -> list[Finding]:
             found.append(Finding(row.id, "no_legal_basis", "Karta nie podaje podstawy prawnej."))
         for what in no_amount.get(row.edition_id, ()):
             found.append(Finding(row.id, "fee_without_amount", f"Opłata „{what}” nie ma kwoty.", what[:300]))
-        for fact in row.unverified or ():
-            found.append(Finding(row.id, "unverified", f"Informacja oznaczona jako niezweryfikowana: {fact}",
-                                 str(fact)[:300]))  # fmt: skip
+        for note in doubts.get(row.id, ()):
+            found.append(Finding(row.id, "unverified", f"Informacja oznaczona jako niezweryfikowana: {note}",
+                                 note[:300]))  # fmt: skip
     return found
+
+
+def _open_doubts() -> dict[int, list[str]]:
+    """Each live card's open doubts (its own, its facts' and its shared facts'), a fixed number of queries."""
+    cards = db.session.scalars(select(Card).where(Card.live_edition_id.is_not(None)).options(*card_load_options()))
+    return {card.id: list(dict.fromkeys(str(d.note) for d in open_doubts(card))) for card in cards}
 
 
 def check_text(card_id: int, text: str, year: int, targets: dict) -> list[Finding]:

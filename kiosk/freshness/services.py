@@ -183,8 +183,11 @@ def may_confirm(card: Card, actor: User | None) -> bool:
     """The card's owner (by e-mail or department) or an editor may confirm it."""
     if actor is None or not actor.active:
         return False
-    if actor.has_role(Role.EDITOR):
-        return True
+    return actor.has_role(Role.EDITOR) or is_card_owner(card, actor)
+
+
+def is_card_owner(card: Card, actor: User) -> bool:
+    """The card's owner: its owner e-mail, or a member of its owning department."""
     if card.owner_email and (actor.email or "").lower() == card.owner_email.lower():
         return True
     return card.owner_department_id is not None and card.owner_department_id in card_department_ids(actor)
@@ -201,13 +204,20 @@ def owned_statuses(actor: User, statuses: list[CardStatus] | None = None) -> lis
 
 
 def confirm_card_accurate(card: Card, actor: User, note: str = "") -> Card:
-    """Record that the live edition is still accurate: who and when; no new edition."""
+    """Record that the live edition is still accurate: who and when; no new edition.
+
+    Any confirmation restarts the review clock; only the owner's confirmation lets public pages call the
+    live edition verified (see verification.py).
+    """
     if not may_confirm(card, actor):
         raise PermissionDenied("Potwierdzić aktualność karty może jej właściciel albo redaktor.")
     if card.live_edition_id is None:
         raise InvalidTransition("Karta nie jest opublikowana; nie ma czego potwierdzać.")
     card.last_verified_at = now()
     card.last_verified_by = actor.display_name
+    if is_card_owner(card, actor):
+        card.confirmed_edition_id, card.confirmed_by = card.live_edition_id, actor.display_name
+        card.confirmed_at = card.last_verified_at
     db.session.flush()  # the flush closes the card's dependency flags (see dependencies.py)
     record_audit(actor, "confirm_accurate", card, card=card, edition=card.live_edition, comment=note[:2000])
     return card

@@ -13,7 +13,7 @@ from kiosk.errors import DomainError, NotFound, PermissionDenied, ValidationErro
 from kiosk.extensions import csrf, db
 from kiosk.web.errors import render_error
 
-from . import exports, gaps, services
+from . import exports, gaps, services, verification
 from .chart import trend_chart
 from .links import subject_url
 
@@ -27,6 +27,12 @@ LIST_LIMIT = 50
 def freshness_of(card) -> services.PublicFreshness:
     """For card pages: when the card was verified and whether residents should be warned it is old."""
     return services.public_freshness(card)
+
+
+@bp.app_template_global()
+def verification_of(card) -> verification.Verification:
+    """For card pages: verified (owner confirmed, no open doubt) or what is still being confirmed."""
+    return verification.verification_status(card)
 
 
 # --- public feedback ----------------------------------------------------------------------------------

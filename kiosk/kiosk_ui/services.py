@@ -113,10 +113,11 @@ def place_matter(edition: Edition, kiosk: KioskDevice | None) -> Placement:
 
 
 def published_cards_data() -> list[dict]:
-    """Every published card in brief, for the kiosk's offline search: slug, title, summary, keywords."""
+    """Every published card in brief, for the kiosk's offline search: slug, title, summary, keywords, kind."""
     rows = db.session.execute(
-        select(Card.slug, Edition.title, Edition.summary, Edition.keywords)
+        select(Card.slug, Edition.title, Edition.summary, Edition.keywords, Edition.kind)
         .join(Edition, Card.live_edition_id == Edition.id)
         .order_by(Edition.title)
     )
-    return [{"slug": r.slug, "title": r.title, "summary": r.summary, "keywords": r.keywords or []} for r in rows]
+    return [{"slug": r.slug, "title": r.title, "summary": r.summary, "keywords": r.keywords or [], "kind": r.kind}
+            for r in rows]  # fmt: skip

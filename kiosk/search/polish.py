@@ -62,6 +62,20 @@ def lemmas(word: str) -> tuple[str, ...]:
     return tuple(sorted(found)) or (word,)
 
 
+def phrase_signature(text: str) -> tuple[frozenset[str], ...]:
+    """A phrase as, per word (stop words dropped), its folded form and lemmas: inflection and diacritics aside."""
+    out = []
+    for word in tokens(text):
+        if fold(word) not in STOP_WORDS:
+            out.append(frozenset({fold(word)} | {fold(lemma) for lemma in lemmas(word)}))
+    return tuple(out)
+
+
+def same_phrase(a: tuple[frozenset[str], ...], b: tuple[frozenset[str], ...]) -> bool:
+    """Whether two phrase signatures name the same words in the same order ("paszportu" ~ "paszport")."""
+    return bool(a) and len(a) == len(b) and all(x & y for x, y in zip(a, b, strict=True))
+
+
 def forms(lemma: str) -> set[str]:
     """Every inflected form of a lemma, lower-case (the lemma alone when Morfeusz does not know it)."""
     try:

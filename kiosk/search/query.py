@@ -107,6 +107,8 @@ class Hit:
     summary: str
     score: float
     highlights: dict = field(default_factory=dict)
+    kind: str = "service"  # "referral": another institution handles the matter
+    referral_to: str = ""  # for a referral, the first institution the card names
 
 
 def run(searcher, q: wq.Query, filt: wq.Query | None, limit: int) -> tuple[list[Hit], int, dict]:

@@ -18,7 +18,7 @@ from flask import current_app
 from sqlalchemy import String, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
-from kiosk.cards.models import Card, Edition, EditionPoint
+from kiosk.cards.models import Card, CardKind, Edition, EditionPoint
 from kiosk.clock import now
 from kiosk.errors import ValidationError
 from kiosk.extensions import db
@@ -28,7 +28,7 @@ from . import query as q
 from .documents import iter_all_documents
 from .engine import IndexUnavailable
 from .models import SearchQuery
-from .polish import analyse_query, fold, synonyms_from, tokens
+from .polish import analyse_query, fold, phrase_signature, same_phrase, synonyms_from, tokens
 from .sync import catch_up, get_index
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,8 @@ class SearchResponse:
 
     def to_dict(self) -> dict:
         results = [{"slug": h.slug, "title": h.title, "summary": h.summary, "score": h.score,
-                    "highlights": h.highlights} for h in self.results]  # fmt: skip
+                    "highlights": h.highlights, "kind": h.kind, "referral_to": h.referral_to}
+                   for h in self.results]  # fmt: skip
         return {"query": self.query, "total": self.total, "results": results, "suggestion": self.suggestion,
                 "facets": self.facets, "degraded": self.degraded}  # fmt: skip
 
@@ -101,7 +102,44 @@ def search(text: str | None, point: str | None = None, category: str | None = No
         response.query_id = _log(text, response.total)
     if response.total == 0:
         response.results = popular_cards(limit)
+    keywords = mark_referrals(response.results)
+    if response.total:
+        response.results = referrals_first(response.results, keywords, text)
     return response
+
+
+def mark_referrals(hits: list[q.Hit]) -> dict[str, list[str]]:
+    """Referral cards say where to go right in the results: their kind and first institution (one query).
+
+    Returns each referral hit's keywords.
+    """
+    slugs = [h.slug for h in hits]
+    if not slugs:
+        return {}
+    first_point = (EditionPoint.edition_id == Edition.id) & (EditionPoint.position == 0)
+    rows = db.session.execute(
+        select(Card.slug, Location.name, Edition.keywords)
+        .join(Edition, Card.live_edition_id == Edition.id)
+        .outerjoin(EditionPoint, first_point)
+        .outerjoin(Location, EditionPoint.location_id == Location.id)
+        .where(Card.slug.in_(slugs), Edition.kind == CardKind.REFERRAL.value)
+    )
+    found = {slug: (name or "", keywords or []) for slug, name, keywords in rows}
+    for hit in hits:
+        if hit.slug in found:
+            hit.kind, hit.referral_to = CardKind.REFERRAL.value, found[hit.slug][0]
+    return {slug: keywords for slug, (_name, keywords) in found.items()}
+
+
+def referrals_first(hits: list[q.Hit], keywords: dict[str, list[str]], text: str) -> list[q.Hit]:
+    """A query that is exactly a referral card's keyword ("paszportu", "800+") puts that card first.
+
+    A resident naming a matter another institution handles must be sent to the right door, not shown a
+    city card that merely shares a word; the rest keep their order.
+    """
+    query = phrase_signature(text)
+    wanted = [h for h in hits if any(same_phrase(query, phrase_signature(k)) for k in keywords.get(h.slug, ()))]
+    return wanted + [h for h in hits if h not in wanted] if wanted else hits
 
 
 def _index_search(text: str, point, category, limit: int) -> SearchResponse:

@@ -49,6 +49,10 @@ def card_jsonld(card, edition) -> dict:
     }
     if edition.category:
         data["serviceType"] = edition.category.name
+    if edition.kind == "referral":  # another institution provides the service, not the city hall
+        data.pop("provider")
+        if edition.points:
+            data["provider"] = {"@type": "GovernmentOrganization", "name": edition.points[0].location.name}
     return data
 
 

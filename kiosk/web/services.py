@@ -64,7 +64,7 @@ def live_cards_query(category: Category | None = None, situation: LifeSituation 
                      point: Location | None = None) -> Select:  # fmt: skip
     """Rows for card lists: slug, title, summary, edition number and dates, category."""
     query = (
-        select(Card.slug, Edition.title, Edition.summary, Edition.number, Edition.effective_date,
+        select(Card.slug, Edition.title, Edition.summary, Edition.kind, Edition.number, Edition.effective_date,
                Edition.published_at, Category.slug.label("category_slug"), Category.name.label("category_name"))
         .join(Edition, Card.live_edition_id == Edition.id)
         .outerjoin(Category, Edition.category_id == Category.id)

@@ -84,7 +84,11 @@ def test_verified_partial_renders_date_and_note(app, db, factory, at_now):
     card.review_interval_days = 10
     render = app.jinja_env.get_template("freshness/_verified.html").render
     with app.test_request_context("/"):
-        assert "Informacja zweryfikowana: 12.05.2026" in render(card=card)
+        assert "Trwa potwierdzanie: aktualność karty" in render(card=card)
+        assert "Informacja zweryfikowana" not in render(card=card)
+        owner = factory.user("wlasciciel", roles=[], departments=[card.owner_department])
+        services.confirm_card_accurate(card, owner)
+        assert "Informacja zweryfikowana</span> 12.05.2026 <span>przez</span> Wydział Testowy" in render(card=card)
         assert "24 364 55 55" not in render(card=card)
         with frozen(at_now + timedelta(days=25)):
             assert "24 364 55 55" in render(card=card)

@@ -9,7 +9,7 @@ def test_api_search_answers_in_the_documented_shape(client, cards):
     assert data["query"] == "dowodu" and data["degraded"] is False
     assert len(data["results"]) <= 2
     first = data["results"][0]
-    assert set(first) == {"slug", "title", "summary", "score", "highlights"}
+    assert set(first) == {"slug", "title", "summary", "score", "highlights", "kind", "referral_to"}
     assert first["slug"] == "dowod-osobisty-wydanie"
     assert "<mark>" in first["highlights"]["title"]
 

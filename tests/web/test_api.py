@@ -27,7 +27,7 @@ def test_cards_are_paginated_with_links(client, cards):
     assert data["total"] == 2 and data["pages"] == 2 and data["page"] == 1 and len(data["items"]) == 1
     assert data["links"]["next"].endswith("/api/v1/cards?page=2&per_page=1")
     item = data["items"][0]
-    assert set(item) == {"slug", "title", "summary", "category", "edition", "url", "api_url"}
+    assert set(item) == {"slug", "title", "summary", "kind", "category", "edition", "url", "api_url"}
     assert item["edition"]["label"].startswith("Wydanie 01 z dnia")
 
 

@@ -60,7 +60,13 @@ def test_home_does_not_list_every_card(db, factory, client, frozen):
 def test_card_page_shows_every_structured_field(client, card):
     html = client.get("/uslugi/dowod-test").get_data(as_text=True)
     assert "<h1>Wydanie dowodu osobistego</h1>" in html
-    assert "Wydanie 01 z dnia 13.05.2026 · <span>Informacja zweryfikowana:</span> 13.05.2026" in html
+    # Published, but its owner has not confirmed it: no claim of verification (issue 12).
+    assert "Informacja zweryfikowana" not in html
+    assert (
+        'Wydanie 01 z dnia 13.05.2026 · <span class="confirming"><span>Trwa potwierdzanie: aktualność karty</span>'
+        in html
+    )
+    assert "<span>ostatnia zmiana karty:</span> 13.05.2026" in html
     assert "Stary Rynek 1" in html and "stanowisko 2" in html and "okienko</span> 3" in html
     assert "Otwarte teraz" in html
     assert 'class="checklist"' in html and "Fotografia 35 × 45 mm" in html

@@ -195,8 +195,11 @@
           const li = document.createElement("li"), a = document.createElement("a");
           a.className = "row";
           a.href = cardLink(card.slug);
-          a.append(Object.assign(document.createElement("strong"), {textContent: card.title, lang: "pl"}),
-                   Object.assign(document.createElement("span"), {textContent: card.summary, lang: "pl"}));
+          a.append(Object.assign(document.createElement("strong"), {textContent: card.title, lang: "pl"}));
+          if (card.kind === "referral") {  // matters handled elsewhere say so offline too
+            a.append(Object.assign(document.createElement("em"), {className: "referral-note", textContent: msg("Referral", {})}));
+          }
+          a.append(Object.assign(document.createElement("span"), {textContent: card.summary, lang: "pl"}));
           li.append(a);
           return li;
         }));
