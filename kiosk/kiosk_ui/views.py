@@ -7,7 +7,6 @@ from flask import (
     Response,
     abort,
     current_app,
-    flash,
     g,
     jsonify,
     make_response,
@@ -19,24 +18,20 @@ from flask import (
 from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException
 
-from kiosk.accounts.access import check_roles
-from kiosk.accounts.models import Role
 from kiosk.cards.services import get_published_card
 from kiosk.clock import now
 from kiosk.errors import DomainError
 from kiosk.extensions import csrf, db
 from kiosk.facts import services as facts
-from kiosk.facts.models import Location
 from kiosk.markdown_render import render_markdown
 from kiosk.search import services as search
 from kiosk.web import services as web
 
 from . import qr, services
-from .forms import RegisterKioskForm
+from .fleet import bp as fleet_bp  # noqa: F401  (registered by the app factory)
 
 STATIC = Path(__file__).resolve().parent / "static"
 bp = Blueprint("kiosk_ui", __name__, url_prefix="/kiosk", template_folder="templates", static_folder="static")
-fleet_bp = Blueprint("kiosk_fleet", __name__, url_prefix="/admin/kioski", template_folder="templates")
 COOKIE = "kiosk_id"
 LIST_LIMIT = 60
 
@@ -229,31 +224,3 @@ def service_worker():
     response.mimetype = "text/javascript"
     response.cache_control.no_cache = True
     return response
-
-
-# --- the fleet in the back office ---------------------------------------------------------------------
-
-
-@fleet_bp.before_request
-def administrators_only():
-    return check_roles(Role.ADMINISTRATOR)
-
-
-@fleet_bp.route("/", methods=["GET", "POST"])
-def fleet():
-    form = RegisterKioskForm()
-    form.location.choices = [(0, "— bez punktu —")] + [(p.id, p.name) for p in facts.list_service_points()]
-    if form.validate_on_submit():
-        location = db.session.get(Location, form.location.data) if form.location.data else None
-        try:
-            kiosk, token = services.register_kiosk(form.code.data, form.name.data, location, form.has_printer.data)
-        except DomainError as exc:
-            db.session.rollback()
-            form.code.errors.append(exc.message)
-        else:
-            db.session.commit()
-            start = url_for("kiosk_ui.home", k=kiosk.code, t=token, _external=True)
-            flash(f"Zarejestrowano kiosk „{kiosk.code}”. Adres startowy (zapisz go, token pokazujemy raz): {start}")
-            return redirect(url_for(".fleet"))
-    return render_template("kiosk_ui/fleet.html", rows=services.fleet_status(), form=form,
-                           version=services.content_version())  # fmt: skip

@@ -133,3 +133,33 @@ def test_kiosk_card_offers_the_feedback_form_as_a_qr_code(db, factory, client):
     svg = client.get("/kiosk/uslugi/dowod-kiosk/zgloszenie.svg")
     assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
     assert client.get("/kiosk/uslugi/nie-ma/zgloszenie.svg").status_code == 404
+
+
+def test_edit_retire_and_reissue_are_rules_not_forms(catalogue, db, factory):
+    kiosk, old = catalogue["kiosk"], catalogue["token"]
+    office = factory.facts()["location"]
+    with pytest.raises(ValidationError):
+        services.edit_kiosk(kiosk, "", None, False, None)
+    not_a_point = type(office)(slug="archiwum", name="Archiwum", address="x", is_service_point=False)
+    with pytest.raises(ValidationError):
+        services.edit_kiosk(kiosk, "BOK", not_a_point, False, None)
+    services.edit_kiosk(kiosk, "BOK – parter", office, False, None)
+    assert kiosk.name == "BOK – parter" and not kiosk.has_printer
+    new = services.reissue_kiosk_token(kiosk, None)
+    with pytest.raises(PermissionDenied):
+        services.record_heartbeat("bok-1", old, 1)
+    services.record_heartbeat("bok-1", new, 1)
+    services.retire_kiosk(kiosk, None, "zepsuty")
+    assert services.find_kiosk("bok-1") is None and services.get_kiosk("bok-1") is kiosk
+    with pytest.raises(NotFound):
+        services.record_heartbeat("bok-1", new, 1)
+    with pytest.raises(ValidationError):
+        services.edit_kiosk(kiosk, "X", None, False, None)
+    with pytest.raises(ValidationError):
+        services.reissue_kiosk_token(kiosk, None)
+    with pytest.raises(ValidationError):
+        services.retire_kiosk(kiosk, None)
+    [row] = services.fleet_status()
+    assert not row.silent and not row.behind
+    with pytest.raises(ConflictError):  # a retired id is not handed out again: old start URLs must not come back
+        services.register_kiosk("bok-1", "Nowy", None)
