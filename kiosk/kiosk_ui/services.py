@@ -17,7 +17,10 @@ from kiosk.cards.models import Card, CardChange, Edition
 from kiosk.clock import now
 from kiosk.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from kiosk.extensions import db
+from kiosk.facts import services as facts
 from kiosk.facts.models import Location
+from kiosk.search import services as search
+from kiosk.web import services as web
 
 from .models import KioskDevice
 
@@ -189,3 +192,21 @@ def published_cards_data() -> list[dict]:
         .order_by(Edition.title)
     )
     return [{"slug": r.slug, "title": r.title, "summary": r.summary, "keywords": r.keywords or []} for r in rows]
+
+
+def suggest_cards(text: str, limit: int = 6) -> list[dict]:
+    """Suggestions as a resident types: title completions first, then the full search, which forgives typos."""
+    found = search.suggest(text, limit=limit)
+    if len(found) < limit and len(search.clean_query(text)) >= 3:
+        response = search.search(text, limit=limit)  # not logged: these are keystrokes, not searches
+        seen = {item["slug"] for item in found}
+        if response.total:
+            found += [{"text": hit.title, "slug": hit.slug} for hit in response.results if hit.slug not in seen]
+    return found[:limit]
+
+
+def offline_screens() -> dict:
+    """The list screens a kiosk keeps for offline use: categories with published cards, life situations."""
+    counts = web.count_cards_by_category()
+    return {"categories": [c.slug for c in facts.list_categories() if counts.get(c.id)],
+            "situations": [s.slug for s in facts.list_life_situations()]}  # fmt: skip

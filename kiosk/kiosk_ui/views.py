@@ -23,6 +23,8 @@ from kiosk.clock import now
 from kiosk.errors import DomainError
 from kiosk.extensions import csrf, db
 from kiosk.facts import services as facts
+from kiosk.intake import lookup
+from kiosk.intake.services import CODE_ALPHABET
 from kiosk.markdown_render import render_markdown
 from kiosk.search import services as search
 from kiosk.web import services as web
@@ -34,6 +36,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 bp = Blueprint("kiosk_ui", __name__, url_prefix="/kiosk", template_folder="templates", static_folder="static")
 COOKIE = "kiosk_id"
 LIST_LIMIT = 60
+CODE_KEYS = "".join(sorted(CODE_ALPHABET))
 
 
 @bp.before_request
@@ -191,8 +194,40 @@ def link_qr():
 def offline_data():
     """What offline search needs: every published card in brief and the content version."""
     response = jsonify({"version": services.content_version(), "built_at": now().isoformat(),
-                        "cards": services.published_cards_data()})  # fmt: skip
+                        "cards": services.published_cards_data(), **services.offline_screens()})  # fmt: skip
     response.cache_control.no_cache = True
+    return response
+
+
+@bp.get("/podpowiedzi")
+def suggestions():
+    """Suggestions for the on-screen keyboard: completions, then the typo-forgiving full search."""
+    limit = min(max(request.args.get("limit", 6, type=int) or 6, 1), 10)
+    response = jsonify({"completions": services.suggest_cards(request.args.get("q", ""), limit=limit)})
+    response.cache_control.no_store = True
+    return response
+
+
+def _case_rows() -> list:
+    """The number keypad: the service points' prefixes ("BOK/"), digits and "/"."""
+    prefixes = [prefix + "/" for prefix in dict.fromkeys(current_app.config["INTAKE_POINT_PREFIXES"].values())]
+    return [prefixes, "123", "456", "789", "/0"]
+
+
+@bp.get("/sprawa")
+def case_status():
+    """The receipt's "check the status at the kiosk": the same rate-limited lookup as /sprawa on the web."""
+    number, code = request.args.get("nr", ""), request.args.get("kod", "")
+    result = error = None
+    if number or code:
+        try:
+            result = lookup.lookup_status(number, code, request.remote_addr or "")
+        except DomainError as exc:
+            error = exc
+        db.session.commit()  # a failed attempt counts towards the limit too
+    response = make_response(render_template("kiosk_ui/status.html", result=result, error=error, number=number,
+                                              case_rows=_case_rows(), code_keys=CODE_KEYS), getattr(error, "status_code", 200))  # fmt: skip
+    response.cache_control.no_store = True  # never kept by the browser or the service worker
     return response
 
 

@@ -116,3 +116,19 @@ def screen(request, browser):
     yield page
     context.close()
     assert errors == [], errors
+
+
+@pytest.fixture
+def case(app, db, catalogue):
+    """An application registered at the kiosk's point for the ID card: (number, code)."""
+    from kiosk.accounts import services as accounts
+    from kiosk.accounts.models import Role
+    from kiosk.intake import services as intake
+
+    clerk = accounts.create_user("okienko", "Pani z okienka", "hasło-bardzo-długie-1", [Role.FRONT_DESK])
+    card = catalogue["cards"]["dowod"]
+    registered = intake.register_application(card, catalogue["kiosk"].location, clerk, channel="written",
+                                             delivery="pickup", applicant_name="Jan Kowalski",
+                                             applicant_contact="600 100 200", handed_in=range(len(card.live_edition.documents)))  # fmt: skip
+    db.session.commit()
+    return registered.number, registered.code
