@@ -225,8 +225,9 @@ def case_status():
         except DomainError as exc:
             error = exc
         db.session.commit()  # a failed attempt counts towards the limit too
-    response = make_response(render_template("kiosk_ui/status.html", result=result, error=error, number=number,
-                                              case_rows=_case_rows(), code_keys=CODE_KEYS), getattr(error, "status_code", 200))  # fmt: skip
+    html = render_template("kiosk_ui/status.html", result=result, error=error, number=number,
+                           case_rows=_case_rows(), code_keys=CODE_KEYS)  # fmt: skip
+    response = make_response(html, getattr(error, "status_code", 200))
     response.cache_control.no_store = True  # never kept by the browser or the service worker
     return response
 

@@ -136,8 +136,9 @@ def case(app, db, catalogue):
 
     clerk = accounts.create_user("okienko", "Pani z okienka", "hasło-bardzo-długie-1", [Role.FRONT_DESK])
     card = catalogue["cards"]["dowod"]
+    handed_in = range(len(card.live_edition.documents))
     registered = intake.register_application(card, catalogue["kiosk"].location, clerk, channel="written",
                                              delivery="pickup", applicant_name="Jan Kowalski",
-                                             applicant_contact="600 100 200", handed_in=range(len(card.live_edition.documents)))  # fmt: skip
+                                             applicant_contact="600 100 200", handed_in=handed_in)  # fmt: skip
     db.session.commit()
     return registered.number, registered.code

@@ -21,7 +21,8 @@ KEY_BOXES = """() => Object.fromEntries([...document.querySelectorAll('[data-key
   .filter((el) => getComputedStyle(el).visibility !== 'hidden' && el.offsetParent !== null)
   .map((el) => { const r = el.getBoundingClientRect();
                  return [el.dataset.key || 'switch:' + el.dataset.switch, [r.x, r.y, r.width, r.height]]; }))"""
-BOX = "(sel) => { const r = document.querySelector(sel).getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; }"
+BOX = """(sel) => { const r = document.querySelector(sel).getBoundingClientRect();
+                   return [r.x, r.y, r.width, r.height]; }"""
 
 
 def tap(page, box) -> None:
@@ -151,9 +152,10 @@ def test_landscape_card_shows_what_to_bring_and_fees_first(screen, live_server, 
              "exemptions": "", "shared": None},
             {"what": "Pełnomocnictwo", "amount": Decimal("17.00"), "how_to_pay": "przelew", "exemptions": "",
              "shared": None}]  # fmt: skip
+    points = [{"point": "pilsudskiego-6", "room": "sala obsługi", "window": "5", "note": ""},
+              {"point": "bok-test", "room": "", "window": "", "note": ""}]  # fmt: skip
     factory.published_card("prawo-jazdy", title="Wydanie prawa jazdy kategorii B", documents=documents, fees=fees,
-                           service_points=[{"point": "pilsudskiego-6", "room": "sala obsługi", "window": "5", "note": ""},
-                                           {"point": "bok-test", "room": "", "window": "", "note": ""}],
+                           service_points=points,
                            online_url="https://www.gov.pl/web/gov/prawo-jazdy", online_channel="gov.pl")  # fmt: skip
     for path in ("/kiosk/uslugi/prawo-jazdy?k=bok-1", "/kiosk/uslugi/dowod-osobisty-wydanie?k=bok-1"):
         page.goto(live_server.url + path)
