@@ -220,3 +220,10 @@ def test_keyboard_layouts_and_offline_screens(catalogue, client):
     assert catalogue["situation"].slug in data["situations"]
     sw = client.get("/kiosk/sw.js?k=bok-1&lang=pl").get_data(as_text=True)
     assert '"/kiosk/tutaj"' in sw and '"/kiosk/sprawa"' in sw and '["pl", "en", "uk"]' in sw
+
+
+def test_new_screens_are_translated(catalogue, client):
+    html = client.get("/kiosk/sprawa?k=bok-1&lang=en").get_data(as_text=True)
+    assert "Check the status of your case" in html and "No connection – showing information from" in html
+    html = client.get("/kiosk/?k=bok-1&lang=uk").get_data(as_text=True)
+    assert "показуємо дані станом на" in html and "Українські літери" in html and "Перевірте статус своєї справи" in html
