@@ -227,3 +227,13 @@ def test_new_screens_are_translated(catalogue, client):
     assert "Check the status of your case" in html and "No connection – showing information from" in html
     html = client.get("/kiosk/?k=bok-1&lang=uk").get_data(as_text=True)
     assert "показуємо дані станом на" in html and "Українські літери" in html and "Перевірте статус своєї справи" in html
+
+
+def test_kiosk_screens_stay_light(catalogue, client):
+    """docs/benchmarks.md: the heaviest screen with everything transferred stays within 100 KB."""
+    assets = 0
+    for name in ("kiosk.js", "kiosk.css"):
+        with client.get(f"/kiosk/static/{name}") as response:
+            assets += len(response.data)
+    for path in ("/kiosk/?k=bok-1&lang=uk", "/kiosk/sprawa?k=bok-1", "/kiosk/uslugi/dowod-osobisty-wydanie?k=bok-1"):
+        assert len(client.get(path).data) + assets <= 60_000, path
