@@ -90,7 +90,8 @@ def asset_version() -> str:
 @bp.errorhandler(Exception)
 def friendly_error(exc):
     """Never a browser or stack-trace page on the kiosk: a screen with "try again" and "start"."""
-    code = getattr(exc, "status_code", None) or getattr(exc, "code", None) or 500
+    code = getattr(exc, "status_code", None) or getattr(exc, "code", None)
+    code = code if isinstance(code, int) else 500  # a database error's `code` is a string such as "9h9h"
     if request.endpoint == "kiosk_ui.heartbeat":
         return jsonify({"error": getattr(exc, "message", "error")}), code
     if code >= 500:
@@ -208,6 +209,10 @@ def suggestions():
     return response
 
 
+def _printable(text: str) -> str:
+    return "".join(ch for ch in text if ch.isprintable())
+
+
 def _case_rows() -> list:
     """The number keypad: the service points' prefixes ("BOK/"), digits and "/"."""
     prefixes = [prefix + "/" for prefix in dict.fromkeys(current_app.config["INTAKE_POINT_PREFIXES"].values())]
@@ -217,7 +222,8 @@ def _case_rows() -> list:
 @bp.get("/sprawa")
 def case_status():
     """The receipt's "check the status at the kiosk": the same rate-limited lookup as /sprawa on the web."""
-    number, code = request.args.get("nr", ""), request.args.get("kod", "")
+    # Only printable characters reach the lookup (PostgreSQL refuses NUL bytes in a query parameter).
+    number, code = (_printable(request.args.get(name, ""))[:40] for name in ("nr", "kod"))
     result = error = None
     if number or code:
         try:
