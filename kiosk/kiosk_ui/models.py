@@ -25,6 +25,8 @@ class KioskDevice(db.Model):
     # The newest change-log id (CardChange.id) the kiosk had when it last reported.
     content_version: Mapped[int | None]
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # A retired kiosk stays in the list for the record; its screens and heartbeats are no longer accepted.
+    retired_at: Mapped[datetime | None]
 
     location: Mapped[Location | None] = relationship()
 

@@ -7,7 +7,6 @@ from flask import (
     Response,
     abort,
     current_app,
-    flash,
     g,
     jsonify,
     make_response,
@@ -19,26 +18,25 @@ from flask import (
 from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException
 
-from kiosk.accounts.access import check_roles
-from kiosk.accounts.models import Role
 from kiosk.cards.services import get_published_card
 from kiosk.clock import now
 from kiosk.errors import DomainError
 from kiosk.extensions import csrf, db
 from kiosk.facts import services as facts
-from kiosk.facts.models import Location
+from kiosk.intake import lookup
+from kiosk.intake.services import CODE_ALPHABET
 from kiosk.markdown_render import render_markdown
 from kiosk.search import services as search
 from kiosk.web import services as web
 
 from . import qr, services
-from .forms import RegisterKioskForm
+from .fleet import bp as fleet_bp  # noqa: F401  (registered by the app factory)
 
 STATIC = Path(__file__).resolve().parent / "static"
 bp = Blueprint("kiosk_ui", __name__, url_prefix="/kiosk", template_folder="templates", static_folder="static")
-fleet_bp = Blueprint("kiosk_fleet", __name__, url_prefix="/admin/kioski", template_folder="templates")
 COOKIE = "kiosk_id"
 LIST_LIMIT = 60
+CODE_KEYS = "".join(sorted(CODE_ALPHABET))
 
 
 @bp.before_request
@@ -92,7 +90,8 @@ def asset_version() -> str:
 @bp.errorhandler(Exception)
 def friendly_error(exc):
     """Never a browser or stack-trace page on the kiosk: a screen with "try again" and "start"."""
-    code = getattr(exc, "status_code", None) or getattr(exc, "code", None) or 500
+    code = getattr(exc, "status_code", None) or getattr(exc, "code", None)
+    code = code if isinstance(code, int) else 500  # a database error's `code` is a string such as "9h9h"
     if request.endpoint == "kiosk_ui.heartbeat":
         return jsonify({"error": getattr(exc, "message", "error")}), code
     if code >= 500:
@@ -196,8 +195,46 @@ def link_qr():
 def offline_data():
     """What offline search needs: every published card in brief and the content version."""
     response = jsonify({"version": services.content_version(), "built_at": now().isoformat(),
-                        "cards": services.published_cards_data()})  # fmt: skip
+                        "cards": services.published_cards_data(), **services.offline_screens()})  # fmt: skip
     response.cache_control.no_cache = True
+    return response
+
+
+@bp.get("/podpowiedzi")
+def suggestions():
+    """Suggestions for the on-screen keyboard: completions, then the typo-forgiving full search."""
+    limit = min(max(request.args.get("limit", 6, type=int) or 6, 1), 10)
+    response = jsonify({"completions": services.suggest_cards(request.args.get("q", ""), limit=limit)})
+    response.cache_control.no_store = True
+    return response
+
+
+def _printable(text: str) -> str:
+    return "".join(ch for ch in text if ch.isprintable())
+
+
+def _case_rows() -> list:
+    """The number keypad: the service points' prefixes ("BOK/"), digits and "/"."""
+    prefixes = [prefix + "/" for prefix in dict.fromkeys(current_app.config["INTAKE_POINT_PREFIXES"].values())]
+    return [prefixes, "123", "456", "789", "/0"]
+
+
+@bp.get("/sprawa")
+def case_status():
+    """The receipt's "check the status at the kiosk": the same rate-limited lookup as /sprawa on the web."""
+    # Only printable characters reach the lookup (PostgreSQL refuses NUL bytes in a query parameter).
+    number, code = (_printable(request.args.get(name, ""))[:40] for name in ("nr", "kod"))
+    result = error = None
+    if number or code:
+        try:
+            result = lookup.lookup_status(number, code, request.remote_addr or "")
+        except DomainError as exc:
+            error = exc
+        db.session.commit()  # a failed attempt counts towards the limit too
+    html = render_template("kiosk_ui/status.html", result=result, error=error, number=number,
+                           case_rows=_case_rows(), code_keys=CODE_KEYS)  # fmt: skip
+    response = make_response(html, getattr(error, "status_code", 200))
+    response.cache_control.no_store = True  # never kept by the browser or the service worker
     return response
 
 
@@ -229,31 +266,3 @@ def service_worker():
     response.mimetype = "text/javascript"
     response.cache_control.no_cache = True
     return response
-
-
-# --- the fleet in the back office ---------------------------------------------------------------------
-
-
-@fleet_bp.before_request
-def administrators_only():
-    return check_roles(Role.ADMINISTRATOR)
-
-
-@fleet_bp.route("/", methods=["GET", "POST"])
-def fleet():
-    form = RegisterKioskForm()
-    form.location.choices = [(0, "— bez punktu —")] + [(p.id, p.name) for p in facts.list_service_points()]
-    if form.validate_on_submit():
-        location = db.session.get(Location, form.location.data) if form.location.data else None
-        try:
-            kiosk, token = services.register_kiosk(form.code.data, form.name.data, location, form.has_printer.data)
-        except DomainError as exc:
-            db.session.rollback()
-            form.code.errors.append(exc.message)
-        else:
-            db.session.commit()
-            start = url_for("kiosk_ui.home", k=kiosk.code, t=token, _external=True)
-            flash(f"Zarejestrowano kiosk „{kiosk.code}”. Adres startowy (zapisz go, token pokazujemy raz): {start}")
-            return redirect(url_for(".fleet"))
-    return render_template("kiosk_ui/fleet.html", rows=services.fleet_status(), form=form,
-                           version=services.content_version())  # fmt: skip

@@ -1,7 +1,9 @@
 """Kiosk fixtures: a small published catalogue, a registered kiosk, and a browser at both screen sizes."""
 
+import os
 import threading
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
@@ -10,8 +12,15 @@ from kiosk.facts.models import Location
 from kiosk.kiosk_ui import services
 from kiosk.search import services as search
 
+DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
 SIZES = {"portrait": {"width": 1080, "height": 1920}, "landscape": {"width": 1920, "height": 1080}}
 HOURS = {day: ["00:00-23:59"] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+
+
+def shot(page, name: str, full_page: bool = True) -> None:
+    """Save docs/img/kiosk-<name>-<size>.png, only when KIOSK_SCREENSHOTS=1: tests never write into the repository."""
+    if os.environ.get("KIOSK_SCREENSHOTS") == "1":
+        page.screenshot(path=str(DOCS_IMG / f"kiosk-{name}-{page.size_name}.png"), full_page=full_page)
 
 
 class OneShotHandler(WSGIRequestHandler):
@@ -116,3 +125,20 @@ def screen(request, browser):
     yield page
     context.close()
     assert errors == [], errors
+
+
+@pytest.fixture
+def case(app, db, catalogue):
+    """An application registered at the kiosk's point for the ID card: (number, code)."""
+    from kiosk.accounts import services as accounts
+    from kiosk.accounts.models import Role
+    from kiosk.intake import services as intake
+
+    clerk = accounts.create_user("okienko", "Pani z okienka", "hasło-bardzo-długie-1", [Role.FRONT_DESK])
+    card = catalogue["cards"]["dowod"]
+    handed_in = range(len(card.live_edition.documents))
+    registered = intake.register_application(card, catalogue["kiosk"].location, clerk, channel="written",
+                                             delivery="pickup", applicant_name="Jan Kowalski",
+                                             applicant_contact="600 100 200", handed_in=handed_in)  # fmt: skip
+    db.session.commit()
+    return registered.number, registered.code

@@ -1,6 +1,6 @@
 """Kiosk rules without a browser: registry, heartbeat, fleet flags, where to settle, and the screens' HTML."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -133,3 +133,119 @@ def test_kiosk_card_offers_the_feedback_form_as_a_qr_code(db, factory, client):
     svg = client.get("/kiosk/uslugi/dowod-kiosk/zgloszenie.svg")
     assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
     assert client.get("/kiosk/uslugi/nie-ma/zgloszenie.svg").status_code == 404
+
+
+def test_edit_retire_and_reissue_are_rules_not_forms(catalogue, db, factory):
+    kiosk, old = catalogue["kiosk"], catalogue["token"]
+    office = factory.facts()["location"]
+    with pytest.raises(ValidationError):
+        services.edit_kiosk(kiosk, "", None, False, None)
+    not_a_point = type(office)(slug="archiwum", name="Archiwum", address="x", is_service_point=False)
+    with pytest.raises(ValidationError):
+        services.edit_kiosk(kiosk, "BOK", not_a_point, False, None)
+    services.edit_kiosk(kiosk, "BOK – parter", office, False, None)
+    assert kiosk.name == "BOK – parter" and not kiosk.has_printer
+    new = services.reissue_kiosk_token(kiosk, None)
+    with pytest.raises(PermissionDenied):
+        services.record_heartbeat("bok-1", old, 1)
+    services.record_heartbeat("bok-1", new, 1)
+    services.retire_kiosk(kiosk, None, "zepsuty")
+    assert services.find_kiosk("bok-1") is None and services.get_kiosk("bok-1") is kiosk
+    with pytest.raises(NotFound):
+        services.record_heartbeat("bok-1", new, 1)
+    with pytest.raises(ValidationError):
+        services.edit_kiosk(kiosk, "X", None, False, None)
+    with pytest.raises(ValidationError):
+        services.reissue_kiosk_token(kiosk, None)
+    with pytest.raises(ValidationError):
+        services.retire_kiosk(kiosk, None)
+    [row] = services.fleet_status()
+    assert not row.silent and not row.behind
+    with pytest.raises(ConflictError):  # a retired id is not handed out again: old start URLs must not come back
+        services.register_kiosk("bok-1", "Nowy", None)
+
+
+def test_suggestions_forgive_typos_like_the_full_search(catalogue, client):
+    assert services.suggest_cards("dowud")[0]["slug"] == "dowod-osobisty-wydanie"
+    assert services.suggest_cards("rejestr")[0]["slug"] == "rejestracja-pojazdu"  # completions still come first
+    response = client.get("/kiosk/podpowiedzi?q=dowud")
+    assert response.status_code == 200 and response.json["completions"][0]["slug"] == "dowod-osobisty-wydanie"
+    assert response.cache_control.no_store
+    assert client.get("/kiosk/podpowiedzi", query_string={"q": "x" * 5000}).status_code < 500
+    for hostile in ("", "a", "x" * 300, "\x00\x01<script>", "zzzzqqqq"):
+        assert client.get("/kiosk/podpowiedzi", query_string={"q": hostile, "limit": "-3"}).json["completions"] == []
+
+
+def test_case_status_at_the_kiosk_uses_the_rate_limited_lookup(case, client, app, db):
+    from kiosk.intake.models import StatusLookup
+
+    number, code = case
+    html = client.get("/kiosk/?k=bok-1").get_data(as_text=True)
+    assert "/kiosk/sprawa?k=bok-1" in html
+    html = client.get("/kiosk/sprawa?k=bok-1").get_data(as_text=True)
+    assert 'data-key="BOK/"' in html and 'data-key="/"' in html and 'id="kod"' in html
+    response = client.get("/kiosk/sprawa", query_string={"k": "bok-1", "nr": number.lower(), "kod": code})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and number in html and "Wydanie dowodu osobistego" in html
+    assert "Kowalski" not in html and "600 100 200" not in html and code not in html  # nothing personal, no code
+    assert response.cache_control.no_store
+    response = client.get("/kiosk/sprawa", query_string={"k": "bok-1", "nr": number, "kod": "ZLYKOD12"})
+    assert response.status_code == 404 and "Nie znaleźliśmy sprawy" in response.get_data(as_text=True)
+    app.config["INTAKE_LOOKUP_MAX_PER_NUMBER"] = 2
+    client.get("/kiosk/sprawa", query_string={"nr": number, "kod": "X"})
+    response = client.get("/kiosk/sprawa", query_string={"nr": number, "kod": code})  # locked even when right
+    assert response.status_code == 429 and "Zbyt wiele nieudanych prób" in response.get_data(as_text=True)
+    assert db.session.query(StatusLookup).count() == 3  # the same log as /sprawa on the web
+    response = client.get("/kiosk/sprawa", query_string={"nr": "\x00" * 99, "kod": "<b>"})
+    assert response.status_code in (404, 429)
+
+
+def test_print_slip_names_every_point_with_todays_hours(catalogue, client):
+    with frozen(datetime(2026, 11, 30, 10, 0)):  # a Monday
+        html = client.get("/kiosk/uslugi/zameldowanie-pobyt-staly/druk?k=bok-1").get_data(as_text=True)
+    assert "Urząd Miasta Płocka" in html and "tel. 24 364 55 55" in html
+    assert "Stanowiska Obsługi Klienta, al. Piłsudskiego 6" in html and "Dziś: 08:00–15:00" in html
+    assert catalogue["kiosk"].location.name in html and "Dziś: 00:00–23:59" in html
+    assert "Teraz zamknięte" not in html and "Otwarte teraz" not in html
+
+
+def test_keyboard_layouts_and_offline_screens(catalogue, client):
+    html = client.get("/kiosk/?k=bok-1&lang=uk").get_data(as_text=True)
+    assert 'class="layout" data-layout="uk" lang="uk"' in html and 'data-key="й"' in html
+    assert 'class="layout off" data-layout="pl"' in html and 'data-key="7"' in html
+    html = client.get("/kiosk/?k=bok-1&lang=pl").get_data(as_text=True)
+    assert 'class="layout" data-layout="pl"' in html
+    data = client.get("/kiosk/dane.json").json
+    assert data["categories"] == ["dokumenty"] or "dokumenty" in data["categories"]
+    assert catalogue["situation"].slug in data["situations"]
+    sw = client.get("/kiosk/sw.js?k=bok-1&lang=pl").get_data(as_text=True)
+    assert '"/kiosk/tutaj"' in sw and '"/kiosk/sprawa"' in sw and '["pl", "en", "uk"]' in sw
+
+
+def test_new_screens_are_translated(catalogue, client):
+    html = client.get("/kiosk/sprawa?k=bok-1&lang=en").get_data(as_text=True)
+    assert "Check the status of your case" in html and "No connection – showing information from" in html
+    html = client.get("/kiosk/?k=bok-1&lang=uk").get_data(as_text=True)
+    assert "показуємо дані станом на" in html and "Українські літери" in html
+    assert "Перевірте статус своєї справи" in html
+
+
+def test_kiosk_screens_stay_light(catalogue, client):
+    """docs/benchmarks.md: the heaviest screen with everything transferred stays within 100 KB."""
+    assets = 0
+    for name in ("kiosk.js", "kiosk.css"):
+        with client.get(f"/kiosk/static/{name}") as response:
+            assets += len(response.data)
+    for path in ("/kiosk/?k=bok-1&lang=uk", "/kiosk/sprawa?k=bok-1", "/kiosk/uslugi/dowod-osobisty-wydanie?k=bok-1"):
+        assert len(client.get(path).data) + assets <= 60_000, path
+
+
+def test_a_database_error_is_a_friendly_screen(catalogue, client, monkeypatch):
+    from sqlalchemy.exc import DataError
+
+    def broken(*args):
+        raise DataError("SELECT", {}, Exception("NUL"))  # its `code` attribute is a string
+
+    monkeypatch.setattr(services, "place_matter", broken)
+    response = client.get("/kiosk/uslugi/dowod-osobisty-wydanie?k=bok-1")
+    assert response.status_code == 500 and "Spróbuj ponownie" in response.get_data(as_text=True)

@@ -39,7 +39,8 @@
   /* --- navigation: every move replaces the page, so the browser keeps no history to clear -------- */
   const stack = () => JSON.parse(ss.getItem("kiosk.stack") || "[]");
   function go(url, remember = true) {
-    if (remember) ss.setItem("kiosk.stack", JSON.stringify([...stack(), location.pathname + location.search].slice(-30)));
+    // A status answer (its address holds the case code) is never kept for "Wstecz".
+    if (remember && !params.has("kod")) ss.setItem("kiosk.stack", JSON.stringify([...stack(), location.pathname + location.search].slice(-30)));
     location.replace(url);
   }
   function back() {
@@ -101,19 +102,54 @@
 
   /* --- search: on-screen keyboard, suggestions, offline search ----------------------------------- */
   const fold = (s) => s.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/ł/g, "l");
+  const tokens = (s) => fold(s).split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 1);
   let cards = null;
   async function offlineCards() {
-    if (!cards) cards = (await (await fetch(DATA)).json()).cards;
+    if (!cards) {
+      cards = (await (await fetch(DATA)).json()).cards;
+      for (const card of cards) {
+        card.head = tokens(card.title);
+        card.rest = tokens([card.summary, ...card.keywords].join(" "));
+      }
+    }
     return cards;
   }
+  /* Edit distance (with swapped neighbours) up to `max`; anything further is max + 1. */
+  function distance(a, b, max) {
+    if (Math.abs(a.length - b.length) > max) return max + 1;
+    let prev2 = null, prev = Array.from({length: b.length + 1}, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const row = [i];
+      for (let j = 1; j <= b.length; j++) {
+        row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        if (prev2 && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j], prev2[j - 2] + 1);
+      }
+      if (Math.min(...row) > max) return max + 1;
+      [prev2, prev] = [prev, row];
+    }
+    return prev[b.length];
+  }
+  /* How well one typed word matches a card's words: 2 exact or a prefix of the last word, 1 with a typo. */
+  function matchWord(word, words, last) {
+    const edits = word.length < 4 ? 0 : word.length < 7 ? 1 : 2;
+    let best = 0;
+    for (const w of words) {
+      if (w === word || (last && w.startsWith(word))) return 2;
+      if (edits && (distance(word, w, edits) <= edits || (last && distance(word, w.slice(0, word.length), edits) <= edits))) best = 1;
+    }
+    return best;
+  }
+  /* The full search's forgiveness in the browser: diacritics folded, one or two typos per word. */
   async function localSearch(text, limit) {
-    const words = fold(text).split(/\s+/).filter((w) => w.length > 1);
+    const words = tokens(text);
     if (!words.length) return [];
     const scored = [];
     for (const card of await offlineCards()) {
-      const title = fold(card.title), rest = fold([card.summary, ...card.keywords].join(" "));
       let score = 0;
-      for (const w of words) score += title.includes(w) ? 3 : rest.includes(w) ? 1 : -100;
+      words.forEach((word, i) => {
+        const last = i === words.length - 1, head = matchWord(word, card.head, last);
+        score += head ? 2 * head : matchWord(word, card.rest, last) || -100;
+      });
       if (score > 0) scored.push([score, card]);
     }
     return scored.sort((a, b) => b[0] - a[0]).slice(0, limit).map(([, card]) => card);
@@ -130,6 +166,38 @@
     return fetch(url, {...options, signal: controller.signal}).finally(() => clearTimeout(timer));
   }
 
+  /* The on-screen keyboard types into the active field; layouts switch in place (the keys' rows never move). */
+  const fields = [...document.querySelectorAll("#q, [data-layout][name]")];
+  let active = fields[0] || null;
+  function showLayout(name) {
+    for (const layout of document.querySelectorAll(".layout")) layout.classList.toggle("off", layout.dataset.layout !== name);
+    for (const button of document.querySelectorAll("[data-switch]")) button.setAttribute("aria-pressed", String(button.dataset.switch === name));
+  }
+  function activate(field) {
+    active = field;
+    for (const f of fields) f.classList.toggle("active", f === field);
+    if (field.dataset.layout) showLayout(field.dataset.layout);
+  }
+  for (const field of fields) field.addEventListener("focus", () => activate(field));
+  for (const button of document.querySelectorAll("[data-switch]")) {
+    button.addEventListener("click", () => {
+      showLayout(button.dataset.switch);
+      const field = fields.find((f) => f.dataset.layout === button.dataset.switch);
+      if (field) activate(field);
+    });
+  }
+  for (const key of document.querySelectorAll("[data-key]")) {
+    key.addEventListener("click", () => {
+      if (!active) return;
+      const k = key.dataset.key, max = active.maxLength > 0 ? active.maxLength : 200;
+      if (k === "backspace") active.value = active.value.slice(0, -1);
+      else if (k === "clear") active.value = "";
+      else if (active.value.length + k.length <= max) active.value += k;
+      active.dispatchEvent(new Event("input", {bubbles: true}));
+    });
+  }
+  if (fields.length > 1) activate(fields.find((f) => !f.value) || fields[0]);
+
   const input = $("#q");
   if (input) {
     const list = $("#suggestions"), status = $("#suggest-status");
@@ -139,7 +207,7 @@
       let items = [];
       if (text.length >= 2) {
         try {
-          const response = await timed("/api/v1/suggest?limit=6&q=" + encodeURIComponent(text));
+          const response = await timed(body.dataset.suggest + "?limit=6&q=" + encodeURIComponent(text));
           if (!response.ok) throw new Error("suggest " + response.status);
           items = (await response.json()).completions.map((c) => ({slug: c.slug, title: c.text}));
         } catch (e) {
@@ -166,19 +234,12 @@
     input.value = ss.getItem("kiosk.q") || "";
     if (input.value) suggest();
     input.addEventListener("input", changed);
-    for (const key of document.querySelectorAll("[data-key]")) {
-      key.addEventListener("click", () => {
-        const k = key.dataset.key;
-        if (k === "backspace") input.value = input.value.slice(0, -1);
-        else if (k === "clear") input.value = "";
-        else if (input.value.length < 200) input.value += k;
-        changed();
-      });
-    }
-    $("#search-form").addEventListener("submit", (event) => {
+  }
+  for (const form of document.querySelectorAll("#search-form, #status-form")) {
+    form.addEventListener("submit", (event) => {
       event.preventDefault();
-      if (!input.value.trim()) return input.focus();
-      const form = event.target;
+      const empty = [...form.querySelectorAll("input:not([type=hidden])")].find((f) => !f.value.trim());
+      if (empty) return empty.focus();
       go(form.action + "?" + new URLSearchParams(new FormData(form)));
     });
   }

@@ -1,13 +1,18 @@
-/* Kiosk service worker: keeps published cards, the kiosk's assets and the search data for offline use.
+/* Kiosk service worker: keeps every screen a resident can reach from the start screen (in PL, EN and UK),
+   the published cards, the kiosk's assets and the search data for offline use.
    Pages and data: network first (with a short timeout), the cache when the server does not answer.
    Assets: cache first (their URLs carry the asset version). */
 const CACHE = "kiosk-{{ asset_version }}";
 const PARAMS = new URLSearchParams({{ request.query_string.decode()|tojson }});
-const HOME = {{ kurl('kiosk_ui.home')|tojson }};
+const LANGS = {{ languages.keys()|list|tojson }};
 const ERROR_PAGE = {{ kurl('kiosk_ui.error_screen')|tojson }};
-const SEARCH_SHELL = {{ kurl('kiosk_ui.results')|tojson }};
+const SEARCH_SHELL = {{ url_for('kiosk_ui.results')|tojson }};
 const DATA = {{ url_for('kiosk_ui.offline_data')|tojson }};
 const CARD = {{ url_for('kiosk_ui.card', slug='__slug__')|tojson }};
+const SCREENS = [{{ url_for('kiosk_ui.home')|tojson }}, SEARCH_SHELL, {{ url_for('kiosk_ui.error_screen')|tojson }},
+                 {{ url_for('kiosk_ui.case_status')|tojson }}{% if kiosk and kiosk.location %}, {{ url_for('kiosk_ui.here')|tojson }}{% endif %}];
+const CATEGORY = {{ url_for('kiosk_ui.category', slug='__slug__')|tojson }};
+const SITUATION = {{ url_for('kiosk_ui.situation', slug='__slug__')|tojson }};
 const STATIC = {{ url_for('kiosk_ui.static', filename='')|tojson }};
 const ASSETS = [
   {{ url_for('kiosk_ui.static', filename='kiosk.css', v=asset_version)|tojson }},
@@ -15,12 +20,14 @@ const ASSETS = [
 ];
 const TIMEOUT_MS = 2500;
 
-function cardUrl(slug) {
+/* A screen's address exactly as the pages link to it: k, then lang (the cache keys are these URLs). */
+function screenUrl(path, lang) {
   const query = new URLSearchParams();
   if (PARAMS.get("k")) query.set("k", PARAMS.get("k"));
-  query.set("lang", PARAMS.get("lang") || "pl");
-  return CARD.replace("__slug__", encodeURIComponent(slug)) + "?" + query.toString();
+  query.set("lang", lang);
+  return path + "?" + query.toString();
 }
+const bySlug = (pattern, slug) => pattern.replace("__slug__", encodeURIComponent(slug));
 
 /* The card's QR codes, so "take it home" still works offline (the checklist one without ticks). */
 function qrUrls(slug) {
@@ -45,18 +52,24 @@ async function store(cache, url) {
   } catch (e) { /* keep the older copy */ }
 }
 
-/* Everything the kiosk needs offline: its screens, assets, the search data and every published card. */
+async function storeAll(cache, urls) {
+  for (let i = 0; i < urls.length; i += 6) await Promise.all(urls.slice(i, i + 6).map((u) => store(cache, u)));
+}
+
+/* Everything the kiosk needs offline: every screen reachable from the start screen in every language, the
+   assets, the search data and every published card with its QR codes. */
 async function refresh() {
   const cache = await caches.open(CACHE);
-  await Promise.all([HOME, ERROR_PAGE, SEARCH_SHELL, ...ASSETS].map((u) => store(cache, u)));
+  await Promise.all(ASSETS.map((u) => store(cache, u)));
   const response = await fetchFresh(DATA);
   if (!response.ok) return null;
   const data = await response.clone().json();
   await cache.put(DATA, response);
+  const paths = [...SCREENS, ...data.categories.map((s) => bySlug(CATEGORY, s)),
+                 ...data.situations.map((s) => bySlug(SITUATION, s))];
+  await storeAll(cache, LANGS.flatMap((lang) => paths.map((p) => screenUrl(p, lang))));
   const slugs = data.cards.map((c) => c.slug);
-  for (let i = 0; i < slugs.length; i += 6) {
-    await Promise.all(slugs.slice(i, i + 6).flatMap((s) => [cardUrl(s), ...qrUrls(s)].map((u) => store(cache, u))));
-  }
+  await storeAll(cache, slugs.flatMap((s) => [...LANGS.map((lang) => screenUrl(bySlug(CARD, s), lang)), ...qrUrls(s)]));
   return data.version;
 }
 
@@ -90,19 +103,25 @@ async function fromNetwork(request, preloaded) {
   return fetchFresh(request);
 }
 
+/* A status answer carries the case code in its address: it is never kept. */
+const keepable = (url) => !url.searchParams.has("nr") && !url.searchParams.has("kod");
+
 async function networkFirst(request, preloaded) {
   const cache = await caches.open(CACHE);
+  const url = new URL(request.url);
   let failed = null;
   try {
     const response = await fromNetwork(request, preloaded);
-    if (response.ok) cache.put(request, response.clone());
+    if (response.ok && keepable(url)) cache.put(request, response.clone());
     if (response.status < 500) return response;
     failed = response;  /* a server error: an older copy is better, the kiosk's error screen otherwise */
   } catch (e) { /* offline: fall through to the cache */ }
-  const url = new URL(request.url);
+  const lang = url.searchParams.get("lang") || "pl";
   const cached = await cache.match(request) ||
-      (url.pathname === new URL(SEARCH_SHELL, self.location).pathname && await cache.match(SEARCH_SHELL)) ||
-      (request.mode === "navigate" && await cache.match(ERROR_PAGE));
+      (url.pathname === SEARCH_SHELL && await cache.match(screenUrl(SEARCH_SHELL, lang))) ||
+      (request.mode === "navigate" && (await cache.match(screenUrl(url.pathname, lang)) ||
+                                       await cache.match(request, {ignoreSearch: true}) ||
+                                       await cache.match(ERROR_PAGE)));
   return cached || failed || Response.error();
 }
 
