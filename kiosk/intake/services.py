@@ -465,9 +465,9 @@ def purge_personal_data(at: datetime | None = None) -> int:
         update(Case)
         .where(Case.status.in_(CLOSED_STATUSES), Case.closed_at < before, Case.purged_at.is_(None))
         .values(
-            applicant_name="", applicant_contact="", issued_to="", purged_at=moment, lock_version=Case.lock_version + 1,
-            notify=Notify.NONE,
+            applicant_name="", applicant_contact="", issued_to="", purged_at=moment, lock_version=Case.lock_version + 1
         )
+        .values(notify=Notify.NONE)  # the notice choice goes with the contact
         .execution_options(synchronize_session=False)
     )
     _forget_reasons()

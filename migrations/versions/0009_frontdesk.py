@@ -9,6 +9,7 @@ Revises: 0008_access
 Create Date: 2026-12-01 09:30:00
 
 """
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -23,8 +24,14 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table("intake_case", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("notify", sa.Enum("none", "email", "sms", name="notify", native_enum=False,
-                                                        length=10), server_default="none", nullable=False))
+        batch_op.add_column(
+            sa.Column(
+                "notify",
+                sa.Enum("none", "email", "sms", name="notify", native_enum=False, length=10),
+                server_default="none",
+                nullable=False,
+            )
+        )
     with op.batch_alter_table("intake_event", schema=None) as batch_op:
         batch_op.add_column(sa.Column("reason", sa.String(length=500), server_default="", nullable=False))
     op.create_table(
@@ -32,11 +39,13 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("case_id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=20), nullable=False),
-        sa.Column("channel", sa.Enum("none", "email", "sms", name="notify", native_enum=False, length=10),
-                  nullable=False),
+        sa.Column(
+            "channel", sa.Enum("none", "email", "sms", name="notify", native_enum=False, length=10), nullable=False
+        ),
         sa.Column("sent_at", kiosk.extensions.UTCDateTime(), nullable=False),
-        sa.ForeignKeyConstraint(["case_id"], ["intake_case.id"],
-                                name=op.f("fk_intake_notification_case_id_intake_case"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["intake_case.id"], name=op.f("fk_intake_notification_case_id_intake_case"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_intake_notification")),
         sa.UniqueConstraint("case_id", "kind", name="uq_intake_notification_case_id_kind"),
     )

@@ -38,7 +38,8 @@ def test_suggestions_work_without_a_search_index(db, card):
 def test_resolve_by_title_folded_or_by_old_slug_links(db, card):
     assert picker.resolve_card("wydanie  dowodu OSOBISTEGO").id == card.id
     assert picker.resolve_card("dowod-osobisty").id == card.id
-    for typed, message in (("", "Wybierz sprawę"), ("dowód", "Nie znaleziono sprawy „dowód”"), ("x" * 5000, "Nie znaleziono")):
+    cases = (("", "Wybierz sprawę"), ("dowód", "Nie znaleziono sprawy „dowód”"), ("x" * 5000, "Nie znaleziono"))
+    for typed, message in cases:
         with pytest.raises(ValidationError, match=message):
             picker.resolve_card(typed)
 
