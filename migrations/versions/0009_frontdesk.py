@@ -10,11 +10,10 @@ Create Date: 2026-12-01 09:30:00
 
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
-import kiosk.extensions  # noqa: F401  (custom column types)
-
+import kiosk.extensions
 
 revision = "0009_frontdesk"
 down_revision = "0008_access"
