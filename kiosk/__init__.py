@@ -23,13 +23,14 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from kiosk import freshness, models, search  # noqa: F401  (every model registered before migrations look)
+    from kiosk import freshness, intake, models, search  # noqa: F401  (every model registered before migrations look)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     babel.init_app(app, locale_selector=select_locale)
     search.init_app(app)
     freshness.init_app(app)
+    intake.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
 

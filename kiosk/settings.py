@@ -89,6 +89,9 @@ class Settings:
         self.FRESHNESS_DUE_SOON_DAYS = int(env.get("KIOSK_FRESHNESS_DUE_SOON_DAYS", self.FRESHNESS_DUE_SOON_DAYS))
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
         self.INTAKE_RETENTION_DAYS = int(env.get("KIOSK_INTAKE_RETENTION_DAYS") or self.INTAKE_RETENTION_DAYS)
+        # Applicants' SMS notices: "module:factory" called with the config, returning an object with
+        # send(notice) (kiosk/intake/notifications.py); the default only logs.
+        self.INTAKE_SMS_GATEWAY = env.get("KIOSK_INTAKE_SMS_GATEWAY") or "kiosk.intake.notifications:LoggingSmsGateway"
 
 
 class ProductionSettings(Settings):

@@ -1,4 +1,5 @@
-"""`flask intake ...`: the daily jobs (expire supplement deadlines, purge personal data) and card rules."""
+"""`flask intake ...`: the daily jobs (expire supplement deadlines, remind applicants, purge personal data) and
+card rules."""
 
 import click
 from sqlalchemy import select
@@ -7,7 +8,7 @@ from kiosk.cards.models import Card
 from kiosk.errors import DomainError
 from kiosk.extensions import db
 
-from . import services
+from . import notifications, services
 
 intake_cli = click.Group("intake", help="Kolejka przyjmowania wniosków (BOK).")
 
@@ -26,6 +27,16 @@ def purge_command():
     count = services.purge_personal_data()
     db.session.commit()
     click.echo(f"Usunięto dane osobowe z {count} zamkniętych spraw.")
+
+
+@intake_cli.command("remind")
+def remind_command():
+    """Send the applicants' notices that are due: supplement deadlines 2 working days away, and retries."""
+    sent, failed = notifications.send_due()
+    click.echo(f"Wysłano powiadomień: {sent}" + (f", nieudane {failed} (ponowienie przy następnym uruchomieniu)."
+                                                  if failed else "."))  # fmt: skip
+    if failed:
+        raise SystemExit(1)
 
 
 @intake_cli.command("rule")

@@ -57,7 +57,8 @@ def _public(case: Case) -> PublicStatus:
     day = lambda moment: moment.astimezone(LOCAL_TZ).date() if moment else None  # noqa: E731
     return PublicStatus(
         number=case.number, card_title=case.card_title, status=case.status, status_label=case.status_label,
-        received_on=day(case.received_at), expected_on=case.expected_on, ready_on=day(case.ready_at),
+        received_on=day(case.received_at),
+        expected_on=None if case.status == CaseStatus.CANCELLED else case.expected_on, ready_on=day(case.ready_at),
         deadline_on=case.deadline_on if case.status == CaseStatus.INCOMPLETE else None,
         missing=[item.name for item in case.missing] if case.status == CaseStatus.INCOMPLETE else [],
         closed_on=day(case.closed_at), delivery=DELIVERY_LABELS[case.delivery],

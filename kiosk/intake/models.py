@@ -8,7 +8,7 @@ after the retention period; everything else stays for anonymous statistics. Tran
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text
+from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kiosk.accounts.models import User
@@ -31,9 +31,10 @@ class CaseStatus(enum.StrEnum):
     READY = "ready"
     ISSUED = "issued"
     DELIVERED = "delivered"
+    CANCELLED = "cancelled"
 
 
-CLOSED_STATUSES = (CaseStatus.LEFT_UNPROCESSED, CaseStatus.ISSUED, CaseStatus.DELIVERED)
+CLOSED_STATUSES = (CaseStatus.LEFT_UNPROCESSED, CaseStatus.ISSUED, CaseStatus.DELIVERED, CaseStatus.CANCELLED)
 
 STATUS_LABELS = {
     CaseStatus.REGISTERED: "przyjęty, w sprawdzaniu",
@@ -44,13 +45,15 @@ STATUS_LABELS = {
     CaseStatus.READY: "gotowy do odbioru",
     CaseStatus.ISSUED: "wydany",
     CaseStatus.DELIVERED: "doręczony",
+    CaseStatus.CANCELLED: "anulowana",
 }
 
 
 EVENT_LABELS = {"register": "przyjęcie wniosku", "complete": "wniosek kompletny", "incomplete": "braki, wezwanie",
                 "supplement": "uzupełnienie", "left_unprocessed": "pozostawienie bez rozpoznania",
                 "hand_over": "przekazanie do wydziału (odbiór potwierdzony)", "ready": "dokument gotowy",
-                "issue": "wydanie dokumentu", "deliver": "doręczenie"}  # fmt: skip
+                "issue": "wydanie dokumentu", "deliver": "doręczenie", "correct": "poprawienie danych rejestracji",
+                "cancel": "anulowanie rejestracji"}  # fmt: skip
 
 
 class Channel(enum.StrEnum):
@@ -69,6 +72,17 @@ class Delivery(enum.StrEnum):
     POST = "post"
     EPUAP = "epuap"
     EMAIL = "email"
+
+
+class Notify(enum.StrEnum):
+    """Whether and how the applicant is told about the case, to the contact given at registration."""
+
+    NONE = "none"
+    EMAIL = "email"
+    SMS = "sms"
+
+
+NOTIFY_LABELS = {Notify.NONE: "nie powiadamiać", Notify.EMAIL: "e-mailem", Notify.SMS: "SMS-em"}
 
 
 DELIVERY_LABELS = {Delivery.PICKUP: "odbiór osobisty w punkcie obsługi", Delivery.POST: "pocztą",
@@ -104,6 +118,8 @@ class Case(db.Model):
     applicant_name: Mapped[str] = mapped_column(String(200), default="")
     applicant_contact: Mapped[str] = mapped_column(String(200), default="")
     issued_to: Mapped[str] = mapped_column(String(200), default="")
+    # The applicant's choice at the counter; messages go to `applicant_contact`.
+    notify: Mapped[Notify] = mapped_column(_str_enum(Notify, 10), default=Notify.NONE, server_default="none")
     purged_at: Mapped[datetime | None]
 
     received_at: Mapped[datetime] = mapped_column(default=now)
@@ -196,11 +212,27 @@ class CaseEvent(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     actor_name: Mapped[str] = mapped_column(String(120), default="")
     note: Mapped[str] = mapped_column(String(500), default="")
+    # The clerk's reason for a correction or a cancellation: free text, so blanked by the purge.
+    reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
     case: Mapped[Case] = relationship(back_populates="events")
 
     @property
     def label(self) -> str:
         return EVENT_LABELS.get(self.action, self.action)
+
+
+class CaseNotification(db.Model):
+    """A message to the applicant that the gateway accepted: at most one per case and kind (no address kept)."""
+
+    __tablename__ = "intake_notification"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("intake_case.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    channel: Mapped[Notify] = mapped_column(_str_enum(Notify, 10))
+    sent_at: Mapped[datetime] = mapped_column(default=now)
+
+    __table_args__ = (UniqueConstraint("case_id", "kind", name="uq_intake_notification_case_id_kind"),)
 
 
 class CaseCounter(db.Model):

@@ -71,8 +71,8 @@ def _filtered(queue: Queue, user: User, filters: dict) -> Select:
     query = _visible(select(Case), user)
     if queue.statuses:
         query = query.where(Case.status.in_(queue.statuses))
-    else:
-        query = query.where(Case.received_at >= _local_day_start_utc())
+    else:  # a cancelled registration leaves every queue
+        query = query.where(Case.received_at >= _local_day_start_utc(), Case.status != CaseStatus.CANCELLED)
     if filters.get("point"):
         query = query.where(Case.location_id == filters["point"])
     if filters.get("department"):
@@ -176,7 +176,7 @@ def statistics(user: User, months: int = 12, department_id: int | None = None) -
     Two grouped scans of one covering index over the period; the rest is summed here.
     """
     start, end = _period_bounds(months)
-    where = [Case.period >= start, Case.period <= end]
+    where = [Case.period >= start, Case.period <= end, Case.status != CaseStatus.CANCELLED]
     if not is_desk(user):
         where.append(Case.department_id.in_(department_ids(user) or {-1}))
     if department_id:

@@ -5,6 +5,7 @@ complete → at_department (receipt confirmed by the receiver's own log-in) → 
 Services add and flush; the caller (a view or a CLI command) commits, so a failed step saves nothing.
 """
 
+import re
 import secrets
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
@@ -34,7 +35,9 @@ from .models import (
     CaseStatus,
     Channel,
     Delivery,
+    Notify,
 )
+from .notifications import queue_notice
 from .workdays import deadline_after, next_working_day
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B: easy to read from a slip of paper and to type at a kiosk.
@@ -44,6 +47,9 @@ MAX_NAME = 200
 MAX_CONTACT = 200
 MAX_MDOK = 60
 MAX_NOTE = 120
+MAX_REASON = 300
+EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+PHONE_RE = re.compile(r"\+?\d{9,15}")
 
 
 # --- who may do what --------------------------------------------------------------------------------
@@ -145,6 +151,18 @@ def _choice(enum_cls, value, field: str, label: str):
         raise ValidationError(f"Wybierz {label} z listy.", field) from None
 
 
+def _notify_choice(value, contact: str) -> Notify:
+    """The applicant's choice of notices; the contact given must fit it (an e-mail address, a phone number)."""
+    notify = _choice(Notify, value or Notify.NONE, "notify", "sposób powiadamiania")
+    if notify == Notify.EMAIL and not EMAIL_RE.fullmatch(contact):
+        raise ValidationError("Powiadomienia e-mailem: w polu kontaktu wpisz adres e-mail (np. jan@example.pl).",
+                              "applicant_contact")  # fmt: skip
+    if notify == Notify.SMS and not PHONE_RE.fullmatch(re.sub(r"[\s()-]", "", contact)):
+        raise ValidationError("Powiadomienia SMS-em: w polu kontaktu wpisz numer telefonu komórkowego.",
+                              "applicant_contact")  # fmt: skip
+    return notify
+
+
 def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
@@ -154,9 +172,10 @@ def point_prefix(location: Location) -> str:
     return prefixes.get(location.slug) or location.slug.replace("-", "")[:3].upper()
 
 
-def _event(case: Case, action: str, actor: User | None, note: str = "") -> None:
+def _event(case: Case, action: str, actor: User | None, note: str = "", reason: str = "") -> None:
     case.events.append(CaseEvent(at=now(), action=action, status=case.status, actor_id=getattr(actor, "id", None),
-                                 actor_name=getattr(actor, "display_name", "") or "", note=note[:500]))  # fmt: skip
+                                 actor_name=getattr(actor, "display_name", "") or "", note=note[:500],
+                                 reason=reason))  # fmt: skip
 
 
 # --- registration and completeness --------------------------------------------------------------------
@@ -183,7 +202,8 @@ def _allocate_number(year: int, location_id: int) -> int:
 
 def register_application(card: Card, location: Location, actor: User, *, channel, applicant_name: str,
                          applicant_contact: str, delivery, mdok_ref: str = "", received_at: datetime | None = None,
-                         handed_in: Iterable[int] | None = None, deadline: date | None = None) -> Case:  # fmt: skip
+                         handed_in: Iterable[int] | None = None, deadline: date | None = None,
+                         notify=Notify.NONE) -> Case:  # fmt: skip
     """Register an application at a service point; its checklist is the card's document list.
 
     With `handed_in` (checklist positions) the completeness check of the counter is recorded at once.
@@ -213,6 +233,7 @@ def register_application(card: Card, location: Location, actor: User, *, channel
         checklist=[CaseChecklistItem(position=i, name=d.name, required=d.required)
                    for i, d in enumerate(edition.documents)],
     )  # fmt: skip
+    case.notify = _notify_choice(notify, case.applicant_contact)
     case.seq = _allocate_number(case.year, location.id)
     case.number = f"{point_prefix(location)}/{case.year}/{case.seq:06d}"
     _event(case, "register", actor)
@@ -324,6 +345,7 @@ def mark_ready(case: Case, actor: User) -> Case:
     case.late = case.expected_on is not None and today() > case.expected_on
     _event(case, "ready", actor, "po terminie" if case.late else "")
     db.session.flush()
+    queue_notice(case)
     return case
 
 
@@ -360,6 +382,62 @@ def deliver(case: Case, actor: User, method, reference: str = "") -> Case:
     _close(case)
     _event(case, "deliver", actor, method.value)
     db.session.flush()
+    queue_notice(case)
+    return case
+
+
+# --- corrections and cancellations ---------------------------------------------------------------------
+
+CORRECTABLE = {"applicant_name": "imię i nazwisko", "applicant_contact": "kontakt", "notify": "powiadomienia",
+               "channel": "sposób złożenia", "delivery": "sposób odbioru", "mdok_ref": "numer w Mdok"}  # fmt: skip
+
+
+def _reason(reason: str | None) -> str:
+    return _clean(reason, "reason", "powód", MAX_REASON, required=True)
+
+
+def correct_registration(case: Case, actor: User, reason: str, **changes) -> Case:
+    """Correct the data typed at registration (name, contact, notices, channel, delivery, Mdok number) with a
+    reason; the timeline names the fields changed, never their values."""
+    _require_desk(actor)
+    if case.is_closed:
+        raise InvalidTransition(f"Sprawa {case.number} jest zamknięta („{case.status_label}”) – nie można "
+                                "jej poprawić.")  # fmt: skip
+    unknown = set(changes) - set(CORRECTABLE)
+    if unknown:
+        raise ValidationError(f"Tego pola nie można poprawić: {', '.join(sorted(unknown))}.", sorted(unknown)[0])
+    why = _reason(reason)
+    new = {"applicant_name": _clean(changes.get("applicant_name", case.applicant_name), "applicant_name",
+                                    "imię i nazwisko", MAX_NAME, required=True),
+           "applicant_contact": _clean(changes.get("applicant_contact", case.applicant_contact), "applicant_contact",
+                                       "kontakt", MAX_CONTACT, required=True),
+           "channel": _choice(Channel, changes.get("channel", case.channel), "channel", "sposób złożenia"),
+           "delivery": _choice(Delivery, changes.get("delivery", case.delivery), "delivery", "sposób odbioru"),
+           "mdok_ref": _clean(changes.get("mdok_ref", case.mdok_ref), "mdok_ref", "numer w Mdok",
+                              MAX_MDOK)}  # fmt: skip
+    new["notify"] = _notify_choice(changes.get("notify", case.notify), new["applicant_contact"])
+    changed = [name for name, value in new.items() if getattr(case, name) != value]
+    if not changed:
+        raise ValidationError("Nic się nie zmieniło – popraw dane albo zrezygnuj.", "reason")
+    for name in changed:
+        setattr(case, name, new[name])
+    _event(case, "correct", actor, "poprawiono: " + ", ".join(CORRECTABLE[name] for name in changed), why)
+    db.session.flush()
+    return case
+
+
+def cancel_registration(case: Case, actor: User, reason: str) -> Case:
+    """Cancel a registration made in error or withdrawn: the case leaves every queue and the statistics, and the
+    public status says "anulowana"; the row and its timeline stay."""
+    _require_desk(actor)
+    if case.is_closed:
+        raise InvalidTransition(f"Sprawa {case.number} jest już zamknięta („{case.status_label}”) – nie można "
+                                "jej anulować.")  # fmt: skip
+    why = _reason(reason)
+    case.status = CaseStatus.CANCELLED
+    case.closed_at = now()
+    _event(case, "cancel", actor, reason=why)
+    db.session.flush()
     return case
 
 
@@ -389,11 +467,21 @@ def purge_personal_data(at: datetime | None = None) -> int:
         .values(
             applicant_name="", applicant_contact="", issued_to="", purged_at=moment, lock_version=Case.lock_version + 1
         )
+        .values(notify=Notify.NONE)  # the notice choice goes with the contact
         .execution_options(synchronize_session=False)
     )
+    _forget_reasons()
     forget_attempts(moment)
     return result.rowcount
 
 
-__all__ = ["STATUS_LABELS", "deliver", "expire_deadlines", "hand_over", "issue_document", "mark_ready",
+def _forget_reasons() -> None:
+    """Blank the free-text reasons on the timelines of every purged case, whichever rule purged it."""
+    purged = select(Case.id).where(Case.purged_at.is_not(None)).scalar_subquery()
+    db.session.execute(update(CaseEvent).where(CaseEvent.case_id.in_(purged), CaseEvent.reason != "")
+                       .values(reason="").execution_options(synchronize_session=False))  # fmt: skip
+
+
+__all__ = ["STATUS_LABELS", "cancel_registration", "correct_registration", "deliver", "expire_deadlines",
+           "hand_over", "issue_document", "mark_ready",
            "purge_personal_data", "record_completeness", "record_supplement", "register_application"]  # fmt: skip

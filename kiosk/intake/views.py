@@ -6,7 +6,7 @@ from datetime import date
 from functools import wraps
 
 import segno
-from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -14,8 +14,8 @@ from kiosk.clock import LOCAL_TZ, today
 from kiosk.errors import DomainError, ValidationError
 from kiosk.extensions import db
 
-from . import lookup, queues, services
-from .models import CHANNEL_LABELS, DELIVERY_LABELS, CaseStatus
+from . import lookup, picker, queues, services
+from .models import CHANNEL_LABELS, DELIVERY_LABELS, NOTIFY_LABELS, CaseStatus
 
 bp = Blueprint("intake", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/intake")  # fmt: skip
@@ -72,31 +72,50 @@ def _positions(name: str) -> list[int]:
 def desk():
     if not services.is_desk(current_user):
         return redirect(url_for("intake.queue", slug="do-przekazania"))
-    card = services.find_card(request.args.get("card", "")) if request.args.get("card") else None
+    typed = request.args.get("card", "")
+    if not typed:
+        return render_template("intake/register.html", **_register_context(None))
+    try:
+        card = picker.resolve_card(typed)
+    except DomainError as exc:
+        return render_template("intake/register.html", **_register_context(None, exc, typed=typed))
     return render_template("intake/register.html", **_register_context(card))
 
 
-def _register_context(card, error: DomainError | None = None, form=None) -> dict:
-    return {"card": card, "cards": services.card_choices(), "points": services.service_points(),
-            "point_id": session.get("intake_point"), "channels": CHANNEL_LABELS, "deliveries": DELIVERY_LABELS,
-            "error": error, "form": form or {}}  # fmt: skip
+def _register_context(card, error: DomainError | None = None, form=None, typed: str = "") -> dict:
+    alternatives = picker.suggest_cards(typed) if card is None and typed else []
+    return {"card": card, "typed": card.live_edition.title if card else typed, "alternatives": alternatives,
+            "points": services.service_points(), "point_id": session.get("intake_point"), "channels": CHANNEL_LABELS,
+            "deliveries": DELIVERY_LABELS, "notices": NOTIFY_LABELS, "error": error, "form": form or {}}  # fmt: skip
+
+
+@bp.get("/admin/bok/podpowiedzi")
+@staff_required(desk_only=True)
+def suggest():
+    return jsonify({"titles": picker.suggest_cards(request.args.get("q", ""))})
 
 
 @bp.post("/admin/bok/")
 @staff_required(desk_only=True)
 def register():
-    card = None
+    form, typed = request.form, request.form.get("pick") or request.form.get("card", "")
     try:
-        card = services.find_card(request.form.get("card", ""))
-        location = services.find_point(request.form.get("point", ""))
+        card = picker.resolve_card(typed)
+    except DomainError as exc:
+        return render_template("intake/register.html", **_register_context(None, exc, form, typed)), exc.status_code
+    shown = form.get("checklist_for")  # the card whose documents the clerk ticked; absent outside the screen
+    if form.get("step") == "pick" or (shown is not None and shown != str(card.id)):
+        return render_template("intake/register.html", **_register_context(card, form=form))
+    try:
+        location = services.find_point(form.get("point", ""))
         case = services.register_application(
-            card, location, _user(), channel=request.form.get("channel"), delivery=request.form.get("delivery"),
-            applicant_name=request.form.get("applicant_name"), mdok_ref=request.form.get("mdok_ref", ""),
-            applicant_contact=request.form.get("applicant_contact"), handed_in=_positions("doc"),
-            deadline=_date_field("deadline"))  # fmt: skip
+            card, location, _user(), channel=form.get("channel"), delivery=form.get("delivery"),
+            applicant_name=form.get("applicant_name"), mdok_ref=form.get("mdok_ref", ""),
+            applicant_contact=form.get("applicant_contact"), handed_in=_positions("doc"),
+            deadline=_date_field("deadline"), notify=form.get("notify"))  # fmt: skip
     except DomainError as exc:
         db.session.rollback()
-        context = _register_context(card and services.find_card(card.slug), exc, request.form)
+        context = _register_context(picker.resolve_card(typed), exc, form)
         return render_template("intake/register.html", **context), exc.status_code
     session["intake_point"] = location.id
     db.session.commit()
@@ -110,8 +129,13 @@ def register():
 @staff_required()
 def case_detail(case_id: int):
     case = services.get_case(case_id, _user())
-    return render_template("intake/case.html", case=case, is_desk=services.is_desk(current_user),
-                           deliveries=DELIVERY_LABELS, Status=CaseStatus)  # fmt: skip
+    return render_template("intake/case.html", **_case_context(case))
+
+
+def _case_context(case, error: DomainError | None = None, form=None) -> dict:
+    return {"case": case, "is_desk": services.is_desk(current_user), "deliveries": DELIVERY_LABELS,
+            "channels": CHANNEL_LABELS, "notices": NOTIFY_LABELS, "Status": CaseStatus, "error": error,
+            "form": form or {}}  # fmt: skip
 
 
 ACTIONS = {
@@ -123,6 +147,9 @@ ACTIONS = {
     "wydanie": lambda case, user, form: services.issue_document(
         case, user, form.get("to_whom"), form.get("identity_seen") == "1"),
     "doreczenie": lambda case, user, form: services.deliver(case, user, form.get("method"), form.get("reference")),
+    "poprawienie": lambda case, user, form: services.correct_registration(
+        case, user, form.get("reason"), **{name: form[name] for name in services.CORRECTABLE if name in form}),
+    "anulowanie": lambda case, user, form: services.cancel_registration(case, user, form.get("reason")),
 }  # fmt: skip
 
 
@@ -137,8 +164,7 @@ def case_action(case_id: int, action: str):
     except DomainError as exc:
         db.session.rollback()
         case = services.get_case(case_id, _user())
-        return render_template("intake/case.html", case=case, is_desk=services.is_desk(current_user), error=exc,
-                               deliveries=DELIVERY_LABELS, Status=CaseStatus), exc.status_code  # fmt: skip
+        return render_template("intake/case.html", **_case_context(case, exc, request.form)), exc.status_code
     db.session.commit()
     return redirect(url_for("intake.case_detail", case_id=case_id))
 

@@ -25,3 +25,12 @@ def next_working_day(day: date) -> date:
 def deadline_after(start: date, days: int) -> date:
     """The end of a period of `days` calendar days counted from `start`, moved past days off."""
     return next_working_day(start + timedelta(days=days))
+
+
+def working_days_before(day: date, count: int) -> date:
+    """The working day `count` working days before `day` (Friday is 2 working days before a Tuesday)."""
+    while count > 0:
+        day -= timedelta(days=1)
+        if is_working_day(day):
+            count -= 1
+    return day

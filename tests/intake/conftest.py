@@ -86,3 +86,19 @@ def login(app, username: str) -> FlaskClient:
     response = client.post("/admin/login", data={"username": username, "password": PASSWORD, "csrf_token": token})
     assert response.status_code == 302, response.get_data(as_text=True)
     return client
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server (aiosmtpd) on a free loopback port; the app is configured to use it."""
+    from aiosmtpd.controller import Controller
+
+    from tests.freshness.conftest import Inbox, free_port
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=controller.port, SMTP_SENDER="okienko@plock.test",
+                      BASE_URL="https://okienko.test")  # fmt: skip
+    yield inbox
+    controller.stop()

@@ -27,7 +27,8 @@ def test_logged_out_people_go_to_log_in_and_others_get_403(app, db, client, card
 def test_register_at_the_counter_and_print_the_receipt(app, db, points, card, desk_user, wednesday):
     client = login(app, "okienko")
     page = client.get("/admin/bok/?card=dowod-osobisty").get_data(as_text=True)
-    assert 'list="cards-list"' in page and "Fotografia 35 × 45 mm" in page and 'value="dowod-osobisty"' in page
+    assert 'role="combobox"' in page and "Fotografia 35 × 45 mm" in page
+    assert 'value="Wydanie dowodu osobistego"' in page and "dowod-osobisty" not in page  # titles, never slugs
     token = csrf_token(client, "/admin/bok/")
     response = client.post("/admin/bok/", data={**_form(points, doc=["0"]), "csrf_token": token})
     assert response.status_code == 302

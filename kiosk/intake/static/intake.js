@@ -1,33 +1,77 @@
 // Counter speed: pick the card by typing (search suggestions), toggle documents with number keys.
 (function () {
   "use strict";
+  // The matter field: a small ARIA combobox (arrows move, Enter or a click chooses, Escape closes) over the
+  // desk's suggestion endpoint; choosing submits the "Wybierz" step, which loads the document list.
   var input = document.getElementById("card");
-  var list = document.getElementById("cards-list");
-  if (input && list) {
+  var box = document.getElementById("card-options");
+  var pick = document.getElementById("card-pick");
+  if (input && box && pick) {
     var timer = null;
-    var known = function (value) {
-      return Array.prototype.some.call(list.options, function (o) { return o.value === value; });
+    var active = -1;
+    var count = document.getElementById("card-count");
+    var options = function () { return box.querySelectorAll("[role=option]"); };
+    var close = function () {
+      box.hidden = true;
+      active = -1;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+    };
+    var choose = function (title) {
+      input.value = title;
+      close();
+      if (pick.form.requestSubmit) { pick.form.requestSubmit(pick); } else { pick.click(); }
+    };
+    var highlight = function (index) {
+      var all = options();
+      if (!all.length) { return; }
+      active = (index + all.length) % all.length;
+      Array.prototype.forEach.call(all, function (o, i) { o.setAttribute("aria-selected", String(i === active)); });
+      input.setAttribute("aria-activedescendant", all[active].id);
+      all[active].scrollIntoView({ block: "nearest" });
+    };
+    var show = function (titles) {
+      box.textContent = "";
+      titles.forEach(function (title, i) {
+        var option = document.createElement("li");
+        option.id = "card-option-" + i;
+        option.setAttribute("role", "option");
+        option.setAttribute("aria-selected", "false");
+        option.textContent = title;
+        option.addEventListener("mousedown", function (event) { event.preventDefault(); choose(title); });
+        box.appendChild(option);
+      });
+      if (count) { count.textContent = titles.length ? "Podpowiedzi: " + titles.length : "Brak podpowiedzi"; }
+      if (titles.length) {
+        box.hidden = false;
+        input.setAttribute("aria-expanded", "true");
+      } else {
+        close();
+      }
     };
     input.addEventListener("input", function () {
-      if (known(input.value)) { document.getElementById("card-pick").submit(); return; }
       clearTimeout(timer);
-      if (input.value.length < 2) { return; }
+      if (input.value.trim().length < 2) { show([]); return; }
+      var asked = input.value;
       timer = setTimeout(function () {
-        fetch(input.dataset.suggest + "?q=" + encodeURIComponent(input.value))
-          .then(function (r) { return r.ok ? r.json() : { completions: [] }; })
-          .then(function (data) {
-            (data.completions || []).forEach(function (c) {
-              if (!known(c.slug)) {
-                var option = document.createElement("option");
-                option.value = c.slug;
-                option.textContent = c.text;
-                list.insertBefore(option, list.firstChild);
-              }
-            });
-          })
+        fetch(input.dataset.suggest + "?q=" + encodeURIComponent(asked), { credentials: "same-origin" })
+          .then(function (r) { return r.ok ? r.json() : { titles: [] }; })
+          .then(function (data) { if (input.value === asked) { show(data.titles || []); } })
           .catch(function () {});
       }, 150);
     });
+    input.addEventListener("keydown", function (event) {
+      var open = !box.hidden;
+      if (event.key === "ArrowDown") { event.preventDefault(); if (open) { highlight(active + 1); } }
+      else if (event.key === "ArrowUp") { event.preventDefault(); if (open) { highlight(active - 1); } }
+      else if (event.key === "Escape") { close(); }
+      else if (event.key === "Enter") {
+        event.preventDefault();
+        var all = options();
+        choose(open && active >= 0 ? all[active].textContent : input.value);
+      }
+    });
+    input.addEventListener("blur", function () { setTimeout(close, 100); });
   }
   var checklist = document.getElementById("checklist");
   if (checklist) {
