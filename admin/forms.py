@@ -19,11 +19,13 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from kiosk.cards.content import empty_content
 from kiosk.cards.models import DocumentForm
+from kiosk.errors import ValidationError as DomainValidationError
+from kiosk.links import check_link
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -84,6 +86,14 @@ def parse_amount(raw: str) -> Decimal | None:
     return value
 
 
+def safe_link(form, field):
+    """The domain's one link rule (`kiosk.links.check_link`), its message shown next to the field."""
+    try:
+        check_link(field.data, "Adres")
+    except DomainValidationError as exc:
+        raise ValidationError(exc.message) from None
+
+
 def _check_amount(form, field):
     parse_amount(field.data)
 
@@ -117,7 +127,7 @@ class ActRow(RowForm):
 
 class FormRow(RowForm):
     title = _text("Nazwa formularza", 300, DataRequired(REQUIRED))
-    url = _text("Adres pliku", 500, DataRequired(REQUIRED), URL(message="Podaj pełny adres, np. https://…"))
+    url = _text("Adres pliku", 500, DataRequired(REQUIRED), safe_link)
 
 
 def _rows(row_form, label):
@@ -139,7 +149,7 @@ class EditionForm(FlaskForm):
     settle_days = IntegerField("Termin ustawowy (dni)", [Optional(), NumberRange(0, 3650, "Od 0 do 3650 dni.")])
     settle_text = _text("Czas załatwienia", area=True)
     online_channel = _text("Kanał online (np. ePUAP)", 40)
-    online_url = _text("Adres usługi online", 500, Optional(), URL(message="Podaj pełny adres, np. https://…"))
+    online_url = _text("Adres usługi online", 500, Optional(), safe_link)
     online_text = _text("Jak załatwić online", area=True)
     appeal = _text("Tryb odwoławczy", area=True)
     effective_date = DateField("Data wejścia w życie", [Optional()])

@@ -10,6 +10,7 @@ from flask_login import current_user
 from kiosk.accounts.access import has_any_role as has_any
 from kiosk.accounts.models import Role, User
 from kiosk.extensions import db, login_manager
+from kiosk.requestargs import parse_int
 
 CARD_ROLES = (Role.EDITOR, Role.APPROVER, Role.PUBLISHER)
 ANY_ROLE = tuple(Role)
@@ -17,7 +18,8 @@ ANY_ROLE = tuple(Role)
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    number = parse_int(user_id)
+    user = db.session.get(User, number) if number is not None else None
     return user if user is not None and user.active else None
 
 
@@ -69,3 +71,8 @@ class SecuredModelView(SecuredMixin, ModelView):
     can_delete = False
     can_view_details = True
     page_size = 50
+
+    def get_one(self, id):
+        """None ("record does not exist") for an `?id=` that is no id at all, never a database error."""
+        number = parse_int(str(id))
+        return super().get_one(str(number)) if number is not None else None

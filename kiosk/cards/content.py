@@ -14,6 +14,7 @@ from sqlalchemy import select
 from kiosk.errors import ValidationError
 from kiosk.extensions import db
 from kiosk.facts.models import Category, Department, FormFile, LegalAct, LifeSituation, Location, SharedFee
+from kiosk.links import check_link
 
 from .models import DocumentForm, Edition, EditionDocument, EditionFee, EditionForm, EditionLegalAct, EditionPoint
 
@@ -118,8 +119,18 @@ class References:
         return form
 
 
+def check_content_links(content: dict) -> None:
+    """Every address the content links to follows the one rule of `kiosk.links` (whoever saves it)."""
+    check_link(content["online_url"], "Adres usługi online", "online_url")
+    for form in content["forms"]:
+        if not form["url"]:
+            raise ValidationError("Podaj adres formularza.", "forms")
+        check_link(form["url"], "Adres formularza", "forms")
+
+
 def apply_content(edition: Edition, content: dict, refs: References) -> None:
     """Set an editable edition's fields and rows from a content dict."""
+    check_content_links(content)
     for name in PLAIN_FIELDS:
         setattr(edition, name, content[name])
     edition.category = refs.get("categories", content["category"], "category") if content["category"] else None

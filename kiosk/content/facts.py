@@ -33,7 +33,8 @@ HOURS_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
 class FactSpec:
     filename: str
     model: type
-    fields: tuple  # (name, kind) pairs; kinds: text, longtext, int, bool, strings, hours, rooms, coord, status, amount
+    # (name, kind) pairs; kinds: text, longtext, link, int, bool, strings, hours, rooms, coord, status, amount
+    fields: tuple
 
 
 SPECS = (
@@ -88,7 +89,7 @@ SPECS = (
     FactSpec(
         "legal-acts.yaml",
         LegalAct,
-        (("title", "longtext!"), ("reference", "text"), ("url", "text"), ("status", "status")),
+        (("title", "longtext!"), ("reference", "text"), ("url", "link"), ("status", "status")),
     ),
     FactSpec(
         "shared-fees.yaml",
@@ -125,6 +126,8 @@ def _read(row: Reader, name: str, kind: str):
     kind = kind.rstrip("!")
     if kind in ("text", "longtext"):
         return row.text(name, required=required, max_len=300 if kind == "text" else 5000)
+    if kind == "link":
+        return row.link(name, label="Adres aktu prawnego")
     if kind == "int":
         return row.integer(name, default=0)
     if kind == "bool":

@@ -21,6 +21,7 @@ from kiosk.clock import LOCAL_TZ, now, today
 from kiosk.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from kiosk.extensions import db
 from kiosk.facts.models import Department, Location
+from kiosk.requestargs import parse_int
 
 from .models import (
     CLOSED_STATUSES,
@@ -107,7 +108,8 @@ def service_points() -> list[Location]:
 
 
 def find_point(point_id: str) -> Location:
-    location = db.session.get(Location, int(point_id)) if str(point_id).isdigit() else None
+    number = parse_int(str(point_id))
+    location = db.session.get(Location, number) if number is not None else None
     if location is None or not location.is_service_point:
         raise ValidationError("Wybierz punkt obsługi, w którym przyjmujesz wniosek.", "point")
     return location

@@ -3,21 +3,12 @@
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 
 from kiosk.extensions import db
+from kiosk.requestargs import id_arg, int_arg
 
 from . import services
 
 bp = Blueprint("search", __name__, template_folder="templates")
 PER_PAGE = 10
-
-
-def _int_arg(name: str, default: int, maximum: int) -> int:
-    """A whole number from 1 to `maximum`; anything else is a 400 with a message."""
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= maximum:
-        abort(400, f"Parametr „{name}” musi być liczbą od 1 do {maximum}.")
-    return int(raw)
 
 
 def _filters() -> dict:
@@ -26,7 +17,7 @@ def _filters() -> dict:
 
 @bp.get("/api/v1/search")
 def api_search():
-    limit = _int_arg("limit", 10, 50)
+    limit = int_arg("limit", 10, 50)
     response = services.search(request.args.get("q", ""), limit=limit, log_query=True, **_filters())
     db.session.commit()
     return jsonify(response.to_dict())
@@ -34,14 +25,14 @@ def api_search():
 
 @bp.get("/api/v1/suggest")
 def api_suggest():
-    limit = _int_arg("limit", 8, 20)
+    limit = int_arg("limit", 8, 20)
     text = request.args.get("q", "")
     return jsonify({"query": services.clean_query(text), "completions": services.suggest(text, limit)})
 
 
 @bp.get("/szukaj")
 def results():
-    page = _int_arg("page", 1, 20)
+    page = int_arg("page", 1, 20)
     filters = _filters()
     response = services.search(request.args.get("q", ""), limit=page * PER_PAGE, log_query=page == 1, **filters)
     db.session.commit()
@@ -54,8 +45,7 @@ def results():
 def opened():
     """Log which card a resident opened from the results, then go there (only to a published card)."""
     slug = request.args.get("slug", "")
-    query_id = request.args.get("id", "")
-    if not services.record_opened(slug, request.args.get("q", ""), int(query_id) if query_id.isdigit() else None):
+    if not services.record_opened(slug, request.args.get("q", ""), id_arg("id")):
         abort(404)
     db.session.commit()
     return redirect(url_for("web.card", slug=slug))
