@@ -31,7 +31,8 @@ def check_link(value: str | None, label: str = "Adres", field: str = "url") -> s
         raise ValidationError(f"{label} może mieć najwyżej {MAX_LINK} znaków.", field)
     bad = next((ch for ch in value if ch.isspace() or unicodedata.category(ch) in REFUSED_CATEGORIES), None)
     if bad is not None:
-        raise ValidationError(f"{label} zawiera spację lub niewidoczny znak (U+{ord(bad):04X}) – usuń go.", field)
+        message = f"{label} zawiera spację lub niewidoczny znak (U+{ord(bad):04X}) – usuń go. {HINT}"
+        raise ValidationError(message, field)
     if "\\" in value:
         raise ValidationError(f"{label} nie może zawierać znaku „\\”. {HINT}", field)
     if value.startswith("/"):
@@ -56,4 +57,4 @@ def _check_host(value: str, label: str, field: str) -> None:
     if not value[len(parts.scheme) + 1 :].startswith("//") or not parts.hostname:
         raise ValidationError(f"{label} „{value[:60]}” nie zawiera nazwy serwera. {HINT}", field)
     if "@" in parts.netloc:
-        raise ValidationError(f"{label} nie może zawierać nazwy użytkownika ani hasła („…@serwer”).", field)
+        raise ValidationError(f"{label} nie może zawierać nazwy użytkownika ani hasła („…@serwer”). {HINT}", field)
