@@ -211,7 +211,8 @@ def ping():
 @bp.post("/heartbeat")
 @csrf.exempt  # no cookies or session are involved: the kiosk's own token authenticates the call
 def heartbeat():
-    data = request.get_json(silent=True) or {}
+    data = request.get_json(silent=True)
+    data = data if isinstance(data, dict) else {}  # a list, a string or null is no heartbeat
     services.record_heartbeat(str(data.get("kiosk", "")), request.headers.get("X-Kiosk-Token", ""),
                               data.get("version"), str(data.get("error") or ""))  # fmt: skip
     db.session.commit()
