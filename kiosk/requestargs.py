@@ -5,7 +5,7 @@ differently (`٣`); integers beyond the database's range overflow SQLite and Pos
 characters, which PostgreSQL refuses in text, reach queries through paths, query strings and forms.
 """
 
-from flask import Flask, abort, request
+from flask import Flask, abort, current_app, request
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import IntegerConverter
@@ -62,14 +62,28 @@ class BoundedIntConverter(IntegerConverter):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
+def free_text(*names: str):
+    """Mark query arguments a view passes to a service that cleans any text (search: control characters
+    dropped), so the NUL guard lets them through: any text a resident types is a valid query."""
+
+    def decorator(view):
+        view.free_text_args = frozenset(names)
+        return view
+
+    return decorator
+
+
 def _has_nul(values) -> bool:
     return any("\x00" in value for value in values)
 
 
 def refuse_nul_bytes():
     """A second line behind the parsers: NUL anywhere in the path, query or form is a 400."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    free = getattr(view, "free_text_args", frozenset())
     args = request.args
-    if "\x00" in request.path or _has_nul(args.keys()) or _has_nul(v for _k, v in args.items(multi=True)):
+    values = (v for k, v in args.items(multi=True) if k not in free)
+    if "\x00" in request.path or _has_nul(args.keys()) or _has_nul(values):
         abort(400, _("Adres lub formularz zawiera niedozwolony znak (NUL)."))
     if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
         "application/x-www-form-urlencoded",

@@ -28,6 +28,7 @@ from kiosk.extensions import csrf, db
 from kiosk.facts import services as facts
 from kiosk.facts.models import Location
 from kiosk.markdown_render import render_markdown
+from kiosk.requestargs import free_text
 from kiosk.search import services as search
 from kiosk.web import services as web
 
@@ -132,6 +133,7 @@ def here():
 
 
 @bp.get("/szukaj")
+@free_text("q")
 def results():
     response = search.search(request.args.get("q", ""), limit=20, log_query=True)
     db.session.commit()

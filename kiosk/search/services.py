@@ -27,7 +27,7 @@ from .documents import card_document, iter_all_documents
 from .engine import IndexUnavailable
 from .models import SearchQuery
 from .polish import analyse_query, synonyms_from, tokens
-from .sync import catch_up, get_index
+from .sync import catch_up, catch_up_locked, get_index
 
 log = logging.getLogger(__name__)
 PARALLEL_FROM = 1000  # cards; below this a rebuild is faster in one process
@@ -69,14 +69,25 @@ def remove_card(slug: str) -> None:
 
 
 def rebuild(progress: Callable[[], None] = lambda: None) -> int:
-    """Rebuild the whole index from the database; returns the number of cards indexed."""
+    """Rebuild the whole index from the database; returns the number of cards indexed.
+
+    The build starts from a recorded change-log position; right after the swap, still holding the
+    writers' lock, it replays every change logged since, so a publish that lands mid-build is never lost
+    (other processes may already have applied it to the old index and think themselves up to date).
+    """
     from kiosk.cards.models import CardChange
 
     idx = get_index()
     procs = min(os.cpu_count() or 1, 4) if published_count() > PARALLEL_FROM else 1
+
+    def replay_changes_since_start() -> None:
+        with Session(db.engine) as fresh:  # a new transaction: sees what committed during the build
+            catch_up_locked(fresh, idx)
+
     with Session(db.engine) as session:
-        latest = session.scalar(select(func.max(CardChange.id))) or 0
-        count = idx.build(iter_all_documents(session), latest, progress, procs=procs)
+        started_at = session.scalar(select(func.max(CardChange.id))) or 0
+        count = idx.build(iter_all_documents(session), started_at, progress, procs=procs,
+                          after_swap=replay_changes_since_start)  # fmt: skip
     idx.known = -1
     return count
 

@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 
 from kiosk.extensions import db
-from kiosk.requestargs import id_arg, int_arg
+from kiosk.requestargs import free_text, id_arg, int_arg
 
 from . import services
 
@@ -16,6 +16,7 @@ def _filters() -> dict:
 
 
 @bp.get("/api/v1/search")
+@free_text("q")
 def api_search():
     limit = int_arg("limit", 10, 50)
     response = services.search(request.args.get("q", ""), limit=limit, log_query=True, **_filters())
@@ -24,6 +25,7 @@ def api_search():
 
 
 @bp.get("/api/v1/suggest")
+@free_text("q")
 def api_suggest():
     limit = int_arg("limit", 8, 20)
     text = request.args.get("q", "")
@@ -31,6 +33,7 @@ def api_suggest():
 
 
 @bp.get("/szukaj")
+@free_text("q")
 def results():
     page = int_arg("page", 1, 20)
     filters = _filters()
@@ -42,6 +45,7 @@ def results():
 
 
 @bp.get("/szukaj/klik")
+@free_text("q")
 def opened():
     """Log which card a resident opened from the results, then go there (only to a published card)."""
     slug = request.args.get("slug", "")

@@ -119,7 +119,7 @@ def test_search_click_with_a_bad_query_id_still_opens_the_card(db, factory, clie
 
 
 @pytest.mark.parametrize(
-    "url", ["/kategorie/%00", "/uslugi/a%00b", "/api/v1/cards/%00", "/uslugi?page=1&x=%00", "/szukaj?q=%00",
+    "url", ["/kategorie/%00", "/uslugi/a%00b", "/api/v1/cards/%00", "/uslugi?page=1&x=%00", "/szukaj?q=a&page=%00", "/szukaj/klik?slug=%00&q=x",
             "/api/v1/cards?category=%00", "/sprawa?nr=%00&kod=x", "/?%00=1", "/kiosk/uslugi/%00"],
 )  # fmt: skip
 def test_nul_anywhere_in_the_address_is_a_400_with_a_message(db, client, url):
@@ -129,6 +129,12 @@ def test_nul_anywhere_in_the_address_is_a_400_with_a_message(db, client, url):
         assert "NUL" in response.get_data(as_text=True)
     if url.startswith("/api/"):
         assert "NUL" in response.get_json()["error"]["message"]
+
+
+@pytest.mark.parametrize("path", ["/szukaj", "/api/v1/search", "/api/v1/suggest", "/kiosk/szukaj"])
+def test_search_text_may_hold_anything_even_nul(db, factory, client, path):
+    factory.published_card("dowod")
+    assert client.get(f"{path}?q=dow%00%C3%B3d").status_code == 200  # the search cleans its own text
 
 
 def test_nul_in_a_form_is_a_400(db, client):
