@@ -43,6 +43,9 @@ class Settings:
     # contacts of closed cases are kept, the status-lookup rate limit, and case-number prefixes per point.
     INTAKE_SUPPLEMENT_DAYS = 7
     INTAKE_RETENTION_DAYS = 730
+    # Cases that never close (ready but never collected, complete but never handed over, never checked or
+    # never returned) lose personal data when no step has been recorded on them for this many days.
+    INTAKE_STALLED_RETENTION_DAYS = 365
     INTAKE_LOOKUP_WINDOW_MINUTES = 15
     INTAKE_LOOKUP_MAX_PER_ADDRESS = 20
     INTAKE_LOOKUP_MAX_PER_NUMBER = 5
@@ -56,6 +59,8 @@ class Settings:
     FEEDBACK_MAX_PER_WINDOW = 5
     FEEDBACK_WINDOW_MINUTES = 10
     FEEDBACK_RETENTION_DAYS = 180
+    # The search query log (free text a resident typed, which may name a person) is deleted after this.
+    SEARCH_LOG_RETENTION_DAYS = 365
     # Kiosk screens: idle reset after KIOSK_IDLE_SECONDS with a KIOSK_COUNTDOWN_SECONDS warning; a kiosk
     # is "silent" after KIOSK_SILENT_MINUTES without a heartbeat and "behind" when it lacks a change
     # older than KIOSK_BEHIND_MINUTES. Kiosk UI strings have their own catalogue next to the shared one.
@@ -86,6 +91,12 @@ class Settings:
         self.FRESHNESS_DUE_SOON_DAYS = int(env.get("KIOSK_FRESHNESS_DUE_SOON_DAYS", self.FRESHNESS_DUE_SOON_DAYS))
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
         self.INTAKE_RETENTION_DAYS = int(env.get("KIOSK_INTAKE_RETENTION_DAYS") or self.INTAKE_RETENTION_DAYS)
+        self.INTAKE_STALLED_RETENTION_DAYS = int(
+            env.get("KIOSK_INTAKE_STALLED_RETENTION_DAYS") or self.INTAKE_STALLED_RETENTION_DAYS
+        )
+        self.SEARCH_LOG_RETENTION_DAYS = int(
+            env.get("KIOSK_SEARCH_LOG_RETENTION_DAYS") or self.SEARCH_LOG_RETENTION_DAYS
+        )
 
 
 class ProductionSettings(Settings):

@@ -10,14 +10,16 @@ import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import yaml
 from flask import current_app
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import String, cast, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from kiosk.cards.models import Card, Edition
+from kiosk.clock import now
 from kiosk.errors import ValidationError
 from kiosk.extensions import db
 from kiosk.facts.models import Category, Location
@@ -217,6 +219,12 @@ def _log(text: str, total: int) -> int:
     db.session.add(entry)
     db.session.flush()
     return entry.id
+
+
+def purge_query_log(at: datetime | None = None) -> int:
+    """Delete searches logged longer ago than SEARCH_LOG_RETENTION_DAYS (typed text may name a person)."""
+    cutoff = (at or now()) - timedelta(days=current_app.config["SEARCH_LOG_RETENTION_DAYS"])
+    return db.session.execute(delete(SearchQuery).where(SearchQuery.at < cutoff)).rowcount
 
 
 def record_opened(slug: str, text: str = "", query_id: int | None = None) -> bool:
