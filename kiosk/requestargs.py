@@ -5,9 +5,10 @@ differently (`٣`); integers beyond the database's range overflow SQLite and Pos
 characters, which PostgreSQL refuses in text, reach queries through paths, query strings and forms.
 """
 
-from flask import Flask, abort, current_app, request
+from flask import Flask, Request, abort, current_app, request
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
 # The largest id or page the database can hold (PostgreSQL `integer`, the type of every id column).
@@ -77,25 +78,36 @@ def _has_nul(values) -> bool:
     return any("\x00" in value for value in values)
 
 
+def nul_message() -> str:
+    return _("Adres lub formularz zawiera niedozwolony znak (NUL).")
+
+
 def refuse_nul_bytes():
-    """A second line behind the parsers: NUL anywhere in the path, query or form is a 400."""
+    """A second line behind the parsers: NUL anywhere in the path or the query string is a 400."""
     view = current_app.view_functions.get(request.endpoint or "")
     free = getattr(view, "free_text_args", frozenset())
     args = request.args
     values = (v for k, v in args.items(multi=True) if k not in free)
     if "\x00" in request.path or _has_nul(args.keys()) or _has_nul(values):
-        abort(400, _("Adres lub formularz zawiera niedozwolony znak (NUL)."))
-    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
-        "application/x-www-form-urlencoded",
-        "multipart/form-data",
-    ):
-        form = request.form
-        if _has_nul(form.keys()) or _has_nul(v for _k, v in form.items(multi=True)):
-            abort(400, _("Adres lub formularz zawiera niedozwolony znak (NUL)."))
+        abort(400, nul_message())
+
+
+class GuardedRequest(Request):
+    """Form fields with NUL are a 400 when the form is first read (so a view's own body limit still applies
+    first); the form is then empty for anyone who reads it again."""
+
+    def _load_form_data(self) -> None:
+        parsed_before = "form" in self.__dict__
+        super()._load_form_data()
+        form = self.__dict__.get("form")
+        if not parsed_before and form and (_has_nul(form.keys()) or _has_nul(v for _k, v in form.items(multi=True))):
+            self.__dict__["form"] = self.parameter_storage_class()
+            raise BadRequest(nul_message())
 
 
 def init_app(app: Flask) -> None:
-    """Bounded `<int:...>` converters (before any blueprint adds rules), the NUL guard, `link_args` in templates."""
+    """Bounded `<int:...>` converters (before any blueprint adds rules), the NUL guards, `link_args` in templates."""
     app.url_map.converters["int"] = BoundedIntConverter
+    app.request_class = GuardedRequest
     app.before_request(refuse_nul_bytes)
     app.jinja_env.globals["link_args"] = link_args

@@ -119,7 +119,8 @@ def test_search_click_with_a_bad_query_id_still_opens_the_card(db, factory, clie
 
 
 @pytest.mark.parametrize(
-    "url", ["/kategorie/%00", "/uslugi/a%00b", "/api/v1/cards/%00", "/uslugi?page=1&x=%00", "/szukaj?q=a&page=%00", "/szukaj/klik?slug=%00&q=x",
+    "url", ["/kategorie/%00", "/uslugi/a%00b", "/api/v1/cards/%00", "/uslugi?page=1&x=%00",
+            "/szukaj?q=a&page=%00", "/szukaj/klik?slug=%00&q=x",
             "/api/v1/cards?category=%00", "/sprawa?nr=%00&kod=x", "/?%00=1", "/kiosk/uslugi/%00"],
 )  # fmt: skip
 def test_nul_anywhere_in_the_address_is_a_400_with_a_message(db, client, url):

@@ -11,10 +11,10 @@ integers beyond its range).
 import time
 
 import pytest
-from flask import Request
 from werkzeug.datastructures import ImmutableMultiDict
 
 from kiosk.extensions import db
+from kiosk.requestargs import GuardedRequest
 from kiosk.search import services
 
 # Percent-encoded as they travel in a URL: NUL, Unicode digits (superscript two, Arabic-Indic three), integers
@@ -55,7 +55,7 @@ class _Recorder(ImmutableMultiDict):
         return super().__contains__(key)
 
 
-class RecordingRequest(Request):
+class RecordingRequest(GuardedRequest):
     parameter_storage_class = _Recorder
 
 
