@@ -18,6 +18,7 @@ from kiosk.errors import ConflictError, DomainError, NotFound, PermissionDenied
 from kiosk.extensions import db
 from kiosk.facts.models import Department
 from kiosk.markdown_render import render_markdown
+from kiosk.requestargs import id_arg, parse_int
 
 from .forms import (
     MAX_BODY,
@@ -35,6 +36,7 @@ STATUS_LABELS = {EditionStatus.DRAFT: "szkic", EditionStatus.IN_REVIEW: "do zatw
                  EditionStatus.APPROVED: "zatwierdzone", EditionStatus.PUBLISHED: "opublikowane",
                  EditionStatus.SUPERSEDED: "zastąpione", EditionStatus.WITHDRAWN: "wycofane"}  # fmt: skip
 PER_PAGE = 50
+MAX_PAGE = 9_999
 BLANK_ROWS = {"service_points": [{}], "documents": [{"required": True}], "fees": [{}], "legal_acts": [{}],
               "forms": [{}]}  # fmt: skip
 
@@ -103,14 +105,13 @@ class CardsView(SecuredView):
         status, dept, q = request.args.get("status", ""), request.args.get("department", ""), request.args.get("q", "")
         if status in STATUS_LABELS:
             query = query.where(Edition.status == EditionStatus(status))
-        if dept.isdigit():
-            query = query.where(Card.owner_department_id == int(dept))
+        if (dept_id := parse_int(dept)) is not None:
+            query = query.where(Card.owner_department_id == dept_id)
         if q.strip():
             needle = q.strip()[:200]
             query = query.where(or_(Edition.title.icontains(needle, autoescape=True),
                                     Card.slug.icontains(needle, autoescape=True)))  # fmt: skip
-        page = request.args.get("page", "1")
-        page = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+        page = parse_int(request.args.get("page", "1"), 1, MAX_PAGE) or 1
         rows = db.session.execute(query.order_by(Edition.title, Card.slug).limit(PER_PAGE + 1)
                                   .offset((page - 1) * PER_PAGE)).all()  # fmt: skip
         departments = db.session.scalars(select(Department).order_by(Department.name)).all()
@@ -190,16 +191,18 @@ class CardsView(SecuredView):
         and a choice per differing field; the version they started from stays, so saving again without
         choosing is refused rather than silently overwriting the other person's change.
         """
-        version, theirs = form.expected_version.data or "", request.form.get("theirs_version", "")
-        if not version.isdigit() or (theirs and not theirs.isdigit()) or len(version + theirs) > 18:
+        version = parse_int(form.expected_version.data or "")
+        theirs_raw = request.form.get("theirs_version", "")
+        theirs = parse_int(theirs_raw) if theirs_raw else None
+        if version is None or (theirs_raw and theirs is None):
             abort(400)
         try:
             content = form.to_content(edition.unverified or [])
-            if theirs:
+            if theirs is not None:
                 choices = {name: request.form.get(f"resolve-{name}", "") for name in FIELD_LABELS}
-                services.save_resolved_draft(edition, content, choices, me(), int(theirs))
+                services.save_resolved_draft(edition, content, choices, me(), theirs)
             else:
-                services.save_draft(edition, content, me(), int(version))
+                services.save_draft(edition, content, me(), version)
         except ConflictError as exc:
             db.session.rollback()
             return Conflict(exc.changes, str(exc.version), exc.saved_by), exc.message
@@ -308,10 +311,10 @@ class CardsView(SecuredView):
     @expose("/<int:card_id>/diff")
     def diff(self, card_id):
         card = get_card(card_id)
-        ids = [request.args.get(k, "") for k in ("a", "b")]
-        if not all(i.isdigit() for i in ids):
+        ids = [id_arg(k) for k in ("a", "b")]
+        if None in ids:
             abort(400, "Wybierz dwa wydania do porównania.")
-        old, new = (db.session.get(Edition, int(i)) for i in ids)
+        old, new = (db.session.get(Edition, i) for i in ids)
         if old is None or new is None or old.card_id != card.id or new.card_id != card.id:
             abort(404)
         if old.number > new.number:

@@ -20,8 +20,9 @@ from kiosk.facts.models import (
     Location,
     SharedFee,  # fmt: skip
 )
+from kiosk.facts.services import weekly_hours
 
-from .forms import choices
+from .forms import choices, safe_link
 from .security import SecuredModelView
 
 CATEGORY = "Wspólne dane"
@@ -39,13 +40,13 @@ COMMON_LABELS = {"slug": "Adres (slug)", "name": "Nazwa", "name_en": "Nazwa (EN)
                  "payment": "Płatności", "hours_note": "Uwagi o godzinach"}  # fmt: skip
 
 
-def parse_spans(text: str) -> list[list[str]]:
-    """ "08:00-15:30, 16:00-17:00" → [["08:00", "15:30"], ...]; empty means closed."""
+def parse_spans(text: str) -> list[str]:
+    """ "08:00-15:30, 16:00-17:00" → ["08:00-15:30", "16:00-17:00"] (as content files store them); empty: closed."""
     spans = []
     for part in filter(None, (p.strip().replace(" ", "") for p in (text or "").split(","))):
         if not SPAN.match(part) or part[:5] >= part[6:]:
             raise ValidationError("Podaj godziny jak 08:00-15:30 (kilka przedziałów po przecinku); puste = nieczynne.")
-        spans.append([part[:5], part[6:]])
+        spans.append(part)
     return spans
 
 
@@ -79,8 +80,7 @@ class LocationView(AuditedModelView):
 
     def on_form_prefill(self, form, id):
         model = self.get_one(id)
-        for day in WEEKDAYS:
-            spans = (model.opening_hours or {}).get(day, [])
+        for day, spans in weekly_hours(model):  # reads both "08:00-15:30" and ["08:00", "15:30"]
             form[f"hours_{day}"].data = ", ".join(f"{a}-{b}" for a, b in spans)
         form.rooms_text.data = "\n".join(f"{r.get('name', '')} | {r.get('note', '')}".rstrip(" |")
                                          for r in model.rooms or [])  # fmt: skip
@@ -108,7 +108,8 @@ class LegalActView(AuditedModelView):
     column_list = ("title", "reference", "status", "updated_at")
     # Our own select: Flask-Admin's Enum converter passes tuple choices, which WTForms 3.3 deprecates.
     form_overrides = {"status": SelectField}
-    form_args = {"status": {"coerce": LegalActStatus, "choices": choices(STATUS_LABELS.items())}}
+    form_args = {"status": {"coerce": LegalActStatus, "choices": choices(STATUS_LABELS.items())},
+                 "url": {"validators": [safe_link]}}  # fmt: skip
     column_formatters = {"status": lambda v, c, m, n: STATUS_LABELS.get(m.status, m.status)}
     column_searchable_list = ("title", "reference", "slug")
     column_filters = ("status",)

@@ -19,11 +19,13 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from kiosk.cards.content import empty_content, row_notes
 from kiosk.cards.models import CardKind, DocumentForm
+from kiosk.errors import ValidationError as DomainValidationError
+from kiosk.links import check_link
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -86,6 +88,14 @@ def parse_amount(raw: str) -> Decimal | None:
     return value
 
 
+def safe_link(form, field):
+    """The domain's one link rule (`kiosk.links.check_link`), its message shown next to the field."""
+    try:
+        check_link(field.data, "Adres")
+    except DomainValidationError as exc:
+        raise ValidationError(exc.message) from None
+
+
 def _check_amount(form, field):
     parse_amount(field.data)
 
@@ -123,7 +133,7 @@ class ActRow(RowForm):
 
 class FormRow(RowForm):
     title = _text("Nazwa formularza", 300, DataRequired(REQUIRED))
-    url = _text("Adres pliku", 500, DataRequired(REQUIRED), URL(message="Podaj pełny adres, np. https://…"))
+    url = _text("Adres pliku", 500, DataRequired(REQUIRED), safe_link)
     source = _text("Źródło", 500)
     unverified = _text("Do potwierdzenia", 500)
 
@@ -153,7 +163,7 @@ class EditionForm(FlaskForm):
     settle_source = _text("Źródło terminu (adres https albo dokument i data)", 500)
     settle_unverified = _text("Termin: do potwierdzenia", 500)
     online_channel = _text("Kanał online (np. ePUAP)", 40)
-    online_url = _text("Adres usługi online", 500, Optional(), URL(message="Podaj pełny adres, np. https://…"))
+    online_url = _text("Adres usługi online", 500, Optional(), safe_link)
     online_text = _text("Jak załatwić online", area=True)
     online_source = _text("Źródło usługi online", 500)
     online_unverified = _text("Usługa online: do potwierdzenia", 500)

@@ -6,11 +6,13 @@ from flask import abort, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView
 from flask_admin.contrib.sqla import ModelView
 from flask_login import current_user
+from sqlalchemy import Enum, Integer
 
 from kiosk.accounts import services as accounts
 from kiosk.accounts.access import has_any_role as has_any
 from kiosk.accounts.models import Role, User
 from kiosk.extensions import login_manager
+from kiosk.requestargs import parse_int
 
 CARD_ROLES = (Role.EDITOR, Role.APPROVER, Role.PUBLISHER)
 ANY_ROLE = tuple(Role)
@@ -65,6 +67,29 @@ class SecuredIndexView(SecuredMixin, AdminIndexView):
     pass
 
 
+MAX_LIST_PAGE = 10_000
+
+
+def _filter_value_fits(flt, value: str) -> bool:
+    column_type = getattr(getattr(flt, "column", None), "type", None)
+    parts = [p.strip() for p in str(value).split(",")]
+    if isinstance(column_type, Enum):
+        return all(p in column_type.enums for p in parts)
+    if isinstance(column_type, Integer):
+        return all(parse_int(p.removeprefix("-"), 0) is not None for p in parts)
+    return True
+
+
+def _tolerant(validate):
+    def check(value) -> bool:
+        try:
+            return validate(value)
+        except (KeyError, ValueError, TypeError):
+            return False
+
+    return check
+
+
 class SecuredModelView(SecuredMixin, ModelView):
     """Shared facts and other plain tables; the administrator edits them."""
 
@@ -72,3 +97,27 @@ class SecuredModelView(SecuredMixin, ModelView):
     can_delete = False
     can_view_details = True
     page_size = 50
+
+    def _get_list_extra_args(self):
+        """Flask-Admin reads `?page=` with `int()`: a negative or huge page would reach OFFSET (a database error)."""
+        args = super()._get_list_extra_args()
+        page = args.page if 0 <= (args.page or 0) <= MAX_LIST_PAGE else 0
+        page_size = args.page_size if args.page_size in self.page_size_options else 0
+        return args.clone(page=page, page_size=page_size)
+
+    def scaffold_filters(self, name):
+        """Flask-Admin's enum filters raise KeyError on a value that is no member: treat it as invalid."""
+        made = super().scaffold_filters(name)
+        for flt in made or ():
+            flt.validate = _tolerant(flt.validate)
+        return made
+
+    def _get_list_filter_args(self):
+        """Filter values the column cannot hold (integers beyond its range, unknown enum values) are dropped."""
+        kept = super()._get_list_filter_args()
+        return None if kept is None else [f for f in kept if _filter_value_fits(self._filters[f[0]], f[2])]
+
+    def get_one(self, id):
+        """None ("record does not exist") for an `?id=` that is no id at all, never a database error."""
+        number = parse_int(str(id))
+        return super().get_one(str(number)) if number is not None else None

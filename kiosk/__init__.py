@@ -23,7 +23,9 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from kiosk import freshness, intake, models, search  # noqa: F401  (every model registered before migrations look)
+    from kiosk import freshness, intake, models, requestargs, search  # noqa: F401  (models registered before migrations look)
+
+    requestargs.init_app(app)  # bounded <int:...> converters must be in place before blueprints add rules
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)

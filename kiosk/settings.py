@@ -46,6 +46,9 @@ class Settings:
     # one address), and case-number prefixes per point.
     INTAKE_SUPPLEMENT_DAYS = 7
     INTAKE_RETENTION_DAYS = 730
+    # Cases that never close (ready but never collected, complete but never handed over, never checked or
+    # never returned) lose personal data when no step has been recorded on them for this many days.
+    INTAKE_STALLED_RETENTION_DAYS = 365
     INTAKE_LOOKUP_WINDOW_MINUTES = 15
     INTAKE_LOOKUP_MAX_PER_ADDRESS = 20
     INTAKE_LOOKUP_MAX_PER_NUMBER = 5
@@ -59,6 +62,8 @@ class Settings:
     FEEDBACK_MAX_PER_WINDOW = 5
     FEEDBACK_WINDOW_MINUTES = 10
     FEEDBACK_RETENTION_DAYS = 180
+    # The search query log (free text a resident typed, which may name a person) is deleted after this.
+    SEARCH_LOG_RETENTION_DAYS = 365
     # Kiosk screens: idle reset after KIOSK_IDLE_SECONDS with a KIOSK_COUNTDOWN_SECONDS warning; a kiosk
     # is "silent" after KIOSK_SILENT_MINUTES without a heartbeat and "behind" when it lacks a change
     # older than KIOSK_BEHIND_MINUTES. Kiosk UI strings have their own catalogue next to the shared one.
@@ -92,6 +97,12 @@ class Settings:
         # Applicants' SMS notices: "module:factory" called with the config, returning an object with
         # send(notice) (kiosk/intake/notifications.py); the default only logs.
         self.INTAKE_SMS_GATEWAY = env.get("KIOSK_INTAKE_SMS_GATEWAY") or "kiosk.intake.notifications:LoggingSmsGateway"
+        self.INTAKE_STALLED_RETENTION_DAYS = int(
+            env.get("KIOSK_INTAKE_STALLED_RETENTION_DAYS") or self.INTAKE_STALLED_RETENTION_DAYS
+        )
+        self.SEARCH_LOG_RETENTION_DAYS = int(
+            env.get("KIOSK_SEARCH_LOG_RETENTION_DAYS") or self.SEARCH_LOG_RETENTION_DAYS
+        )
 
 
 class ProductionSettings(Settings):

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, jsonify, request, url_for
 from kiosk.cards.services import get_published_card
 from kiosk.errors import NotFound
 from kiosk.facts import services as facts
+from kiosk.requestargs import int_arg
 from kiosk.web import services
 
 from . import serializers
@@ -12,15 +13,6 @@ from .openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 MAX_PER_PAGE = 100
-
-
-def int_arg(name: str, default: int, maximum: int) -> int:
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= maximum:
-        abort(400, f"Parametr „{name}” musi być liczbą od 1 do {maximum}.")
-    return int(raw)
 
 
 def _filter(name: str, lookup):

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from kiosk.errors import ValidationError
 from kiosk.extensions import db
 from kiosk.facts.models import Category, Department, FormFile, LegalAct, LifeSituation, Location, SharedFee
+from kiosk.links import check_link
 
 from .models import (
     CardKind,
@@ -181,10 +182,20 @@ def check_sources(content: dict) -> None:
             raise ValidationError(f"{field_name}: adres źródła musi zaczynać się od https://", field_name)
 
 
+def check_content_links(content: dict) -> None:
+    """Every address the content links to follows the one rule of `kiosk.links` (whoever saves it)."""
+    check_link(content["online_url"], "Adres usługi online", "online_url")
+    for form in content["forms"]:
+        if not form["url"]:
+            raise ValidationError("Podaj adres formularza.", "forms")
+        check_link(form["url"], "Adres formularza", "forms")
+
+
 def apply_content(edition: Edition, content: dict, refs: References) -> None:
     """Set an editable edition's fields and rows from a content dict."""
     check_kind(content)
     check_sources(content)
+    check_content_links(content)
     for name in PLAIN_FIELDS:
         setattr(edition, name, content[name])
     edition.category = refs.get("categories", content["category"], "category") if content["category"] else None

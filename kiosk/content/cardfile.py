@@ -140,9 +140,7 @@ def _online(root: Reader) -> dict:
     channel = online.text("channel")
     if channel not in ONLINE_CHANNELS:
         raise online.error("channel", f"dozwolone kanały: {', '.join(c for c in ONLINE_CHANNELS if c)}")
-    url = online.text("url", max_len=500)
-    if url and not url.startswith("https://"):
-        raise online.error("url", "adres usługi online musi zaczynać się od https://")
+    url = online.link("url", label="Adres usługi online")
     notes = read_notes(online)
     return {"online_channel": channel, "online_url": url, "online_text": online.text("text"),
             "online_source": notes.get("source", ""), "online_unverified": notes.get("unverified", "")}  # fmt: skip
@@ -205,9 +203,7 @@ def _legal_act(row: Reader, refs: References) -> dict:
 
 def _form(row: Reader) -> dict:
     row.reject_unknown(("title", "url", *NOTE_KEYS))
-    url = row.text("url", required=True, max_len=500)
-    if not (url.startswith("https://") or url.startswith("/")):
-        raise row.error("url", "adres formularza musi zaczynać się od https:// albo /")
+    url = row.link("url", required=True, label="Adres formularza")
     return {"title": row.text("title", required=True, max_len=300), "url": url, **read_notes(row)}
 
 

@@ -34,7 +34,7 @@ HOURS_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
 class FactSpec:
     filename: str
     model: type
-    # (name, kind) pairs; kinds: text, longtext, int, bool, strings, hours, rooms, coord, status, amount,
+    # (name, kind) pairs; kinds: text, longtext, link, int, bool, strings, hours, rooms, coord, status, amount,
     # source and doubt (a fact's source and what is still to be confirmed), doubts (a list; one string is allowed)
     fields: tuple
 
@@ -95,7 +95,7 @@ SPECS = (
         (
             ("title", "longtext!"),
             ("reference", "text"),
-            ("url", "text"),
+            ("url", "link"),
             ("status", "status"),
             ("source", "source"),
             ("unverified", "doubt"),
@@ -143,6 +143,8 @@ def _read(row: Reader, name: str, kind: str):
     kind = kind.rstrip("!")
     if kind in ("text", "longtext"):
         return row.text(name, required=required, max_len=300 if kind == "text" else 5000)
+    if kind == "link":
+        return row.link(name, label="Adres aktu prawnego")
     if kind == "int":
         return row.integer(name, default=0)
     if kind == "bool":

@@ -4,6 +4,9 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from kiosk.errors import ValidationError
+from kiosk.links import check_link
+
 from .yamlsource import Source
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -42,6 +45,18 @@ class Reader:
         if len(value) > max_len:
             raise self.error(key, f"tekst dłuższy niż {max_len} znaków")
         return value
+
+    def link(self, key: str, *, required=False, label="Adres") -> str:
+        """A safe link (`kiosk.links.check_link`), read as written: surrounding spaces are refused, not trimmed."""
+        value = self.data.get(key)
+        if value is None or value == "":
+            if required:
+                raise self.error(key, "pole jest wymagane")
+            return ""
+        try:
+            return check_link(value, label, key)
+        except ValidationError as exc:
+            raise self.error(key, exc.message) from None
 
     def slug(self, key: str, *, required=False) -> str | None:
         value = self.text(key, required=required, max_len=120) or None

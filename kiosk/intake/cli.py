@@ -23,10 +23,10 @@ def expire_command():
 
 @intake_cli.command("purge")
 def purge_command():
-    """Remove names and contacts from closed cases older than the retention period."""
+    """Remove personal data from cases closed, or stalled, longer than their retention period."""
     count = services.purge_personal_data()
     db.session.commit()
-    click.echo(f"Usunięto dane osobowe z {count} zamkniętych spraw.")
+    click.echo(f"Usunięto dane osobowe z {count} zamkniętych lub porzuconych spraw.")
 
 
 @intake_cli.command("remind")

@@ -11,18 +11,20 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
 
 from kiosk.accounts.models import Role, User
+from kiosk.audit import AuditRecord
 from kiosk.cards.models import Card, Edition
 from kiosk.clock import LOCAL_TZ, now, today
 from kiosk.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from kiosk.extensions import db
 from kiosk.facts.models import Department, Location
 from kiosk.ratelimit import forget_attempts
+from kiosk.requestargs import parse_int
 
 from .models import (
     CLOSED_STATUSES,
@@ -122,7 +124,8 @@ def service_points() -> list[Location]:
 
 
 def find_point(point_id: str) -> Location:
-    location = db.session.get(Location, int(point_id)) if str(point_id).isdigit() else None
+    number = parse_int(str(point_id))
+    location = db.session.get(Location, number) if number is not None else None
     if location is None or not location.is_service_point:
         raise ValidationError("Wybierz punkt obsługi, w którym przyjmujesz wniosek.", "point")
     return location
@@ -457,22 +460,49 @@ def set_card_rule(card: Card, actor: User | None, supplement_days: int | None, h
     db.session.flush()
 
 
-def purge_personal_data(at: datetime | None = None) -> int:
-    """Remove names and contacts from cases closed longer than the retention period; statistics stay."""
-    moment = at or now()
-    before = moment - timedelta(days=current_app.config["INTAKE_RETENTION_DAYS"])
-    result = db.session.execute(
-        update(Case)
-        .where(Case.status.in_(CLOSED_STATUSES), Case.closed_at < before, Case.purged_at.is_(None))
-        .values(
-            applicant_name="", applicant_contact="", issued_to="", purged_at=moment, lock_version=Case.lock_version + 1
-        )
-        .values(notify=Notify.NONE)  # the notice choice goes with the contact
-        .execution_options(synchronize_session=False)
+# Every column that can name or reach a person: the applicant, their contact (address, e-mail or phone), who
+# collected the document, the delivery reference (a tracking number, or the e-mail address it went to) and
+# the Mdok reference typed at the counter (free text). Everything else (card, point, dates, status, the
+# timeline without personal data) stays for the anonymous statistics.
+PERSONAL_FIELDS = {"applicant_name": "", "applicant_contact": "", "issued_to": "", "delivery_ref": "", "mdok_ref": ""}
+PURGE_BATCH = 500
+
+
+def cases_due_for_purge(moment: datetime) -> list[int]:
+    """Ids of unpurged cases closed longer than INTAKE_RETENTION_DAYS, or stalled (no step recorded, whatever
+    their state) longer than INTAKE_STALLED_RETENTION_DAYS."""
+    cfg = current_app.config
+    closed_before = moment - timedelta(days=cfg["INTAKE_RETENTION_DAYS"])
+    stalled_before = moment - timedelta(days=cfg["INTAKE_STALLED_RETENTION_DAYS"])
+    last_step = func.coalesce(
+        select(func.max(CaseEvent.at)).where(CaseEvent.case_id == Case.id).correlate(Case).scalar_subquery(),
+        Case.received_at,
     )
+    closed = and_(Case.status.in_(CLOSED_STATUSES), func.coalesce(Case.closed_at, last_step) < closed_before)
+    stalled = and_(Case.status.not_in(CLOSED_STATUSES), last_step < stalled_before)
+    return list(db.session.scalars(select(Case.id).where(Case.purged_at.is_(None), or_(closed, stalled))))
+
+
+def purge_personal_data(at: datetime | None = None) -> int:
+    """Blank every personal field of closed and stalled cases past their retention, and the audit rows about them;
+    returns how many cases were purged. Statistics stay."""
+    moment = at or now()
+    ids = cases_due_for_purge(moment)
+    for i in range(0, len(ids), PURGE_BATCH):
+        batch = ids[i : i + PURGE_BATCH]
+        db.session.execute(
+            update(Case).where(Case.id.in_(batch))
+            .values(**PERSONAL_FIELDS, notify=Notify.NONE, purged_at=moment, lock_version=Case.lock_version + 1)
+            .execution_options(synchronize_session=False)
+        )  # fmt: skip
+        db.session.execute(
+            update(AuditRecord).where(AuditRecord.object_type == "case", AuditRecord.object_id.in_(batch))
+            .values(comment="", detail={})
+            .execution_options(synchronize_session=False)
+        )  # fmt: skip
     _forget_reasons()
     forget_attempts(moment)
-    return result.rowcount
+    return len(ids)
 
 
 def _forget_reasons() -> None:

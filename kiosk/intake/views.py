@@ -13,6 +13,7 @@ from markupsafe import Markup
 from kiosk.clock import LOCAL_TZ, today
 from kiosk.errors import DomainError, ValidationError
 from kiosk.extensions import db
+from kiosk.requestargs import id_arg, int_arg, int_list
 
 from . import lookup, picker, queues, services
 from .models import CHANNEL_LABELS, DELIVERY_LABELS, NOTIFY_LABELS, CaseStatus
@@ -43,15 +44,6 @@ def staff_required(desk_only: bool = False):
     return decorator
 
 
-def _int_arg(name: str, default: int, maximum: int) -> int:
-    raw = request.args.get(name) or ""
-    if not raw:
-        return default
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
-        abort(400, f"Parametr „{name}” musi być liczbą od 1 do {maximum}.")
-    return int(raw)
-
-
 def _date_field(name: str) -> date | None:
     raw = (request.form.get(name) or "").strip()
     try:
@@ -61,7 +53,7 @@ def _date_field(name: str) -> date | None:
 
 
 def _positions(name: str) -> list[int]:
-    return [int(v) for v in request.form.getlist(name) if v.isdigit()]
+    return int_list(request.form.getlist(name))
 
 
 # --- registration -----------------------------------------------------------------------------------
@@ -185,7 +177,7 @@ def receipt(case_id: int):
 
 def _filters() -> dict:
     args = request.args
-    return {"point": args.get("point", type=int), "department": args.get("department", type=int),
+    return {"point": id_arg("point"), "department": id_arg("department"),
             "number": args.get("number", "")[:30], "late": args.get("late") == "1"}  # fmt: skip
 
 
@@ -195,7 +187,7 @@ def queue(slug: str):
     filters = _filters()
     if request.args.get("format") == "csv":
         return _csv(slug, queues.queue_rows(slug, _user(), filters))
-    page = queues.queue_page(slug, _user(), filters, _int_arg("page", 1, 100_000))
+    page = queues.queue_page(slug, _user(), filters, int_arg("page", 1, 100_000))
     return render_template("intake/queue.html", queue=queues.get_queue(slug), page=page, filters=filters,
                            queues=queues.QUEUES, points=services.service_points(),
                            departments=services.departments(), today=today())  # fmt: skip
@@ -227,8 +219,8 @@ def _csv(slug: str, cases) -> Response:
 @bp.get("/admin/bok/statystyki")
 @staff_required()
 def stats():
-    months = _int_arg("miesiace", 12, 36)
-    data = queues.statistics(_user(), months, request.args.get("department", type=int))
+    months = int_arg("miesiace", 12, 36)
+    data = queues.statistics(_user(), months, id_arg("department"))
     return render_template("intake/stats.html", data=data, chart=queues.chart(data["months"]), months=months,
                            departments=services.departments())  # fmt: skip
 

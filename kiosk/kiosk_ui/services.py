@@ -19,6 +19,7 @@ from kiosk.errors import ConflictError, NotFound, PermissionDenied, ValidationEr
 from kiosk.extensions import db
 from kiosk.facts import services as facts
 from kiosk.facts.models import Location
+from kiosk.requestargs import parse_int
 from kiosk.search import services as search
 from kiosk.web import services as web
 
@@ -128,8 +129,8 @@ def record_heartbeat(code: str, token: str, content_version: int | None, last_er
     if not token or not secrets.compare_digest(kiosk.token_hash, _hash(token)):
         raise PermissionDenied("Nieprawidłowy token kiosku.")
     kiosk.last_heartbeat_at = now()
-    kiosk.content_version = content_version if isinstance(content_version, int) and content_version >= 0 else None
-    kiosk.last_error = (last_error or "")[:MAX_ERROR]
+    kiosk.content_version = parse_int(content_version, minimum=0)  # None unless an int the column can hold
+    kiosk.last_error = (last_error or "").replace("\x00", "")[:MAX_ERROR]  # PostgreSQL refuses NUL in text
     db.session.flush()
     return kiosk
 

@@ -26,6 +26,7 @@ from kiosk.facts import services as facts
 from kiosk.intake import lookup
 from kiosk.intake.services import CODE_ALPHABET
 from kiosk.markdown_render import render_markdown
+from kiosk.requestargs import free_text
 from kiosk.search import services as search
 from kiosk.web import services as web
 
@@ -131,6 +132,7 @@ def here():
 
 
 @bp.get("/szukaj")
+@free_text("q")
 def results():
     response = search.search(request.args.get("q", ""), limit=20, log_query=True)
     db.session.commit()
@@ -248,7 +250,8 @@ def ping():
 @bp.post("/heartbeat")
 @csrf.exempt  # no cookies or session are involved: the kiosk's own token authenticates the call
 def heartbeat():
-    data = request.get_json(silent=True) or {}
+    data = request.get_json(silent=True)
+    data = data if isinstance(data, dict) else {}  # a list, a string or null is no heartbeat
     services.record_heartbeat(str(data.get("kiosk", "")), request.headers.get("X-Kiosk-Token", ""),
                               data.get("version"), str(data.get("error") or ""))  # fmt: skip
     db.session.commit()

@@ -6,10 +6,12 @@ import sys
 import click
 from flask.cli import with_appcontext
 
+from kiosk.extensions import db
+
 from . import services
 
 
-@click.group("search", help="Search index: rebuild it, try a query, list what residents could not find.")
+@click.group("search", help="Search index: rebuild it, try a query, list what residents could not find, purge the log.")
 def search_cli():
     pass
 
@@ -53,3 +55,12 @@ def gaps_command(limit: int):
         click.echo("Brak zapytań bez wyników.")
     for gap in gaps:
         click.echo(f"{gap.zero_results:>6} bez wyników {gap.no_click:>6} bez otwarcia  {gap.query}")
+
+
+@search_cli.command("purge-log")
+@with_appcontext
+def purge_log_command():
+    """Delete logged searches older than SEARCH_LOG_RETENTION_DAYS (daily job)."""
+    count = services.purge_query_log()
+    db.session.commit()
+    click.echo(f"Usunięto z dziennika wyszukiwań starsze wpisy: {count}.")

@@ -1,5 +1,6 @@
 """The Whoosh index on disk: schema, writing, and the per-process handle. Only kiosk.search uses it."""
 
+import fcntl
 import gc
 import json
 import os
@@ -8,6 +9,7 @@ import threading
 import uuid
 import warnings
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index
@@ -121,6 +123,21 @@ class SearchIndex:
 
     # --- writing -------------------------------------------------------------------------------------
 
+    @contextmanager
+    def writing(self):
+        """Hold the writers' lock, across threads and processes: catch-ups and a rebuild's swap take turns.
+
+        The lock file sits next to the index directory, so it is the same file before and after a swap.
+        """
+        lock_file = self.path.with_name(f".{self.path.name}.lock")
+        lock_file.parent.mkdir(parents=True, exist_ok=True)
+        with self.lock, open(lock_file, "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
     def apply(self, upserts: Iterable[dict], deletes: Iterable[str], applied: int, timeout: float = 0.5) -> None:
         """Update and delete documents, then remember `applied` as the last change id done."""
         ix = self.open()
@@ -142,14 +159,21 @@ class SearchIndex:
         self._write_state(self.path, state)
 
     def build(self, docs: Iterable[dict], applied: int, progress: Callable[[], None] = lambda: None,
-              procs: int = 1) -> int:  # fmt: skip
-        """Build a fresh index next to the live one and swap it in; searches keep working meanwhile."""
+              procs: int = 1, after_swap: Callable[[], None] = lambda: None) -> int:  # fmt: skip
+        """Build a fresh index next to the live one and swap it in; searches keep working meanwhile.
+
+        `applied` is the change-log position the documents were read from; `after_swap` runs under the
+        writers' lock right after the swap, so changes made during the build can be replayed before any
+        other writer touches the new index.
+        """
         fresh = self.path.with_name(f"{self.path.name}.new-{uuid.uuid4().hex[:8]}")
         fresh.mkdir(parents=True)
         try:
             count = self._fill(fresh, docs, progress, procs)
             self._write_state(fresh, {"applied": applied, "build": uuid.uuid4().hex})
-            self._swap(fresh)
+            with self.writing():
+                self._swap(fresh)
+                after_swap()
         finally:
             shutil.rmtree(fresh, ignore_errors=True)
         return count

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 from flask import current_app
-from sqlalchemy import String, case, cast, func, or_, select
+from sqlalchemy import String, case, cast, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from kiosk.cards.models import Card, CardKind, Edition, EditionPoint
@@ -29,7 +29,7 @@ from .documents import iter_all_documents
 from .engine import IndexUnavailable
 from .models import SearchQuery
 from .polish import analyse_query, fold, phrase_signature, same_phrase, synonyms_from, tokens
-from .sync import catch_up, get_index
+from .sync import catch_up, catch_up_locked, get_index
 
 log = logging.getLogger(__name__)
 PARALLEL_FROM = 1000  # cards; below this a rebuild is faster in one process
@@ -59,14 +59,25 @@ class SearchResponse:
 
 
 def rebuild(progress: Callable[[], None] = lambda: None) -> int:
-    """Rebuild the whole index from the database; returns the number of cards indexed."""
+    """Rebuild the whole index from the database; returns the number of cards indexed.
+
+    The build starts from a recorded change-log position; right after the swap, still holding the
+    writers' lock, it replays every change logged since, so a publish that lands mid-build is never lost
+    (other processes may already have applied it to the old index and think themselves up to date).
+    """
     from kiosk.cards.models import CardChange
 
     idx = get_index()
     procs = min(os.cpu_count() or 1, 4) if published_count() > PARALLEL_FROM else 1
+
+    def replay_changes_since_start() -> None:
+        with Session(db.engine) as fresh:  # a new transaction: sees what committed during the build
+            catch_up_locked(fresh, idx)
+
     with Session(db.engine) as session:
-        latest = session.scalar(select(func.max(CardChange.id))) or 0
-        count = idx.build(iter_all_documents(session), latest, progress, procs=procs)
+        started_at = session.scalar(select(func.max(CardChange.id))) or 0
+        count = idx.build(iter_all_documents(session), started_at, progress, procs=procs,
+                          after_swap=replay_changes_since_start)  # fmt: skip
     idx.known = -1
     return count
 
@@ -237,6 +248,12 @@ def _log(text: str, total: int) -> int:
     db.session.add(entry)
     db.session.flush()
     return entry.id
+
+
+def purge_query_log(at: datetime | None = None) -> int:
+    """Delete searches logged longer ago than SEARCH_LOG_RETENTION_DAYS (typed text may name a person)."""
+    cutoff = (at or now()) - timedelta(days=current_app.config["SEARCH_LOG_RETENTION_DAYS"])
+    return db.session.execute(delete(SearchQuery).where(SearchQuery.at < cutoff)).rowcount
 
 
 def record_opened(slug: str, text: str = "", query_id: int | None = None) -> bool:

@@ -35,14 +35,21 @@ def catch_up(session: Session, idx: SearchIndex | None = None) -> int:
     latest = session.scalar(select(func.max(CardChange.id))) or 0
     if latest == idx.known:
         return 0
-    with idx.lock:
-        idx.open()
-        done = idx.applied_id()
-        if latest < done:
-            raise IndexUnavailable(f"index is ahead of the change log ({done} > {latest}); rebuild it")
-        touched = _apply(session, idx, done, latest) if latest > done else 0
-        idx.known = latest
-        return touched
+    with idx.writing():
+        return catch_up_locked(session, idx, latest)
+
+
+def catch_up_locked(session: Session, idx: SearchIndex, latest: int | None = None) -> int:
+    """`catch_up` for a caller that already holds `idx.writing()` (a rebuild replaying what it missed)."""
+    if latest is None:
+        latest = session.scalar(select(func.max(CardChange.id))) or 0
+    idx.open()
+    done = idx.applied_id()
+    if latest < done:
+        raise IndexUnavailable(f"index is ahead of the change log ({done} > {latest}); rebuild it")
+    touched = _apply(session, idx, done, latest) if latest > done else 0
+    idx.known = latest
+    return touched
 
 
 def _apply(session: Session, idx: SearchIndex, done: int, latest: int) -> int:

@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 
 from kiosk.extensions import db
+from kiosk.requestargs import free_text, id_arg, int_arg
 
 from . import services
 
@@ -10,38 +11,31 @@ bp = Blueprint("search", __name__, template_folder="templates")
 PER_PAGE = 10
 
 
-def _int_arg(name: str, default: int, maximum: int) -> int:
-    """A whole number from 1 to `maximum`; anything else is a 400 with a message."""
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= maximum:
-        abort(400, f"Parametr „{name}” musi być liczbą od 1 do {maximum}.")
-    return int(raw)
-
-
 def _filters() -> dict:
     return {"point": request.args.get("point") or None, "category": request.args.get("category") or None}
 
 
 @bp.get("/api/v1/search")
+@free_text("q")
 def api_search():
-    limit = _int_arg("limit", 10, 50)
+    limit = int_arg("limit", 10, 50)
     response = services.search(request.args.get("q", ""), limit=limit, log_query=True, **_filters())
     db.session.commit()
     return jsonify(response.to_dict())
 
 
 @bp.get("/api/v1/suggest")
+@free_text("q")
 def api_suggest():
-    limit = _int_arg("limit", 8, 20)
+    limit = int_arg("limit", 8, 20)
     text = request.args.get("q", "")
     return jsonify({"query": services.clean_query(text), "completions": services.suggest(text, limit)})
 
 
 @bp.get("/szukaj")
+@free_text("q")
 def results():
-    page = _int_arg("page", 1, 20)
+    page = int_arg("page", 1, 20)
     filters = _filters()
     response = services.search(request.args.get("q", ""), limit=page * PER_PAGE, log_query=page == 1, **filters)
     db.session.commit()
@@ -51,11 +45,11 @@ def results():
 
 
 @bp.get("/szukaj/klik")
+@free_text("q")
 def opened():
     """Log which card a resident opened from the results, then go there (only to a published card)."""
     slug = request.args.get("slug", "")
-    query_id = request.args.get("id", "")
-    if not services.record_opened(slug, request.args.get("q", ""), int(query_id) if query_id.isdigit() else None):
+    if not services.record_opened(slug, request.args.get("q", ""), id_arg("id")):
         abort(404)
     db.session.commit()
     return redirect(url_for("web.card", slug=slug))

@@ -14,6 +14,7 @@ from kiosk.clock import local_now
 from kiosk.errors import NotFound
 from kiosk.facts import services as facts
 from kiosk.markdown_render import render_markdown
+from kiosk.requestargs import int_arg
 
 from . import services
 from .caching import cached_page, keyed, remembered, with_opening_state
@@ -34,6 +35,7 @@ MAX_SEARCH_QUERY_STRING = 32 * 1024
 STATEMENT_DATES = {"published": date(2026, 11, 25), "prepared": date(2026, 11, 25), "updated": date(2026, 11, 25)}
 ACCESS_WORDS = re.compile(r"dostępn|niepełnospr|winda|pętl|podjazd", re.IGNORECASE)
 PER_PAGE = 50
+MAX_PAGE = 10_000
 
 
 @bp.before_app_request
@@ -65,16 +67,6 @@ def localized(obj, field: str = "name") -> str:
     """A fact's name in the interface language when it has one, else the Polish name."""
     lang = str(get_locale())
     return (lang != "pl" and getattr(obj, f"{field}_{lang}", "")) or getattr(obj, field)
-
-
-def int_arg(name: str, default: int, maximum: int = 10_000) -> int:
-    """A positive integer query parameter; anything else is a 400 with a message."""
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= maximum:
-        abort(400, _("Parametr „%(name)s” musi być liczbą od 1 do %(maximum)s.", name=name, maximum=maximum))
-    return int(raw)
 
 
 @bp.get("/")
@@ -130,28 +122,28 @@ def card_history(slug: str):
 
 @bp.get("/uslugi")
 def cards():
-    page = services.list_live_cards(int_arg("page", 1), PER_PAGE)
+    page = services.list_live_cards(int_arg("page", 1, MAX_PAGE), PER_PAGE)
     return render_template("web/cards.html", page=page)
 
 
 @bp.get("/kategorie/<slug>")
 def category(slug: str):
     category = facts.get_category(slug)
-    page = services.list_live_cards(int_arg("page", 1), PER_PAGE, category=category)
+    page = services.list_live_cards(int_arg("page", 1, MAX_PAGE), PER_PAGE, category=category)
     return render_template("web/listing.html", heading=localized(category), intro=category.description, page=page)
 
 
 @bp.get("/sytuacje/<slug>")
 def situation(slug: str):
     situation = facts.get_life_situation(slug)
-    page = services.list_live_cards(int_arg("page", 1), PER_PAGE, situation=situation)
+    page = services.list_live_cards(int_arg("page", 1, MAX_PAGE), PER_PAGE, situation=situation)
     return render_template("web/listing.html", heading=localized(situation), intro=situation.description, page=page)
 
 
 @bp.get("/punkty/<slug>")
 def point(slug: str):
     location = facts.get_location(slug)
-    page = services.list_live_cards(int_arg("page", 1), PER_PAGE, point=location)
+    page = services.list_live_cards(int_arg("page", 1, MAX_PAGE), PER_PAGE, point=location)
     return render_template("web/point.html", location=location, status=facts.point_status(location), page=page,
                            week=facts.weekly_hours(location))  # fmt: skip
 
@@ -163,7 +155,7 @@ def points():
 
 @bp.get("/zmiany")
 def changes():
-    page = services.recent_changes(int_arg("page", 1), 30)
+    page = services.recent_changes(int_arg("page", 1, MAX_PAGE), 30)
     return render_template("web/changes.html", page=page)
 
 

@@ -1,5 +1,6 @@
 """Shared facts edited by the administrator, and the audit log screen."""
 
+import pytest
 from sqlalchemy import select
 
 from kiosk.accounts.models import Role
@@ -25,7 +26,8 @@ def test_service_point_hours_rooms_and_competences(app, db, factory, as_user):
     assert post(admin, url, form, token_from=url).status_code == 302
     db.session.expire_all()
     point = db.session.get(Location, point.id)
-    assert point.opening_hours == {"mon": [["08:00", "15:30"]], "tue": [["08:00", "15:30"], ["16:00", "17:00"]]}
+    # the content files' own format, so `content export` writes what `content import` reads
+    assert point.opening_hours == {"mon": ["08:00-15:30"], "tue": ["08:00-15:30", "16:00-17:00"]}
     assert point.rooms == [{"name": "stanowisko 2", "note": "parter"}, {"name": "stanowisko 3", "note": ""}]
     assert point.handles == ["dowody osobiste", "meldunki"]
     assert "08:00-15:30, 16:00-17:00" in admin.get(url).get_data(as_text=True)
@@ -62,3 +64,54 @@ def test_audit_log_filters_by_person_card_and_date(app, db, factory, as_user):
     assert '<td class="col-action">' not in future.get_data(as_text=True)
     listing = publisher.get("/admin/audit/").get_data(as_text=True)
     assert "/admin/audit/delete/" not in listing and "/admin/audit/edit/" not in listing
+
+
+LOCATIONS_YAML = """\
+- slug: pom-miodowa
+  name: Punkt Obsługi Mieszkańca „Miodowa”
+  address: ul. Miodowa 4, 09-402 Płock
+  is_service_point: true
+  opening_hours:
+    mon: [08:00-15:30]
+    thu: [08:00-12:00, 13:00-16:30]
+  rooms:
+    - name: stanowisko 1
+      note: dowody osobiste
+"""
+
+EDIT_FORM = {"name": "POM Miodowa", "name_en": "", "short_name": "", "address": "ul. Miodowa 4, 09-402 Płock",
+             "is_service_point": "y", "position": "0", "hours_note": "", "handles_text": "", "accessibility": "",
+             "payment": "", "phone": "", "email": "", "latitude": "", "longitude": ""}  # fmt: skip
+
+
+def test_service_point_imported_from_content_files_can_be_edited(app, db, tmp_path, as_user):
+    """Opening hours as content files store them ("08:00-15:30") used to make the edit page a 500."""
+    from kiosk.content.facts import SPECS, export_facts, read_fact_file, upsert_facts
+
+    (tmp_path / "locations.yaml").write_text(LOCATIONS_YAML, encoding="utf-8")
+    upsert_facts(tmp_path, None)
+    db.session.commit()
+    point = db.session.scalar(select(Location).where(Location.slug == "pom-miodowa"))
+    editor = as_user("admin", [Role.ADMINISTRATOR, Role.EDITOR])
+    url = f"/admin/locations/edit/?id={point.id}"
+    page = editor.get(url)
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "08:00-12:00, 13:00-16:30" in html and "stanowisko 1 | dowody osobiste" in html
+    form = EDIT_FORM | {"slug": point.slug, "rooms_text": "stanowisko 1 | dowody osobiste"}
+    form |= {f"hours_{day}": "" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+    form |= {"hours_mon": "08:00-15:30", "hours_fri": "08:00-14:30"}
+    assert post(editor, url, form, token_from=url).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Location, point.id).opening_hours == {"mon": ["08:00-15:30"], "fri": ["08:00-14:30"]}
+    assert editor.get(url).status_code == 200
+    export_facts(tmp_path)  # what the back office saved reads back from the content files
+    spec = next(s for s in SPECS if s.filename == "locations.yaml")
+    assert read_fact_file(tmp_path, spec)[0]["opening_hours"] == {"mon": ["08:00-15:30"], "fri": ["08:00-14:30"]}
+
+
+@pytest.mark.parametrize("query", ["abc", "%C2%B2", "99999999999999999999", "-1", "", "1.5"])
+def test_edit_page_with_a_bad_id_is_never_a_500(app, db, as_user, query):
+    admin = as_user("admin", [Role.ADMINISTRATOR])
+    for view in ("locations", "legal_acts", "departments"):
+        assert admin.get(f"/admin/{view}/edit/?id={query}").status_code in (302, 404), (view, query)

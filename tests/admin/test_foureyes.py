@@ -103,4 +103,3 @@ def test_the_open_data_api_has_no_way_to_write(app):
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("api."):
             assert rule.methods <= {"GET", "HEAD", "OPTIONS"}, rule
-

@@ -189,13 +189,14 @@ def test_purge_removes_names_after_retention_and_keeps_statistics(app, db, regis
     fresh = register()
     db.session.commit()
     with frozen(datetime(2026, 11, 4, 9)):
-        assert services.purge_personal_data() == 1
+        assert services.purge_personal_data() == 2  # the closed case, and the open one nobody touched since 2024
     db.session.commit()
     db.session.expire_all()
     old, open_case, fresh = (db.session.get(Case, c.id) for c in (old, open_case, fresh))
     assert (old.applicant_name, old.applicant_contact, old.issued_to) == ("", "", "")
     assert old.purged_at is not None and old.days_to_close == 0 and old.card_title
-    assert open_case.applicant_name == "Jan Kowalski" and fresh.applicant_name == "Jan Kowalski"
+    assert open_case.applicant_name == "" and open_case.status == CaseStatus.INCOMPLETE
+    assert fresh.applicant_name == "Jan Kowalski"
     assert db.session.scalar(select(func.count(CaseEvent.id)).where(CaseEvent.case_id == old.id)) == 5
 
 

@@ -3,7 +3,10 @@
 import shutil
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from kiosk.cards import services as cards
+from kiosk.cards.models import CardChange
 from kiosk.search import services
 from kiosk.search.sync import get_index
 
@@ -94,3 +97,40 @@ def test_database_fallback_honours_the_point_and_category_filters(index, factory
     assert everywhere.degraded and {h.slug for h in everywhere.results} == {"wycinka-bok", "wycinka-miodowa"}
     assert at_miodowa.degraded and [h.slug for h in at_miodowa.results] == ["wycinka-miodowa"]
     assert services.search("wycinka", point="miodowa-test", category="nie-ma-takiej").total == 0
+
+
+def test_a_publish_that_lands_during_a_rebuild_is_not_lost(index, factory, app, db):
+    """Another process publishes mid-rebuild and applies it to the old index; the new index must have it too."""
+    from kiosk import create_app
+    from kiosk.accounts.models import User
+    from kiosk.cards.models import Edition
+
+    editor, approver, publisher = team = factory.team()
+    factory.published_card("dowod", team=team, title="Wydanie dowodu osobistego")
+    edition = cards.open_draft(factory.card("wycinka", editor), editor, factory.content(title="Wycinka drzew"))
+    cards.submit_edition(edition, editor)
+    cards.approve_edition(edition, approver)
+    db.session.commit()
+    other = create_app(
+        {k: app.config[k] for k in ("TESTING", "SQLALCHEMY_DATABASE_URI", "KIOSK_INDEX_DIR", "SECRET_KEY")}
+    )  # fmt: skip  (its own index handle)
+    edition_id, publisher_id, published = edition.id, publisher.id, []
+
+    def publish_in_another_process():
+        if published:
+            return
+        with other.app_context():
+            cards.publish_edition(db.session.get(Edition, edition_id), db.session.get(User, publisher_id))
+            db.session.commit()  # its commit hook applies the change to the index being replaced
+            assert found("wycinka") == ["wycinka"]
+            db.session.remove()
+        published.append(True)
+
+    assert services.rebuild(progress=publish_in_another_process) == 1  # the build read one card
+    assert published
+    with other.app_context():
+        assert found("wycinka") == ["wycinka"], "the other process thinks itself up to date"
+        db.session.remove()
+        db.engine.dispose()
+    assert found("wycinka") == ["wycinka"]
+    assert get_index().applied_id() == db.session.scalar(select(func.max(CardChange.id)))
