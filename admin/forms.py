@@ -24,6 +24,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from kiosk.cards.content import empty_content
 from kiosk.cards.models import DocumentForm
+from kiosk.markdown_render import MAX_BODY_CHARS
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -32,7 +33,7 @@ def choices(pairs) -> list[SelectChoice]:
 
 
 MAX_ROWS = 60
-MAX_BODY = 100_000
+MAX_BODY = MAX_BODY_CHARS  # the domain limit (kiosk.markdown_render), shown early in the form
 MAX_TEXT = 5_000
 DOCUMENT_FORMS = choices([(DocumentForm.ORIGINAL.value, "oryginał"), (DocumentForm.COPY.value, "kopia"),
                   (DocumentForm.ORIGINAL_OR_COPY.value, "oryginał lub kopia"),

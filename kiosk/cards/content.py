@@ -14,6 +14,7 @@ from sqlalchemy import select
 from kiosk.errors import ValidationError
 from kiosk.extensions import db
 from kiosk.facts.models import Category, Department, FormFile, LegalAct, LifeSituation, Location, SharedFee
+from kiosk.markdown_render import check_body
 
 from .models import DocumentForm, Edition, EditionDocument, EditionFee, EditionForm, EditionLegalAct, EditionPoint
 
@@ -120,6 +121,7 @@ class References:
 
 def apply_content(edition: Edition, content: dict, refs: References) -> None:
     """Set an editable edition's fields and rows from a content dict."""
+    check_body(content["body"])  # every way in (save, import, revert) is bounded before any rendering
     for name in PLAIN_FIELDS:
         setattr(edition, name, content[name])
     edition.category = refs.get("categories", content["category"], "category") if content["category"] else None

@@ -22,6 +22,7 @@ from .models import KioskDevice
 
 CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 MAX_ERROR = 500
+MAX_VERSION = 2**31 - 1  # the column is a 32-bit integer on PostgreSQL
 
 
 def _hash(token: str) -> str:
@@ -60,8 +61,9 @@ def record_heartbeat(code: str, token: str, content_version: int | None, last_er
     if not token or not secrets.compare_digest(kiosk.token_hash, _hash(token)):
         raise PermissionDenied("Nieprawidłowy token kiosku.")
     kiosk.last_heartbeat_at = now()
-    kiosk.content_version = content_version if isinstance(content_version, int) and content_version >= 0 else None
-    kiosk.last_error = (last_error or "")[:MAX_ERROR]
+    plausible = type(content_version) is int and 0 <= content_version <= MAX_VERSION
+    kiosk.content_version = content_version if plausible else None
+    kiosk.last_error = (last_error or "").replace("\x00", "")[:MAX_ERROR]
     db.session.flush()
     return kiosk
 

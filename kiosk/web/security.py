@@ -1,0 +1,63 @@
+"""Security headers on every response, set by one after_request hook.
+
+The Content-Security-Policy allows scripts only from the site itself or with the request's nonce
+(the back office's Flask-Admin templates carry it), never inline scripts or event-handler attributes.
+Nothing may frame any page. Pages with personal data (the back office, a case-status result, receipts)
+are `no-store, private`, so neither the browser nor a proxy keeps them.
+"""
+
+import secrets
+
+from flask import Flask, current_app, g, request
+from werkzeug.wrappers import Response
+
+# Status lookups show a case's progress; the back office shows names, contacts and receipts.
+NO_STORE_PREFIXES = ("/admin", "/sprawa", "/kiosk/sprawa")
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def csp_nonce() -> str:
+    """This request's script nonce (made on first use)."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+def content_security_policy(nonce: str | None) -> str:
+    scripts = f"'self' 'nonce-{nonce}'" if nonce else "'self'"
+    # Inline style attributes remain in a few templates; styles cannot run code.
+    return (
+        f"default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+        "frame-ancestors 'none'"
+    )
+
+
+def has_personal_data(path: str) -> bool:
+    return any(path == p or path.startswith(p + "/") or path.startswith(p + "?") for p in NO_STORE_PREFIXES)
+
+
+def add_security_headers(response: Response) -> Response:
+    headers = response.headers
+    headers["Content-Security-Policy"] = content_security_policy(g.get("csp_nonce"))
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()"
+    if current_app.config.get("KIOSK_HSTS"):
+        headers["Strict-Transport-Security"] = HSTS
+    if has_personal_data(request.path):
+        response.cache_control.no_store = True
+        response.cache_control.private = True
+        response.cache_control.public = False
+        response.cache_control.max_age = None
+        response.cache_control.s_maxage = None
+        response.headers.pop("ETag", None)
+        response.headers.pop("Last-Modified", None)
+    return response
+
+
+def register_security_headers(app: Flask) -> None:
+    app.after_request(add_security_headers)
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
