@@ -178,7 +178,8 @@ def test_offline_cached_card_and_search_then_catch_up(screen, live_server, catal
     expect(page.locator("h1")).to_have_text("Rejestracja pojazdu sprowadzonego z zagranicy")
     expect(page.locator("#offline")).to_be_visible()
     expect(page.locator("#offline")).to_have_text(re.compile(r"Offline — dane z \d\d\.\d\d\.\d{4} \d\d:\d\d"))
-    page.wait_for_function("() => [...document.querySelectorAll('.qrs img')].every((i) => i.complete && i.naturalWidth)")  # noqa: E501
+    images_loaded = "() => [...document.querySelectorAll('.qrs img')].every((i) => i.complete && i.naturalWidth)"
+    page.wait_for_function(images_loaded)
     check_screen(page, "offline-card")
 
     page.locator("[data-nav=home]").tap()
