@@ -11,8 +11,8 @@ import secrets
 from flask import Flask, current_app, g, request
 from werkzeug.wrappers import Response
 
-# Status lookups show a case's progress; the back office shows names, contacts and receipts.
-NO_STORE_PREFIXES = ("/admin", "/sprawa", "/kiosk/sprawa")
+# The case-status page shows a case's progress; the back office shows names, contacts and receipts.
+NO_STORE_PREFIXES = ("/admin", "/sprawa")
 HSTS = "max-age=31536000; includeSubDomains"
 
 
@@ -34,7 +34,7 @@ def content_security_policy(nonce: str | None) -> str:
 
 
 def has_personal_data(path: str) -> bool:
-    return any(path == p or path.startswith(p + "/") or path.startswith(p + "?") for p in NO_STORE_PREFIXES)
+    return any(path == p or path.startswith(p + "/") for p in NO_STORE_PREFIXES)
 
 
 def add_security_headers(response: Response) -> Response:
@@ -47,7 +47,8 @@ def add_security_headers(response: Response) -> Response:
     headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()"
     if current_app.config.get("KIOSK_HSTS"):
         headers["Strict-Transport-Security"] = HSTS
-    if has_personal_data(request.path):
+    # A form's answer may echo what was sent (a contact in the resident's report); never keep it either.
+    if has_personal_data(request.path) or request.method not in ("GET", "HEAD"):
         response.cache_control.no_store = True
         response.cache_control.private = True
         response.cache_control.public = False

@@ -111,6 +111,13 @@ def test_signed_in_back_office_and_receipts_are_never_stored(app, case):
     assert status.status_code == 200 and no_store(status.headers)
 
 
+def test_answers_to_forms_are_never_stored(server, card):
+    body = b"message=Zla+godzina&contact=jan%40example.com"
+    status, headers, _ = fetch(server, "/uslugi/dowod-test/zgloszenie", "POST",
+                               {"Content-Type": "application/x-www-form-urlencoded"}, body)  # fmt: skip
+    assert status < 500 and no_store(headers), (status, headers.get("cache-control"))
+
+
 def test_public_pages_stay_cacheable(server, card):
     status, headers, _ = fetch(server, "/uslugi/dowod-test")
     assert status == 200 and "public" in headers["cache-control"] and "etag" in headers
