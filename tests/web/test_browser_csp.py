@@ -47,13 +47,14 @@ def test_public_kiosk_and_back_office_pages_report_no_csp_violation(site, page, 
     assert page.evaluate("typeof window.jQuery") == "function"
 
     withdraw = page.get_by_role("button", name="Wycofaj kartę")
-    page.once("dialog", lambda dialog: dialog.dismiss())
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
     withdraw.click()
-    page.wait_for_timeout(300)
+    expect(withdraw).to_be_visible()
+    assert asked == ["Wycofać kartę ze stron publicznych?"]
     db.session.expire_all()
     assert db.session.get(Card, card.id).live_edition_id is not None  # "Cancel" kept the card public
     page.once("dialog", lambda dialog: dialog.accept())
     withdraw.click()
-    page.wait_for_load_state()
-    expect(page.get_by_role("button", name="Wycofaj kartę")).to_have_count(0)
+    expect(page.get_by_role("button", name="Wycofaj kartę")).to_have_count(0, timeout=20_000)
     assert problems == []
