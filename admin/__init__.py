@@ -5,6 +5,7 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
 from kiosk.extensions import login_manager
+from kiosk.web.security import csp_nonce
 
 
 def init_admin(app: Flask) -> Admin:
@@ -16,7 +17,8 @@ def init_admin(app: Flask) -> Admin:
     login_manager.login_message_category = "warning"
     app.register_blueprint(auth.bp)
     admin = Admin(app, name="Okienko – redakcja", url="/admin", index_view=home.HomeView(name="Pulpit"),
-                  theme=Bootstrap4Theme(base_template="admin_ui/base.html", fluid=True))  # fmt: skip
+                  theme=Bootstrap4Theme(base_template="admin_ui/base.html", fluid=True),
+                  csp_nonce_generator=csp_nonce)  # fmt: skip
     admin.add_view(cards.CardsView(name="Karty usług", endpoint="cards", url="cards"))
     facts.add_views(admin)
     admin.add_view(users.UsersView(name="Konta", endpoint="users", url="users", category="Administracja"))

@@ -17,7 +17,7 @@ from kiosk.cards.models import Card, Edition, EditionStatus
 from kiosk.errors import ConflictError, DomainError, NotFound, PermissionDenied
 from kiosk.extensions import db
 from kiosk.facts.models import Department
-from kiosk.markdown_render import render_markdown
+from kiosk.markdown_render import preview_markdown
 from kiosk.requestargs import id_arg, parse_int
 
 from .forms import (
@@ -182,7 +182,7 @@ class CardsView(SecuredView):
         blank.set_choices(refs)
         return self.render("admin_ui/edit.html", card=card, edition=edition, form=form, blank=blank,
                            conflict=conflict, problem=problem, labels=STATUS_LABELS, choices=request.form,
-                           preview=render_markdown(form.body.data or ""))  # fmt: skip
+                           preview=preview_markdown(form.body.data or ""))  # fmt: skip
 
     def _save(self, edition, form):
         """Save through the service; returns (the conflict to resolve, problem message).
@@ -221,9 +221,8 @@ class CardsView(SecuredView):
     @requires(Role.EDITOR)
     def preview(self):
         body = request.form.get("body", "")
-        if len(body) > MAX_BODY:
-            return f"<p>Opis jest za długi (najwyżej {MAX_BODY} znaków).</p>", 413
-        return str(render_markdown(body)), 200, {"Content-Type": "text/html; charset=utf-8"}
+        status = 413 if len(body) > MAX_BODY else 200
+        return str(preview_markdown(body)), status, {"Content-Type": "text/html; charset=utf-8"}
 
     def _run(self, fn, *args) -> bool:
         """Call a service as the current user and commit; a broken rule is a message, a forbidden one 403."""

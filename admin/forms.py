@@ -26,6 +26,7 @@ from kiosk.cards.content import empty_content, row_notes
 from kiosk.cards.models import CardKind, DocumentForm
 from kiosk.errors import ValidationError as DomainValidationError
 from kiosk.links import check_link
+from kiosk.markdown_render import MAX_BODY_CHARS
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -34,7 +35,7 @@ def choices(pairs) -> list[SelectChoice]:
 
 
 MAX_ROWS = 60
-MAX_BODY = 100_000
+MAX_BODY = MAX_BODY_CHARS  # the domain limit (kiosk.markdown_render), shown early in the form
 MAX_TEXT = 5_000
 DOCUMENT_FORMS = choices([(DocumentForm.ORIGINAL.value, "oryginał"), (DocumentForm.COPY.value, "kopia"),
                   (DocumentForm.ORIGINAL_OR_COPY.value, "oryginał lub kopia"),

@@ -7,18 +7,30 @@ from flask import Flask
 from kiosk.extensions import babel, csrf, db, login_manager, migrate, select_locale
 from kiosk.formatting import register_filters
 from kiosk.settings import load_settings
+from kiosk.web.hosts import PublicOriginFlask, register_host_checks
+from kiosk.web.security import register_security_headers
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
 
+class Okienko(PublicOriginFlask):
+    """The application class: external URLs from KIOSK_PUBLIC_URL, every template but plain text escaped."""
+
+    def select_jinja_autoescape(self, filename: str) -> bool:
+        # Feeds (.atom), sitemaps (.xml), scripts (.js, values through |tojson) and pages are all markup.
+        return not (filename or "").endswith(".txt")
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Build the application; `config` overrides settings (tests pass their database and index)."""
-    app = Flask(__name__, instance_path=str(Path(__file__).resolve().parent.parent / "instance"))
+    app = Okienko(__name__, instance_path=str(Path(__file__).resolve().parent.parent / "instance"))
     app.config.from_mapping(load_settings(Path(app.instance_path), config))
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
     register_filters(app)
+    register_security_headers(app)
+    register_host_checks(app)
     return app
 
 
@@ -46,9 +58,11 @@ def register_blueprints(app: Flask) -> None:
     from kiosk.kiosk_ui.views import fleet_bp as kiosk_fleet_bp
     from kiosk.search.views import bp as search_bp
     from kiosk.web import errors, feeds  # noqa: F401  (feeds adds its routes to the web blueprint)
+    from kiosk.web.health import bp as health_bp
     from kiosk.web.views import bp as web_bp
 
     app.register_blueprint(web_bp)
+    app.register_blueprint(health_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(intake_bp)

@@ -3,6 +3,7 @@
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 WEAK_KEYS = {"", "dev", "secret", "changeme", "change-me"}
 
@@ -84,8 +85,14 @@ class Settings:
         self.SECRET_KEY = env.get("KIOSK_SECRET_KEY") or _instance_secret(instance_path)
         self.KIOSK_CONTENT_DIR = env.get("KIOSK_CONTENT_DIR") or str(Path(__file__).resolve().parent.parent / "content")
         self.SESSION_COOKIE_SECURE = env.get("KIOSK_HTTPS", "") == "1"
-        # Where the kiosk's QR codes point (the public site) when kiosks reach the server under a local name.
-        self.KIOSK_PUBLIC_URL = env.get("KIOSK_PUBLIC_URL", "")
+        # The site's public address: every absolute URL (canonical links, feed, sitemap, JSON-LD, QR codes,
+        # print headers, the API) is built from it, never from the Host header a client sent.
+        self.KIOSK_PUBLIC_URL = public_url(env.get("KIOSK_PUBLIC_URL") or DEV_PUBLIC_URL)
+        # Host names the server answers to (comma-separated; ".plock.eu" allows subdomains); others get a 400.
+        # Empty: any host (development); production defaults to the public host and the loopback names.
+        self.KIOSK_TRUSTED_HOSTS = _host_list(env.get("KIOSK_TRUSTED_HOSTS", ""))
+        # Strict-Transport-Security on every response (production turns it on).
+        self.KIOSK_HSTS = env.get("KIOSK_HSTS", "") == "1"
         self.SMTP_HOST = env.get("KIOSK_SMTP_HOST", "localhost")
         self.SMTP_PORT = int(env.get("KIOSK_SMTP_PORT", "25"))
         self.SMTP_SENDER = env.get("KIOSK_SMTP_SENDER", "okienko@plock.eu")
@@ -106,15 +113,39 @@ class Settings:
 
 
 class ProductionSettings(Settings):
-    """Refuses to start with a missing or weak secret key."""
+    """Refuses to start with a missing or weak secret key or without the site's public https address."""
 
     def __init__(self, instance_path: Path):
         super().__init__(instance_path)
         key = os.environ.get("KIOSK_SECRET_KEY", "")
         if key.lower() in WEAK_KEYS or len(key) < 32:
             raise RuntimeError("KIOSK_SECRET_KEY must be set to at least 32 random characters in production")
+        if not os.environ.get("KIOSK_PUBLIC_URL") or not self.KIOSK_PUBLIC_URL.startswith("https://"):
+            raise RuntimeError("KIOSK_PUBLIC_URL must be set to the site's https:// address in production")
+        if not self.KIOSK_TRUSTED_HOSTS:
+            self.KIOSK_TRUSTED_HOSTS = [urlsplit(self.KIOSK_PUBLIC_URL).hostname, *LOOPBACK_HOSTS]
         self.SESSION_COOKIE_SECURE = True
         self.REMEMBER_COOKIE_SECURE = True
+        self.KIOSK_HSTS = True
+
+
+DEV_PUBLIC_URL = "http://localhost:5000"
+LOOPBACK_HOSTS = ["localhost", "127.0.0.1"]
+# The test client's host, so tests see the same absolute URLs they request.
+TEST_DEFAULTS = {"KIOSK_PUBLIC_URL": "http://localhost"}
+
+
+def public_url(raw: str) -> str:
+    """The public address normalised to scheme://host[:port][/path] without a trailing slash."""
+    parts = urlsplit(raw.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment or parts.username:
+        raise RuntimeError(f"KIOSK_PUBLIC_URL must be an absolute http(s) address such as https://okienko.plock.eu, "
+                           f"not {raw!r}")  # fmt: skip
+    return f"{parts.scheme}://{parts.netloc.lower()}{parts.path.rstrip('/')}"
+
+
+def _host_list(raw: str) -> list[str]:
+    return [h.strip().lower() for h in raw.split(",") if h.strip()]
 
 
 TEST_ARGON2 = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1}
@@ -136,7 +167,10 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
     values = {k: getattr(obj, k) for k in dir(obj) if k.isupper()}
     if (overrides or {}).get("TESTING"):
         values.update(TEST_ARGON2)
+        if not os.environ.get("KIOSK_PUBLIC_URL"):
+            values.update(TEST_DEFAULTS)
     values.update(overrides or {})
+    values["KIOSK_PUBLIC_URL"] = public_url(values["KIOSK_PUBLIC_URL"])
     if "SQLALCHEMY_DATABASE_URI" in (overrides or {}):
         values["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(values["SQLALCHEMY_DATABASE_URI"])
     return values

@@ -15,6 +15,7 @@ from kiosk.errors import ValidationError
 from kiosk.extensions import db
 from kiosk.facts.models import Category, Department, FormFile, LegalAct, LifeSituation, Location, SharedFee
 from kiosk.links import check_link
+from kiosk.markdown_render import check_body
 
 from .models import (
     CardKind,
@@ -193,6 +194,7 @@ def check_content_links(content: dict) -> None:
 
 def apply_content(edition: Edition, content: dict, refs: References) -> None:
     """Set an editable edition's fields and rows from a content dict."""
+    check_body(content["body"])  # every way in (save, import, revert) is bounded before any rendering
     check_kind(content)
     check_sources(content)
     check_content_links(content)

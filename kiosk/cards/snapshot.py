@@ -5,14 +5,18 @@ Hydrated rows are transient objects set as already-loaded collections: reading t
 and nothing is ever flushed from them.
 """
 
+from collections import OrderedDict
 from decimal import Decimal
+from threading import Lock
 
+from markupsafe import Markup
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.instrumentation import manager_of_class
 
 from kiosk.facts.models import Category, Department, FormFile, LegalAct, LifeSituation, Location, SharedFee
+from kiosk.markdown_render import render_markdown
 
 from .models import (
     Card,
@@ -27,8 +31,9 @@ from .models import (
 
 
 def build_snapshot(edition: Edition) -> dict:
-    """The edition's rows by value, with shared facts by id."""
+    """The edition's rows by value, with shared facts by id, and its body rendered once."""
     return {
+        "body_html": str(render_markdown(edition.body)),
         "life_situations": [ls.id for ls in edition.life_situations],
         "documents": [[d.name, d.form.value, d.required, d.note] for d in edition.documents],
         "fees": [
@@ -48,6 +53,35 @@ def build_snapshot(edition: Edition) -> dict:
         "forms": [[f.form_file.id, f.link_text, f.source, f.unverified] for f in edition.forms],
         "prepared_by": edition.prepared_by,
     }
+
+
+_RENDERED: OrderedDict = OrderedDict()
+_RENDERED_LOCK = Lock()
+RENDERED_SIZE = 4096
+
+
+def body_html(edition: Edition) -> Markup:
+    """The edition's body as safe HTML: stored at publication, else rendered once per process.
+
+    Pages and kiosk screens never render Markdown on a request for an edition they have seen: editions
+    published before the body was stored are rendered on first use and kept under their id and content
+    hash (an edition's content never changes once submitted).
+    """
+    stored = (edition.rows_snapshot or {}).get("body_html")
+    if stored is not None:
+        return Markup(stored)
+    key = (edition.id, edition.content_hash)
+    with _RENDERED_LOCK:
+        html = _RENDERED.get(key)
+        if html is not None:
+            _RENDERED.move_to_end(key)
+            return html
+    html = render_markdown(edition.body)
+    with _RENDERED_LOCK:
+        _RENDERED[key] = html
+        while len(_RENDERED) > RENDERED_SIZE:
+            _RENDERED.popitem(last=False)
+    return html
 
 
 def hydrate_card(card: Card, facts: dict) -> None:

@@ -5,6 +5,8 @@ from pathlib import Path
 
 from kiosk.cards.content import REFERRAL_NEEDS_PLACE, References, empty_content, row_notes
 from kiosk.cards.models import CardKind, DocumentForm
+from kiosk.errors import ValidationError
+from kiosk.markdown_render import check_body
 
 from .fields import SLUG_RE, Reader
 from .yamlsource import ContentFileError, dump_yaml, parse_yaml
@@ -62,6 +64,10 @@ def read_card_file(path: Path, refs: References) -> CardFile:
     except UnicodeDecodeError:
         raise ContentFileError(path, None, "", "plik nie jest zapisany w UTF-8") from None
     header, body = split_front_matter(path, text)
+    try:
+        check_body(body.strip())
+    except ValidationError as exc:
+        raise ContentFileError(path, header.count("\n") + 3, "treść", exc.message) from None
     src = parse_yaml(path, header, offset=1)
     root = Reader(src, src.data)
     root.reject_unknown(CARD_KEYS)

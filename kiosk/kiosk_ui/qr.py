@@ -4,17 +4,15 @@ import io
 import re
 
 import segno
-from flask import Response, current_app, request, url_for
+from flask import Response, url_for
 
 MAX_LINK = 500
 TICKS = re.compile(r"^\d{1,2}(\.\d{1,2}){0,49}$")
 
 
 def public_url(endpoint: str, **values) -> str:
-    """An absolute URL a phone can open: KIOSK_PUBLIC_URL when set (the kiosk may reach a local server)."""
-    path = url_for(endpoint, **values)
-    base = current_app.config.get("KIOSK_PUBLIC_URL") or request.host_url
-    return base.rstrip("/") + path
+    """An absolute URL a phone can open, always on KIOSK_PUBLIC_URL (never the Host the kiosk sent)."""
+    return url_for(endpoint, _external=True, **values)
 
 
 def is_web_link(target: str) -> bool:

@@ -19,13 +19,13 @@ from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException
 
 from kiosk.cards.services import get_published_card
+from kiosk.cards.snapshot import body_html
 from kiosk.clock import now
-from kiosk.errors import DomainError
+from kiosk.errors import DomainError, ValidationError
 from kiosk.extensions import csrf, db
 from kiosk.facts import services as facts
 from kiosk.intake import lookup
 from kiosk.intake.services import CODE_ALPHABET
-from kiosk.markdown_render import render_markdown
 from kiosk.requestargs import free_text
 from kiosk.search import services as search
 from kiosk.web import services as web
@@ -93,11 +93,12 @@ def friendly_error(exc):
     """Never a browser or stack-trace page on the kiosk: a screen with "try again" and "start"."""
     code = getattr(exc, "status_code", None) or getattr(exc, "code", None)
     code = code if isinstance(code, int) else 500  # a database error's `code` is a string such as "9h9h"
-    if request.endpoint == "kiosk_ui.heartbeat":
-        return jsonify({"error": getattr(exc, "message", "error")}), code
     if code >= 500:
         current_app.logger.exception("kiosk screen failed on %s", request.path)
         db.session.rollback()
+    if request.endpoint == "kiosk_ui.heartbeat":
+        message = getattr(exc, "message", None) or getattr(exc, "description", None) or "error"
+        return jsonify({"error": {"status": code, "message": str(message) if code < 500 else "error"}}), code
     return render_template("kiosk_ui/error.html", code=code), code
 
 
@@ -142,7 +143,7 @@ def results():
 def _card_page(template: str, slug: str, **extra):
     card = get_published_card(slug)
     edition = card.live_edition
-    body = render_markdown(edition.body) if template == "kiosk_ui/card.html" else None
+    body = body_html(edition) if template == "kiosk_ui/card.html" else None
     return render_template(template, card=card, edition=edition, place=services.place_matter(edition, g.kiosk),
                            status=facts.point_status, body=body, **extra)  # fmt: skip
 
@@ -251,7 +252,8 @@ def ping():
 @csrf.exempt  # no cookies or session are involved: the kiosk's own token authenticates the call
 def heartbeat():
     data = request.get_json(silent=True)
-    data = data if isinstance(data, dict) else {}  # a list, a string or null is no heartbeat
+    if not isinstance(data, dict):
+        raise ValidationError("Heartbeat: oczekiwano obiektu JSON z polami kiosk, version, error.")
     services.record_heartbeat(str(data.get("kiosk", "")), request.headers.get("X-Kiosk-Token", ""),
                               data.get("version"), str(data.get("error") or ""))  # fmt: skip
     db.session.commit()

@@ -348,3 +348,12 @@ def add_synonym(phrase: str, words: list[str]) -> None:
 
 
 _synonyms_lock = threading.Lock()
+
+
+def index_problem() -> str | None:
+    """Why the index cannot be opened now, or None when it can (for the readiness probe)."""
+    try:
+        get_index().open()
+    except IndexUnavailable as exc:
+        return str(exc)
+    return None

@@ -20,9 +20,13 @@ MESSAGES = {
 }
 
 
+# Machine clients (the API, kiosks' heartbeats, probes) get JSON errors, never an HTML page.
+JSON_PATHS = ("/api/", "/kiosk/heartbeat", "/healthz", "/readyz")
+
+
 def render_error(code: int, message: str | None = None):
     title, default = MESSAGES.get(code, MESSAGES[500])
-    if request.path.startswith("/api/"):
+    if request.path.startswith(JSON_PATHS):
         return jsonify({"error": {"status": code, "message": str(message or default)}}), code
     return render_template("web/error.html", code=code, title=title, message=message or default), code
 

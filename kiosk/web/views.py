@@ -2,7 +2,6 @@
 
 import re
 from datetime import date
-from functools import lru_cache
 
 from flask import Blueprint, abort, current_app, render_template, request, session
 from flask_babel import get_locale, refresh
@@ -10,10 +9,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from kiosk.cards.services import get_published_card
+from kiosk.cards.snapshot import body_html
 from kiosk.clock import local_now
 from kiosk.errors import NotFound
 from kiosk.facts import services as facts
-from kiosk.markdown_render import render_markdown
 from kiosk.requestargs import int_arg
 
 from . import services
@@ -100,16 +99,10 @@ def card_print(slug: str):
     return cached_page(_card_stamp(slug), lambda: _render_card("web/card_print.html", slug))
 
 
-@lru_cache(maxsize=1024)
-def _body_html(markdown_text: str):
-    """Rendered card bodies, keyed by their text (published editions never change)."""
-    return render_markdown(markdown_text)
-
-
 def _render_card(template: str, slug: str) -> str:
     card = get_published_card(slug)
     edition = card.live_edition
-    return render_template(template, card=card, edition=edition, body=_body_html(edition.body),
+    return render_template(template, card=card, edition=edition, body=body_html(edition),
                            register=services.register_of_changes(card))  # fmt: skip
 
 

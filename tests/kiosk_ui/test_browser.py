@@ -165,7 +165,7 @@ def test_offline_cached_card_and_search_then_catch_up(screen, live_server, catal
     page = screen
     app.config["KIOSK_HEARTBEAT_SECONDS"] = 1
     page.goto(live_server.url + START)
-    page.wait_for_function("navigator.serviceWorker.controller && document.documentElement.dataset.offlineReady",
+    page.wait_for_function("() => navigator.serviceWorker.controller && document.documentElement.dataset.offlineReady",
                            timeout=15000)  # fmt: skip
     expect(page.locator("#offline")).to_be_hidden()
     port = live_server.server_port
@@ -179,7 +179,8 @@ def test_offline_cached_card_and_search_then_catch_up(screen, live_server, catal
     expect(page.locator("#offline")).to_be_visible()
     banner = re.compile(r"Brak połączenia – pokazujemy dane z \d\d\.\d\d\.\d{4} \d\d:\d\d")
     expect(page.locator("#offline")).to_have_text(banner)
-    page.wait_for_function("[...document.querySelectorAll('.qrs img')].every((i) => i.complete && i.naturalWidth)")
+    images_loaded = "() => [...document.querySelectorAll('.qrs img')].every((i) => i.complete && i.naturalWidth)"
+    page.wait_for_function(images_loaded)
     check_screen(page, "offline-card")
 
     page.locator("[data-nav=home]").tap()
@@ -197,7 +198,7 @@ def test_offline_cached_card_and_search_then_catch_up(screen, live_server, catal
     server = serve(app, port)  # the server comes back on the same address
     try:
         expect(page.locator("#offline")).to_be_hidden(timeout=8000)
-        page.wait_for_function(f"document.documentElement.dataset.synced === '{version}'", timeout=15000)
+        page.wait_for_function(f"() => document.documentElement.dataset.synced === '{version}'", timeout=15000)
     finally:
         server.shutdown()
     page.locator("[data-nav=home]").tap()  # the new card was fetched while catching up
