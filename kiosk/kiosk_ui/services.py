@@ -129,7 +129,8 @@ def record_heartbeat(code: str, token: str, content_version: int | None, last_er
     if not token or not secrets.compare_digest(kiosk.token_hash, _hash(token)):
         raise PermissionDenied("Nieprawidłowy token kiosku.")
     kiosk.last_heartbeat_at = now()
-    kiosk.content_version = parse_int(content_version, minimum=0)  # None unless an int the column can hold
+    # None unless a JSON integer the column can hold ("7", 7.0 or true are no versions).
+    kiosk.content_version = parse_int(content_version, minimum=0) if type(content_version) is int else None
     kiosk.last_error = (last_error or "").replace("\x00", "")[:MAX_ERROR]  # PostgreSQL refuses NUL in text
     db.session.flush()
     return kiosk

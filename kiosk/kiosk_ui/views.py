@@ -204,6 +204,7 @@ def offline_data():
 
 
 @bp.get("/podpowiedzi")
+@free_text("q")
 def suggestions():
     """Suggestions for the on-screen keyboard: completions, then the typo-forgiving full search."""
     limit = min(max(request.args.get("limit", 6, type=int) or 6, 1), 10)
