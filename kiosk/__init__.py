@@ -23,8 +23,9 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from kiosk import freshness, models, search  # noqa: F401  (every model registered before migrations look)
+    from kiosk import freshness, models, ops, search  # noqa: F401  (every model registered before migrations look)
 
+    ops.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     babel.init_app(app, locale_selector=select_locale)
@@ -41,6 +42,7 @@ def register_blueprints(app: Flask) -> None:
     from kiosk.intake.views import bp as intake_bp
     from kiosk.kiosk_ui.views import bp as kiosk_bp
     from kiosk.kiosk_ui.views import fleet_bp as kiosk_fleet_bp
+    from kiosk.ops.views import bp as ops_bp
     from kiosk.search.views import bp as search_bp
     from kiosk.web import errors, feeds  # noqa: F401  (feeds adds its routes to the web blueprint)
     from kiosk.web.views import bp as web_bp
@@ -52,6 +54,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(freshness_bp)
     app.register_blueprint(kiosk_bp)
     app.register_blueprint(kiosk_fleet_bp)
+    app.register_blueprint(ops_bp)
     errors.register_error_handlers(app)
     init_admin(app)
 
@@ -62,6 +65,7 @@ def register_commands(app: Flask) -> None:
     from kiosk.content.cli import content_cli
     from kiosk.freshness.cli import freshness_cli
     from kiosk.intake.cli import intake_cli
+    from kiosk.ops.cli import ops_cli
     from kiosk.search.cli import search_cli
 
     app.cli.add_command(content_cli)
@@ -70,3 +74,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(freshness_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(intake_cli)
+    app.cli.add_command(ops_cli)

@@ -89,6 +89,11 @@ class Settings:
         self.FRESHNESS_DUE_SOON_DAYS = int(env.get("KIOSK_FRESHNESS_DUE_SOON_DAYS", self.FRESHNESS_DUE_SOON_DAYS))
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
         self.INTAKE_RETENTION_DAYS = int(env.get("KIOSK_INTAKE_RETENTION_DAYS") or self.INTAKE_RETENTION_DAYS)
+        # Production (kiosk/ops, docs/deploy.md): reverse proxies trusted for X-Forwarded-For/-Proto (nginx: 1),
+        # a bearer token that may read /metrics from elsewhere than loopback, and "json" log lines.
+        self.PROXY_HOPS = env.get("KIOSK_PROXY_HOPS", "0")
+        self.METRICS_TOKEN = env.get("KIOSK_METRICS_TOKEN", "")
+        self.LOG_FORMAT = env.get("KIOSK_LOG_FORMAT", "text")
 
 
 class ProductionSettings(Settings):
