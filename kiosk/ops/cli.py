@@ -9,6 +9,7 @@ from kiosk.errors import DomainError
 from kiosk.search import services as search
 
 from .backup import backup_site, restore_site, restore_synonyms
+from .schema import schema_heads
 
 
 @click.group("ops", help="Operations: back up the site and restore it into an empty database.")
@@ -42,3 +43,16 @@ def restore_command(directory: Path):
     indexed = search.rebuild()
     click.echo(f"Odtworzono tabel {len(rows)}, wierszy {sum(rows.values())} (zgodnie z manifestem); "
                f"synonimy {'odtworzone' if synonyms else 'bez zmian'}; zaindeksowano kart: {indexed}.")  # fmt: skip
+
+
+@ops_cli.command("check-schema")
+@with_appcontext
+def check_schema_command():
+    """Exit non-zero unless the database is at this release's migration heads (run before serving)."""
+    current, heads = schema_heads()
+    if current != heads:
+        raise click.ClickException(
+            f"Baza jest w wersji {', '.join(sorted(current)) or 'pustej'}, a ten kod wymaga "
+            f"{', '.join(sorted(heads))}. Najpierw `flask db upgrade heads` (okienko-migrate), potem serwer."
+        )
+    click.echo(f"Schemat bazy aktualny ({', '.join(sorted(heads))}).")
