@@ -48,8 +48,10 @@ lock:
 	    --no-emit-index-url --no-emit-find-links -o $$f.lock $$f.txt; done
 
 # Debian's Chromium drives the browser tests; Playwright never downloads a browser of its own here.
+# nginx: tests/ops runs deploy/nginx/okienko.conf for real on loopback.
 system-deps:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-liberation; }
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx; }
 
 # Interface translations (en, uk; pl for plural forms): compile the .po catalogues into .mo.
 # After changing UI strings: $(BIN)/pybabel extract -F babel.cfg -k _l -o messages.pot kiosk, then update the .po files.
