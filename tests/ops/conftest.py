@@ -1,5 +1,6 @@
 """Helpers for the operations tests: empty databases of the suite's kind, a site filled with real data."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -21,11 +22,14 @@ PASSWORD = "Hasło-do-testów-2026!"
 
 @pytest.fixture
 def empty_database_url(tmp_path) -> str:
-    """A new, empty database of the same kind as the suite's (test_ops_<name> on the PostgreSQL server)."""
-    if not PG_URL:
-        return f"sqlite:///{tmp_path / 'empty.db'}"
+    """A new, empty database of the same kind as the suite's (on PostgreSQL: <test database>_empty)."""
+    return f"sqlite:///{tmp_path / 'empty.db'}" if not PG_URL else new_database("empty")
+
+
+def new_database(suffix: str) -> str:
+    """Drop and create <test database>_<suffix> on the suite's PostgreSQL server; its URL."""
     base = PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
-    name = base.rsplit("/", 1)[1].split("?")[0] + "_empty"
+    name = base.rsplit("/", 1)[1].split("?")[0] + "_" + suffix
     admin = create_engine(base.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -73,3 +77,11 @@ def site_fingerprint() -> dict[str, list]:
         result[name] = [tuple(row) for row in _db.session.execute(query)]
     _db.session.rollback()
     return result
+
+
+def sample(text: str, name: str, **labels) -> float:
+    """The value of one sample in Prometheus text format (0 when absent)."""
+    wanted = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()))
+    pattern = re.escape(name) + (r"\{" + re.escape(wanted) + r"\}" if labels else "") + r" ([0-9.e+-]+)$"
+    found = re.search(pattern, text, re.MULTILINE)
+    return float(found.group(1)) if found else 0.0

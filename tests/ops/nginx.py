@@ -1,8 +1,10 @@
 """Run deploy/nginx/okienko.conf for real on loopback: certificates, cache and logs under tmp_path."""
 
+import http.client
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import time
 from pathlib import Path
@@ -111,3 +113,19 @@ class Nginx:
         if self.process.poll() is None:
             self.process.terminate()
             self.process.wait(10)
+
+
+class Proxy:
+    def __init__(self, port: int):
+        self.port = port
+        self.context = ssl.create_default_context()
+        self.context.check_hostname = False
+        self.context.verify_mode = ssl.CERT_NONE
+
+    def get(self, path: str, **headers) -> http.client.HTTPResponse:
+        conn = http.client.HTTPSConnection("127.0.0.1", self.port, context=self.context, timeout=10)
+        conn.request("GET", path, headers={"Host": "okienko.plock.eu", **headers})
+        response = conn.getresponse()
+        response.body = response.read()
+        conn.close()
+        return response

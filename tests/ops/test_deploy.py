@@ -3,7 +3,6 @@
 import gzip
 import http.client
 import shutil
-import ssl
 import subprocess
 import time
 
@@ -12,8 +11,8 @@ import pytest
 from kiosk.ops.assets import fingerprint
 from tests.conftest import REPO
 
-from .nginx import Nginx, check_config, free_port, render_site
-from .test_observability import sample
+from .conftest import sample
+from .nginx import Nginx, Proxy, check_config, free_port, render_site
 
 DEPLOY = REPO / "deploy"
 
@@ -23,22 +22,6 @@ def test_nginx_accepts_the_site_file(tmp_path):
     result = check_config(conf)
     assert result.returncode == 0, result.stderr
     assert "test is successful" in result.stderr
-
-
-class Proxy:
-    def __init__(self, port: int):
-        self.port = port
-        self.context = ssl.create_default_context()
-        self.context.check_hostname = False
-        self.context.verify_mode = ssl.CERT_NONE
-
-    def get(self, path: str, **headers) -> http.client.HTTPResponse:
-        conn = http.client.HTTPSConnection("127.0.0.1", self.port, context=self.context, timeout=10)
-        conn.request("GET", path, headers={"Host": "okienko.plock.eu", **headers})
-        response = conn.getresponse()
-        response.body = response.read()
-        conn.close()
-        return response
 
 
 @pytest.fixture

@@ -13,16 +13,10 @@ from kiosk.ops import logs, metrics
 from kiosk.ops.proxy import proxy_hops
 from kiosk.search import services as search
 
+from .conftest import sample
+
 LOOPBACK = {"REMOTE_ADDR": "127.0.0.1"}
 ELSEWHERE = {"REMOTE_ADDR": "203.0.113.7"}
-
-
-def sample(text: str, name: str, **labels) -> float:
-    """The value of one sample in Prometheus text format (0 when absent)."""
-    wanted = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()))
-    pattern = re.escape(name) + (r"\{" + re.escape(wanted) + r"\}" if labels else "") + r" ([0-9.e+-]+)$"
-    found = re.search(pattern, text, re.MULTILINE)
-    return float(found.group(1)) if found else 0.0
 
 
 def scrape(client, **headers) -> str:
