@@ -8,9 +8,9 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Wire the cross-cutting production pieces into the app (called first by the factory)."""
-    from . import assets, logs, metrics, proxy
+    from . import assets, instruments, logs, proxy
 
     proxy.init_app(app)
     logs.init_app(app)
-    metrics.init_app(app)
+    instruments.init_app(app)
     assets.init_app(app)

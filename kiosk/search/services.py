@@ -24,7 +24,7 @@ from kiosk.clock import now
 from kiosk.errors import ValidationError
 from kiosk.extensions import db
 from kiosk.facts.models import Category, Location
-from kiosk.ops.metrics import record_search
+from kiosk.ops.instruments import record_search
 
 from . import query as q
 from .documents import iter_all_documents

@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from kiosk import create_app
-from kiosk.ops import logs, metrics
+from kiosk.ops import instruments, logs
 from kiosk.ops.proxy import proxy_hops
 from kiosk.search import services as search
 
@@ -184,5 +184,5 @@ def test_a_bad_proxy_hop_setting_stops_the_start_with_a_message(value):
 
 
 def test_registry_lists_every_live_metric_once():
-    names = [m._name for m in metrics.LIVE]
+    names = [m._name for m in instruments.LIVE]
     assert len(names) == len(set(names))
