@@ -53,7 +53,8 @@ class Server:
         self.log = open(tmp_path / f"gunicorn-{name}.log", "wb")  # noqa: SIM115 (closed in stop)
         self.process = subprocess.Popen([str(REPO / ".venv" / "bin" / "gunicorn"), "--config",
                                          str(REPO / "deploy" / "gunicorn.conf.py"), FACTORY],
-                                        cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT)  # fmt: skip
+                                        cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+                                        start_new_session=True)  # fmt: skip
 
     def wait_ready(self) -> None:
         deadline = time.monotonic() + 60
@@ -68,6 +69,11 @@ class Server:
     def get(self, path: str, opener=None) -> str:
         with (opener or urllib.request.build_opener()).open(self.base + path, timeout=10) as response:
             return response.read().decode()
+
+    def kill(self) -> None:
+        """The bad day: master and workers die at once (SIGKILL to this gunicorn's own process group)."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(10)
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -194,3 +200,11 @@ def test_metrics_add_up_every_worker_of_a_server(cluster):
     totals = {sample(b.get("/metrics"), "okienko_http_requests_total", method="GET", route="/robots.txt",
                      status="200") for _ in range(6)}  # fmt: skip
     assert totals == {12 + 1}  # +1: the readiness probe; the same total whichever worker answered
+
+
+def test_nginx_keeps_serving_when_an_app_server_dies(cluster):
+    a, proxy = cluster["a"], cluster["proxy"]
+    a.kill()
+    answers = [proxy.get(f"/szukaj?q=klasterek&n={i}") for i in range(20)]  # distinct URLs: none from the cache
+    assert [r.status for r in answers] == [200] * 20
+    assert all("karta-klastra" in r.body.decode() for r in answers)
