@@ -74,6 +74,7 @@ class Server:
         """The bad day: master and workers die at once (SIGKILL to this gunicorn's own process group)."""
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(10)
+        self.log.close()
 
     def stop(self) -> None:
         if self.process.poll() is None:
