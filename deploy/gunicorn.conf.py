@@ -7,8 +7,12 @@ old ones finish their requests (up to graceful_timeout). Workers are recycled af
 slow leak cannot grow without bound.
 """
 
+import json
 import os
 import shutil
+from datetime import UTC, datetime
+
+from gunicorn.glogging import Logger
 
 bind = os.environ.get("OKIENKO_BIND", "127.0.0.1:8000")
 # Two workers per core measured best on the reference 2-core machine (docs/web.md, bench/web.py).
@@ -26,14 +30,36 @@ proxy_allow_ips = "127.0.0.1,::1"
 control_socket_disable = True  # gunicorn 27 would otherwise open ~/.gunicorn/gunicorn.ctl
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
-# One JSON object per request on stdout (journald); the request id is the one nginx set and the app answered.
+# One JSON object per request on stdout (journald), with the request id nginx set and the app answered.
 accesslog = os.environ.get("OKIENKO_ACCESS_LOG", "-")
 errorlog = "-"
-access_log_format = (
-    '{"ts":"%(t)s","event":"access","request_id":"%({x-request-id}o)s","remote":"%({x-forwarded-for}i)s",'
-    '"method":"%(m)s","path":"%(U)s","status":%(s)s,"bytes":"%(B)s","duration_ms":%(M)s,'
-    '"agent":"%(a)s","worker":%(p)s}'
-)
+
+
+class JsonAccessLogger(Logger):
+    """Access log lines as JSON built with json.dumps, so a quote in a user agent cannot break a line."""
+
+    def access(self, resp, req, environ, request_time):
+        if not self.access_log_enabled:
+            return
+        atoms = self.atoms(resp, req, environ, request_time)
+        entry = {
+            "ts": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "event": "access",
+            "request_id": atoms.get("{x-request-id}o", ""),
+            "remote": atoms.get("{x-forwarded-for}i") or atoms["h"],
+            "method": atoms["m"],
+            "path": atoms["U"],
+            "query": atoms["q"],
+            "status": int(atoms["s"]),
+            "bytes": atoms["B"],
+            "duration_ms": atoms["M"],
+            "agent": atoms["a"],
+            "worker": os.getpid(),
+        }
+        self.access_log.info(json.dumps(entry, ensure_ascii=False))
+
+
+logger_class = JsonAccessLogger
 
 
 def on_starting(server):

@@ -6,6 +6,7 @@ within CONVERGE_SECONDS, and through the nginx cache within the page's max-age p
 """
 
 import http.cookiejar
+import json
 import os
 import re
 import signal
@@ -201,6 +202,21 @@ def test_metrics_add_up_every_worker_of_a_server(cluster):
     totals = {sample(b.get("/metrics"), "okienko_http_requests_total", method="GET", route="/robots.txt",
                      status="200") for _ in range(6)}  # fmt: skip
     assert totals == {12 + 1}  # +1: the readiness probe; the same total whichever worker answered
+
+
+def test_the_access_log_is_one_json_object_per_request_with_the_request_id(cluster):
+    b = cluster["b"]
+    b.get("/robots.txt")
+    opener = urllib.request.build_opener()
+    opener.addheaders = [("User-Agent", 'quote " and \\ back'), ("X-Request-Id", "probe-0123456789")]
+    b.get("/robots.txt?x=1", opener)
+    time.sleep(0.3)
+    lines = [line for line in Path(b.log.name).read_text().splitlines() if line.startswith("{")]
+    entries = [json.loads(line) for line in lines]  # every line parses
+    access = [e for e in entries if e.get("event") == "access"]
+    assert access and all(len(e["request_id"]) >= 8 and isinstance(e["status"], int) for e in access)
+    probe = next(e for e in access if e["request_id"] == "probe-0123456789")
+    assert probe["agent"] == 'quote " and \\ back' and probe["query"] == "x=1" and probe["path"] == "/robots.txt"
 
 
 def test_nginx_keeps_serving_when_an_app_server_dies(cluster):
