@@ -121,10 +121,12 @@ def boom_app(app):
         raise RuntimeError("secret detail: password=hunter2")
 
     stream = io.StringIO()
+    level = app.logger.level
     handler = logs.install_json_logging(app.logger, stream)
     app.ops_log = stream
     yield app
     app.logger.removeHandler(handler)
+    app.logger.setLevel(level)
 
 
 def test_an_error_shows_no_trace_but_the_json_log_has_it_with_the_request_id(boom_app):
@@ -144,6 +146,7 @@ def test_an_error_shows_no_trace_but_the_json_log_has_it_with_the_request_id(boo
 
 
 def test_json_logging_is_switched_on_by_the_setting(database_url, tmp_path):
+    level = logging.getLogger("kiosk").level
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "LOG_FORMAT": "json",
                       "KIOSK_INDEX_DIR": str(tmp_path / "i")})  # fmt: skip
     try:
@@ -152,6 +155,7 @@ def test_json_logging_is_switched_on_by_the_setting(database_url, tmp_path):
     finally:
         for handler in list(app.logger.handlers):
             app.logger.removeHandler(handler)
+        app.logger.setLevel(level)
 
 
 def test_json_lines_outside_a_request_carry_no_request_fields():
