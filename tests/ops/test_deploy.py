@@ -9,12 +9,14 @@ import time
 import pytest
 
 from kiosk.ops.assets import fingerprint
-from tests.conftest import REPO
+from tests.conftest import PG_URL, REPO
 
 from .conftest import sample
 from .nginx import Nginx, Proxy, check_config, free_port, render_site
 
 DEPLOY = REPO / "deploy"
+# nginx, systemd and the static files behave the same whatever the database: once, in the SQLite leg.
+pytestmark = pytest.mark.skipif(bool(PG_URL), reason="database-independent; runs in the SQLite leg")
 
 
 def test_nginx_accepts_the_site_file(tmp_path):
