@@ -10,7 +10,7 @@ FLASK := $(BIN)/flask --app kiosk
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: lock run serve setup test test-sqlite test-postgres install install-dev system-deps node-deps pg-up lint format bench clean translations
+.PHONY: lock run serve setup test test-sqlite test-postgres test-cluster install install-dev system-deps node-deps pg-up lint format bench clean translations
 
 run: setup serve
 
@@ -48,8 +48,10 @@ lock:
 	    --no-emit-index-url --no-emit-find-links -o $$f.lock $$f.txt; done
 
 # Debian's Chromium drives the browser tests; Playwright never downloads a browser of its own here.
+# nginx: tests/ops runs deploy/nginx/okienko.conf for real on loopback.
 system-deps:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-liberation; }
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx; }
 
 # Interface translations (en, uk; pl for plural forms): compile the .po catalogues into .mo.
 # After changing UI strings: $(BIN)/pybabel extract -F babel.cfg -k _l -o messages.pot kiosk, then update the .po files.
@@ -79,6 +81,12 @@ test-sqlite:
 test-postgres:
 	@echo "== test suite on PostgreSQL =="
 	KIOSK_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+# Two gunicorn app servers (deploy/gunicorn.conf.py) on one PostgreSQL behind a real nginx on loopback
+# (tests/ops/test_cluster.py, about a minute; not part of `make test`).
+test-cluster: install-dev system-deps pg-up translations
+	@echo "== two app servers behind nginx, on PostgreSQL =="
+	KIOSK_TEST_CLUSTER=1 KIOSK_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest tests/ops/test_cluster.py $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

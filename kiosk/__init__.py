@@ -35,10 +35,11 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from kiosk import freshness, intake, models, requestargs, search  # noqa: F401  (models registered before migrations look)
+    from kiosk import freshness, intake, models, ops, requestargs, search  # noqa: F401  (models registered before migrations look)
 
     requestargs.init_app(app)  # bounded <int:...> converters must be in place before blueprints add rules
 
+    ops.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     babel.init_app(app, locale_selector=select_locale)
@@ -56,6 +57,7 @@ def register_blueprints(app: Flask) -> None:
     from kiosk.intake.views import bp as intake_bp
     from kiosk.kiosk_ui.views import bp as kiosk_bp
     from kiosk.kiosk_ui.views import fleet_bp as kiosk_fleet_bp
+    from kiosk.ops.views import bp as ops_bp
     from kiosk.search.views import bp as search_bp
     from kiosk.web import errors, feeds  # noqa: F401  (feeds adds its routes to the web blueprint)
     from kiosk.web.health import bp as health_bp
@@ -69,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(freshness_bp)
     app.register_blueprint(kiosk_bp)
     app.register_blueprint(kiosk_fleet_bp)
+    app.register_blueprint(ops_bp)
     errors.register_error_handlers(app)
     init_admin(app)
 
@@ -79,6 +82,7 @@ def register_commands(app: Flask) -> None:
     from kiosk.content.cli import content_cli
     from kiosk.freshness.cli import freshness_cli
     from kiosk.intake.cli import intake_cli
+    from kiosk.ops.cli import ops_cli
     from kiosk.search.cli import search_cli
 
     app.cli.add_command(content_cli)
@@ -87,3 +91,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(freshness_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(intake_cli)
+    app.cli.add_command(ops_cli)

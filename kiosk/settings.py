@@ -110,6 +110,11 @@ class Settings:
         self.SEARCH_LOG_RETENTION_DAYS = int(
             env.get("KIOSK_SEARCH_LOG_RETENTION_DAYS") or self.SEARCH_LOG_RETENTION_DAYS
         )
+        # Production (kiosk/ops, docs/deploy.md): reverse proxies trusted for X-Forwarded-For/-Proto (nginx: 1),
+        # a bearer token that may read /metrics from elsewhere than loopback, and "json" log lines.
+        self.PROXY_HOPS = env.get("KIOSK_PROXY_HOPS", "0")
+        self.METRICS_TOKEN = env.get("KIOSK_METRICS_TOKEN", "")
+        self.LOG_FORMAT = env.get("KIOSK_LOG_FORMAT", "text")
 
 
 class ProductionSettings(Settings):

@@ -7,6 +7,7 @@ import logging
 import os
 import re
 import threading
+import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from kiosk.clock import now
 from kiosk.errors import ValidationError
 from kiosk.extensions import db
 from kiosk.facts.models import Category, Location
+from kiosk.ops.instruments import record_search
 
 from . import query as q
 from .documents import iter_all_documents
@@ -101,6 +103,7 @@ def search(text: str | None, point: str | None = None, category: str | None = No
            log_query: bool = False) -> SearchResponse:  # fmt: skip
     """Cards matching what a resident typed, best first; the most-used cards when nothing matches."""
     text = clean_query(text)
+    started = time.perf_counter()
     try:
         response = _index_search(text, point, category, limit)
     except IndexUnavailable as exc:
@@ -109,6 +112,7 @@ def search(text: str | None, point: str | None = None, category: str | None = No
     except Exception:  # derived data must never turn a search into an error page
         log.exception("search failed on the index, using the database instead")
         response = _database_search(text, point, category, limit)
+    record_search(time.perf_counter() - started, response.degraded)
     if text and log_query:
         response.query_id = _log(text, response.total)
     if response.total == 0:
