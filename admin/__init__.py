@@ -9,7 +9,7 @@ from kiosk.extensions import login_manager
 
 def init_admin(app: Flask) -> Admin:
     """Build a fresh Admin for `app` with every back-office view."""
-    from . import auth, cards, facts, home, users
+    from . import auth, cards, facts, home, inbox, menu, users
 
     login_manager.login_view = "admin_auth.login"
     login_manager.login_message = "Zaloguj się, aby otworzyć tę stronę."
@@ -17,7 +17,9 @@ def init_admin(app: Flask) -> Admin:
     app.register_blueprint(auth.bp)
     admin = Admin(app, name="Okienko – redakcja", url="/admin", index_view=home.HomeView(name="Pulpit"),
                   theme=Bootstrap4Theme(base_template="admin_ui/base.html", fluid=True))  # fmt: skip
+    admin.add_view(inbox.InboxView(name="Do podpisu", endpoint="inbox", url="inbox"))
     admin.add_view(cards.CardsView(name="Karty usług", endpoint="cards", url="cards"))
     facts.add_views(admin)
     admin.add_view(users.UsersView(name="Konta", endpoint="users", url="users", category="Administracja"))
+    menu.init_menu(app, admin)
     return admin

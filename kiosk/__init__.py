@@ -24,12 +24,14 @@ def create_app(config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from kiosk import freshness, models, search  # noqa: F401  (every model registered before migrations look)
+    from kiosk.cards import notifications
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     babel.init_app(app, locale_selector=select_locale)
     search.init_app(app)
     freshness.init_app(app)
+    notifications.install_commit_hook()
     csrf.init_app(app)
     login_manager.init_app(app)
 

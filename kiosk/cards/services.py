@@ -18,6 +18,7 @@ from kiosk.extensions import db
 from kiosk.facts.cache import facts_cache, facts_version_column
 
 from .content import References, apply_content, edition_to_content, signoff_hash
+from . import notifications
 from .diff import FIELD_LABELS, diff_contents
 from .models import (
     Card,
@@ -254,6 +255,7 @@ def submit_edition(edition: Edition, actor: User) -> Edition:
     edition.submitted_at = now()
     edition.submitted_hash = signoff_hash(edition)
     record_audit(actor, "submit", edition, card=edition.card, edition=edition)
+    notifications.queue_submitted(edition)
     return edition
 
 
@@ -298,6 +300,7 @@ def send_back_edition(edition: Edition, actor: User, comment: str) -> Edition:
     _reschedule(edition.card)
     record_audit(actor, "send_back", edition, card=edition.card, edition=edition, comment=comment,
                  voided_schedule=scheduled)  # fmt: skip
+    notifications.queue_sent_back(edition, comment)
     return edition
 
 
@@ -514,6 +517,35 @@ def _load_card_row(slug: str):
     options = (live.joinedload(Edition.author), live.joinedload(Edition.approver), live.joinedload(Edition.publisher))
     query = select(Card, facts_version_column()).where(Card.slug == slug).options(*options)
     return db.session.execute(query).unique().first()
+
+
+def editions_awaiting(actor: User, limit: int = 100) -> list[Edition]:
+    """The editions waiting for `actor`'s signature: in review (approvers, their departments) and approved
+    but not yet scheduled (publishers); never one they contributed to, nor one they approved themselves."""
+    statuses = [s for role, s in ((Role.APPROVER, EditionStatus.IN_REVIEW), (Role.PUBLISHER, EditionStatus.APPROVED))
+                if actor.has_role(role)]  # fmt: skip
+    if not statuses or not actor.active:
+        return []
+    mine = select(EditionContributor.edition_id).where(EditionContributor.user_id == actor.id)
+    query = (select(Edition).join(Edition.card).where(Edition.status.in_(statuses), Edition.id.not_in(mine),
+                                                      Edition.publisher_id.is_(None))
+             .order_by(Edition.submitted_at, Edition.id).limit(limit))  # fmt: skip
+    departments = {d.id for d in actor.departments}
+    waiting = []
+    for edition in db.session.scalars(query):
+        if edition.status == EditionStatus.IN_REVIEW and departments and edition.card.owner_department_id not in departments:
+            continue
+        if edition.status == EditionStatus.APPROVED and edition.approver_id == actor.id:
+            continue
+        if actor.id not in edition.contributor_ids:
+            waiting.append(edition)
+    return waiting
+
+
+def changes_against_live(edition: Edition):
+    """What `edition` changes against the card's live edition (everything, for a card never published)."""
+    live = edition.card.live_edition
+    return diff_contents(edition_to_content(live) if live else {}, edition_to_content(edition))
 
 
 def diff_editions(old: Edition, new: Edition):
