@@ -14,7 +14,7 @@ from flask_login import current_user
 from kiosk.accounts.access import has_any_role
 from kiosk.accounts.models import Role
 
-from .security import BACK_OFFICE_ROLES, CARD_ROLES
+from .security import CARD_ROLES
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class Module:
 
 
 MODULES = (
-    Module("Pulpit", "admin.index", BACK_OFFICE_ROLES, "/admin/"),
+    Module("Pulpit", "admin.index", (*CARD_ROLES, Role.ADMINISTRATOR), "/admin/"),
     Module("Do podpisu", "inbox.index", (Role.APPROVER, Role.PUBLISHER), "/admin/inbox/"),
     Module("Karty usług", "cards.index_view", CARD_ROLES, "/admin/cards/"),
     Module("Świeżość kart", "freshness.dashboard", (Role.EDITOR, Role.ADMINISTRATOR), "/admin/swiezosc/"),
