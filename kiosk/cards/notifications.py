@@ -88,7 +88,8 @@ def send_notices(notices: list[Notice]) -> int:
         with smtplib.SMTP(cfg["SMTP_HOST"], cfg["SMTP_PORT"], timeout=10) as smtp:
             for notice in notices:
                 msg = EmailMessage()
-                msg["From"], msg["To"], msg["Subject"] = cfg["SMTP_SENDER"], ", ".join(notice.recipients), notice.subject
+                msg["From"], msg["Subject"] = cfg["SMTP_SENDER"], notice.subject
+                msg["To"] = ", ".join(notice.recipients)
                 msg.set_content(notice.body)
                 try:
                     smtp.send_message(msg)

@@ -17,8 +17,8 @@ from kiosk.errors import ConflictError, InvalidTransition, NotFound, PermissionD
 from kiosk.extensions import db
 from kiosk.facts.cache import facts_cache, facts_version_column
 
-from .content import References, apply_content, edition_to_content, signoff_hash
 from . import notifications
+from .content import References, apply_content, edition_to_content, signoff_hash
 from .diff import FIELD_LABELS, diff_contents
 from .models import (
     Card,
@@ -533,7 +533,8 @@ def editions_awaiting(actor: User, limit: int = 100) -> list[Edition]:
     departments = {d.id for d in actor.departments}
     waiting = []
     for edition in db.session.scalars(query):
-        if edition.status == EditionStatus.IN_REVIEW and departments and edition.card.owner_department_id not in departments:
+        outside = departments and edition.card.owner_department_id not in departments
+        if edition.status == EditionStatus.IN_REVIEW and outside:
             continue
         if edition.status == EditionStatus.APPROVED and edition.approver_id == actor.id:
             continue

@@ -2,11 +2,13 @@
 module it may open and back."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
 
 from kiosk.accounts.models import Role
+from kiosk.cards import services
 from tests.conftest import save_screenshot
 
 from .conftest import PASSWORD
@@ -49,7 +51,13 @@ def go_back(page, base, landing):
 def test_each_role_lands_on_its_work_and_walks_to_every_module_and_back(db, factory, make_user, live_server, page,
                                                                        role, landing, heading, modules):  # fmt: skip
     base = live_server.url
-    factory.published_card("dowod-osobisty")
+    editor, _, _ = team = factory.team()
+    card = factory.published_card("dowod-osobisty", team=team)
+    if role == Role.APPROVER:  # something waits in the inbox: a fee raised from 17 to 18 zł
+        content = factory.content(effective_date=card.live_edition.effective_date)
+        content["fees"][1]["amount"] = Decimal("18.00")
+        services.submit_edition(services.open_draft(card, editor, content), editor)
+        db.session.commit()
     departments = [factory.facts()["department"]] if role == Role.DEPARTMENT_STAFF else []
     make_user("osoba", [role], departments=departments)
     log_in(page, base, "osoba")
@@ -69,4 +77,5 @@ def test_each_role_lands_on_its_work_and_walks_to_every_module_and_back(db, fact
     for label in hidden:
         expect(menu.get_by_role("link", name=label, exact=True)).to_have_count(0)
     if role == Role.APPROVER:
+        expect(page.locator("mark.diff-value")).to_contain_text("17,00 → 18,00 zł")
         save_screenshot(page, "admin-inbox")

@@ -57,18 +57,17 @@ def test_inline_comparison_marks_only_what_changed(db, factory, as_user):
     content = factory.content()
     fees = content["fees"]
     fees[1] = {**fees[1], "amount": Decimal("18.00")}
-    documents = content["documents"][:1] + [{"name": "Stary dowód", "form": "original", "required": True,
-                                              "note": ""}]  # fmt: skip
+    documents = [content["documents"][0], {"name": "Stary dowód", "form": "original", "required": True, "note": ""}]
     edition = submitted(db, factory, card, editor, fees=fees, documents=documents,
                         body="## Kto składa\n\nWniosek składasz osobiście albo przez pełnomocnika.")  # fmt: skip
     page = as_user("anna", [Role.APPROVER]).get("/admin/inbox/").get_data(as_text=True)
-    item = page[page.index(f'id="wydanie-{edition.id}"'):]
+    item = page[page.index(f'id="wydanie-{edition.id}"') :]
     rows = dict(re.findall(r'<tr data-field="(\w+)">(.*?)</tr>', item, re.S))
     assert set(rows) == {"fees", "documents", "body"}  # changed fields only: the summary is not listed
     fee = rows["fees"]
     assert re.search(r'<mark class="diff-value">.*?17,00 → 18,00 zł</mark>', fee, re.S)
     assert "<del>" not in fee and "usunięto" not in fee and "dodano" not in fee  # edited, not struck and re-added
-    assert "Pełnomocnictwo" in fee and "<mark class=\"diff-value\"><span class=\"text-muted\">za co" not in fee
+    assert "Pełnomocnictwo" in fee and '<mark class="diff-value"><span class="text-muted">za co' not in fee
     assert "bez zmian: 1 wiersz" in fee
     docs = rows["documents"]
     assert "zmieniono" in docs and "Fotografia 35 × 45 mm → Stary dowód" in docs
