@@ -20,7 +20,7 @@ BOXES = """() => {
               control: !['LABEL', 'LEGEND', 'TH'].includes(el.tagName), inside: el.closest('label, th') !== null,
               x: r.left + scrollX, y: r.top + scrollY, w: r.width, h: r.height}; });
 }"""
-AMOUNTS = """() => [...document.querySelectorAll('#edition-form fieldset[data-prefix=fees] tbody input[name$="-amount"]')]
+AMOUNTS = """() => [...document.querySelectorAll('fieldset[data-prefix=fees] tbody input[name$="-amount"]')]
   .map(el => { const s = getComputedStyle(el); const ctx = document.createElement('canvas').getContext('2d');
     ctx.font = s.font; const inner = el.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
     return {inner, needed: ctx.measureText('10000,00').width}; })"""
