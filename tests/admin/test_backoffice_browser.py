@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from kiosk.accounts.models import Role
 from kiosk.cards import services
-from tests.conftest import save_screenshot
+from tests.conftest import axe_violations, save_screenshot
 
 from .conftest import PASSWORD
 
@@ -71,6 +71,8 @@ def test_each_role_lands_on_its_work_and_walks_to_every_module_and_back(db, fact
         menu.get_by_role("link", name=label, exact=True).click()
         expect(page).to_have_url(re.compile(re.escape(f"{base}{path}")))
         expect(page.get_by_role("heading", name=re.compile(title)).first).to_be_visible()
+        if label in ("Świeżość kart", "Kioski"):  # the shared menu outside Flask-Admin
+            assert axe_violations(page) == [], label
         go_back(page, base, landing)
     hidden = set(MODULES) - set(modules) - {"BOK" if role == Role.FRONT_DESK else ""}
     menu = page.get_by_role("navigation", name="Menu redakcji")
@@ -78,4 +80,5 @@ def test_each_role_lands_on_its_work_and_walks_to_every_module_and_back(db, fact
         expect(menu.get_by_role("link", name=label, exact=True)).to_have_count(0)
     if role == Role.APPROVER:
         expect(page.locator("mark.diff-value")).to_contain_text("17,00 → 18,00 zł")
+        assert axe_violations(page) == []
         save_screenshot(page, "admin-inbox")
