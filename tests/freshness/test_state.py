@@ -87,7 +87,7 @@ def test_verified_partial_renders_date_and_note(app, db, factory, at_now):
     with app.test_request_context("/"):
         assert "Trwa potwierdzanie: aktualność karty" in render(card=card)
         assert "Informacja zweryfikowana" not in render(card=card)
-        owner = factory.user("wlasciciel", roles=[], departments=[card.owner_department])
+        owner = factory.user("wlasciciel", roles=[Role.APPROVER], departments=[card.owner_department])
         services.confirm_card_accurate(card, owner)
         assert "Informacja zweryfikowana</span> 12.05.2026 <span>przez</span> Wydział Testowy" in render(card=card)
         assert "24 364 55 55" not in render(card=card)

@@ -19,7 +19,8 @@ CLAIM = "Informacja zweryfikowana"
 
 
 def _owner(factory, card, name="wlasciciel"):
-    return factory.user(name, roles=[], departments=[card.owner_department])
+    # A department makes its members owners only with a card role (kiosk.accounts.access.card_department_ids).
+    return factory.user(name, roles=[Role.APPROVER], departments=[card.owner_department])
 
 
 def _card(factory, **overrides):
@@ -181,7 +182,7 @@ def test_no_page_calls_any_real_card_with_an_open_doubt_verified(db, client, fac
     clean = CLEAN_CARD.format(category=category, department=department)
     (work / "cards" / "zz-karta-bez-watpliwosci.md").write_text(clean, encoding="utf-8")
     import_content(work)
-    owner = factory.user("wlasciciel", roles=[], departments=db.session.scalars(select(Department)).all())
+    owner = factory.user("wlasciciel", roles=[Role.APPROVER], departments=db.session.scalars(select(Department)).all())
     all_cards = db.session.scalars(select(Card).where(Card.live_edition_id.is_not(None))).all()
     assert len(all_cards) == len(list((work / "cards").glob("*.md")))
     for card in all_cards:
