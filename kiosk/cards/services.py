@@ -6,7 +6,7 @@ public content changes, one CardChange row that search and caches follow.
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -527,20 +527,21 @@ def editions_awaiting(actor: User, limit: int = 100) -> list[Edition]:
     if not statuses or not actor.active:
         return []
     mine = select(EditionContributor.edition_id).where(EditionContributor.user_id == actor.id)
-    query = (select(Edition).join(Edition.card).where(Edition.status.in_(statuses), Edition.id.not_in(mine),
-                                                      Edition.publisher_id.is_(None))
-             .order_by(Edition.submitted_at, Edition.id).limit(limit))  # fmt: skip
-    departments = {d.id for d in actor.departments}
-    waiting = []
-    for edition in db.session.scalars(query):
-        outside = departments and edition.card.owner_department_id not in departments
-        if edition.status == EditionStatus.IN_REVIEW and outside:
-            continue
-        if edition.status == EditionStatus.APPROVED and edition.approver_id == actor.id:
-            continue
-        if actor.id not in edition.contributor_ids:
-            waiting.append(edition)
-    return waiting
+    query = (
+        select(Edition)
+        .join(Edition.card)
+        .where(
+            Edition.status.in_(statuses),
+            Edition.id.not_in(mine),
+            Edition.author_id.is_distinct_from(actor.id),
+            Edition.publisher_id.is_(None),  # a scheduled edition is signed already
+            or_(Edition.status != EditionStatus.APPROVED, Edition.approver_id.is_distinct_from(actor.id)),
+        )
+    )
+    departments = [d.id for d in actor.departments]
+    if departments:  # an approver with departments approves only their cards
+        query = query.where(or_(Edition.status != EditionStatus.IN_REVIEW, Card.owner_department_id.in_(departments)))
+    return list(db.session.scalars(query.order_by(Edition.submitted_at, Edition.id).limit(limit)))
 
 
 def changes_against_live(edition: Edition):
