@@ -88,7 +88,8 @@ def allowed_actions(card: Card, edition: Edition | None, user) -> set[str]:
         actions |= {"approve"} if status == EditionStatus.IN_REVIEW and not mine else set()
         actions |= {"send_back"} if status in (EditionStatus.IN_REVIEW, EditionStatus.APPROVED) else set()
     if Role.PUBLISHER in roles:
-        actions |= {"publish"} if status == EditionStatus.APPROVED and not mine else set()
+        signed = edition is not None and edition.approver_id == user.id  # three signatures: not the approver
+        actions |= {"publish"} if status == EditionStatus.APPROVED and not mine and not signed else set()
         actions |= {"withdraw"} if card.live_edition_id else set()
     return actions
 

@@ -1,18 +1,25 @@
-"""The back-office start page: what is waiting for me."""
+"""The back-office start page: each person's work, and every module they may open."""
 
-from flask import redirect, url_for
+from flask import redirect
 from flask_admin import expose
 from flask_login import current_user
 from sqlalchemy import select
 
 from kiosk.accounts.models import Role
-from kiosk.cards.models import Edition, EditionStatus
+from kiosk.cards import services
+from kiosk.cards.models import Edition, EditionContributor, EditionStatus
 from kiosk.extensions import db
 
-from .security import ANY_ROLE, BACK_OFFICE_ROLES, SecuredIndexView, has_any
+from .menu import landing_redirect
+from .security import ANY_ROLE, SecuredIndexView
 
-QUEUES = ((Role.EDITOR, EditionStatus.DRAFT, "Szkice"), (Role.APPROVER, EditionStatus.IN_REVIEW, "Do zatwierdzenia"),
-          (Role.PUBLISHER, EditionStatus.APPROVED, "Do publikacji"))  # fmt: skip
+
+def my_drafts(user) -> list[Edition]:
+    """Drafts `user` contributed to, the ones sent back first."""
+    mine = select(EditionContributor.edition_id).where(EditionContributor.user_id == user.id)
+    query = select(Edition).where(Edition.status == EditionStatus.DRAFT, Edition.id.in_(mine))
+    drafts = db.session.scalars(query.order_by(Edition.updated_at.desc()).limit(100)).all()
+    return sorted(drafts, key=lambda e: not e.comment)
 
 
 class HomeView(SecuredIndexView):
@@ -20,12 +27,11 @@ class HomeView(SecuredIndexView):
 
     @expose("/")
     def index(self):
-        if not has_any(*BACK_OFFICE_ROLES):  # department staff: their work is the intake queue
-            return redirect(url_for("intake.queue", slug="do-przekazania"))
-        queues = []
-        for role, status, title in QUEUES:
-            if current_user.has_role(role):
-                editions = db.session.scalars(select(Edition).where(Edition.status == status)
-                                              .order_by(Edition.updated_at.desc()).limit(50)).all()  # fmt: skip
-                queues.append((title, editions))
-        return self.render("admin_ui/home.html", queues=queues)
+        user = current_user._get_current_object()
+        target = landing_redirect(user)
+        if target:
+            return redirect(target)
+        signs = user.has_role(Role.APPROVER) or user.has_role(Role.PUBLISHER)
+        inbox = [(e, services.changes_against_live(e)) for e in services.editions_awaiting(user)] if signs else None
+        drafts = my_drafts(user) if user.has_role(Role.EDITOR) else None
+        return self.render("admin_ui/home.html", inbox=inbox, drafts=drafts)

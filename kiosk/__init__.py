@@ -36,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from kiosk import freshness, intake, models, ops, requestargs, search  # noqa: F401  (models registered before migrations look)
+    from kiosk.cards import notifications
 
     requestargs.init_app(app)  # bounded <int:...> converters must be in place before blueprints add rules
 
@@ -46,6 +47,7 @@ def register_extensions(app: Flask) -> None:
     search.init_app(app)
     freshness.init_app(app)
     intake.init_app(app)
+    notifications.install_commit_hook()
     csrf.init_app(app)
     login_manager.init_app(app)
 

@@ -43,6 +43,11 @@ class Change:
     words: list = field(default_factory=list)  # [(op, text)] with op in "=", "-", "+"
     rows: list = field(default_factory=list)  # [(op, row)] for list fields
 
+    @property
+    def row_changes(self) -> list[tuple[str, object]]:
+        """The rows as a reader compares them: a row edited in place is one "~" row of per-key changes."""
+        return pair_rows(self.rows)
+
 
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     """Word-by-word changes as (op, text) runs, whitespace kept."""
@@ -71,6 +76,35 @@ def row_diff(old: list, new: list) -> list[tuple[str, object]]:
         rows += [("-", r) for r in old[i1:i2]]
         rows += [("+", r) for r in new[j1:j2]]
     return rows
+
+
+def pair_rows(rows: list[tuple[str, object]]) -> list[tuple[str, object]]:
+    """Turn each run of removed rows followed by as many added rows into edited rows.
+
+    An edited row is ("~", [(key, old, new), ...]) over the keys of both rows, so a changed fee reads
+    "17,00 → 18,00 zł" instead of a struck-out row and a new one. Runs of unequal length stay as they are.
+    """
+    out, i = [], 0
+    while i < len(rows):
+        j = i
+        while j < len(rows) and rows[j][0] == "-":
+            j += 1
+        k = j
+        while k < len(rows) and rows[k][0] == "+":
+            k += 1
+        removed, added = rows[i:j], rows[j:k]
+        if removed and len(removed) == len(added) and all(isinstance(r, dict) for _, r in removed + added):
+            for (_, old), (_, new) in zip(removed, added, strict=True):
+                keys = list(old) + [key for key in new if key not in old]
+                out.append(("~", [(key, old.get(key), new.get(key)) for key in keys]))
+            i = k
+        elif removed or added:
+            out.extend(rows[i:k])
+            i = k
+        else:
+            out.append(rows[i])
+            i += 1
+    return out
 
 
 def diff_contents(old: dict, new: dict) -> list[Change]:

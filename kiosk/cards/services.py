@@ -6,7 +6,7 @@ public content changes, one CardChange row that search and caches follow.
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -17,6 +17,7 @@ from kiosk.errors import ConflictError, InvalidTransition, NotFound, PermissionD
 from kiosk.extensions import db
 from kiosk.facts.cache import facts_cache, facts_version_column
 
+from . import notifications
 from .content import References, apply_content, edition_to_content, signoff_hash
 from .diff import FIELD_LABELS, diff_contents
 from .models import (
@@ -254,6 +255,7 @@ def submit_edition(edition: Edition, actor: User) -> Edition:
     edition.submitted_at = now()
     edition.submitted_hash = signoff_hash(edition)
     record_audit(actor, "submit", edition, card=edition.card, edition=edition)
+    notifications.queue_submitted(edition)
     return edition
 
 
@@ -298,6 +300,7 @@ def send_back_edition(edition: Edition, actor: User, comment: str) -> Edition:
     _reschedule(edition.card)
     record_audit(actor, "send_back", edition, card=edition.card, edition=edition, comment=comment,
                  voided_schedule=scheduled)  # fmt: skip
+    notifications.queue_sent_back(edition, comment)
     return edition
 
 
@@ -514,6 +517,37 @@ def _load_card_row(slug: str):
     options = (live.joinedload(Edition.author), live.joinedload(Edition.approver), live.joinedload(Edition.publisher))
     query = select(Card, facts_version_column()).where(Card.slug == slug).options(*options)
     return db.session.execute(query).unique().first()
+
+
+def editions_awaiting(actor: User, limit: int = 100) -> list[Edition]:
+    """The editions waiting for `actor`'s signature: in review (approvers, their departments) and approved
+    but not yet scheduled (publishers); never one they contributed to, nor one they approved themselves."""
+    statuses = [s for role, s in ((Role.APPROVER, EditionStatus.IN_REVIEW), (Role.PUBLISHER, EditionStatus.APPROVED))
+                if actor.has_role(role)]  # fmt: skip
+    if not statuses or not actor.active:
+        return []
+    mine = select(EditionContributor.edition_id).where(EditionContributor.user_id == actor.id)
+    query = (
+        select(Edition)
+        .join(Edition.card)
+        .where(
+            Edition.status.in_(statuses),
+            Edition.id.not_in(mine),
+            Edition.author_id.is_distinct_from(actor.id),
+            Edition.publisher_id.is_(None),  # a scheduled edition is signed already
+            or_(Edition.status != EditionStatus.APPROVED, Edition.approver_id.is_distinct_from(actor.id)),
+        )
+    )
+    departments = [d.id for d in actor.departments]
+    if departments:  # an approver with departments approves only their cards
+        query = query.where(or_(Edition.status != EditionStatus.IN_REVIEW, Card.owner_department_id.in_(departments)))
+    return list(db.session.scalars(query.order_by(Edition.submitted_at, Edition.id).limit(limit)))
+
+
+def changes_against_live(edition: Edition):
+    """What `edition` changes against the card's live edition (everything, for a card never published)."""
+    live = edition.card.live_edition
+    return diff_contents(edition_to_content(live) if live else {}, edition_to_content(edition))
 
 
 def diff_editions(old: Edition, new: Edition):

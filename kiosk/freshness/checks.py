@@ -13,6 +13,7 @@ from sqlalchemy import func, insert, select, update
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
+from kiosk.audit import record_audit
 from kiosk.cards.models import Card, Edition, EditionDocument, EditionFee, EditionLegalAct, EditionStatus
 from kiosk.cards.services import card_load_options
 from kiosk.clock import now, today
@@ -20,11 +21,21 @@ from kiosk.extensions import db
 from kiosk.facts.models import Category, FormFile, LifeSituation, Location, SharedFee
 
 from .models import FlagSource, ReviewFlag
+from .services import CHECK_ACTION
 from .verification import open_doubts
 
 PAST_YEAR = re.compile(r"\bw\s+roku\s+((?:19|20)\d{2})\b|\bw\s+((?:19|20)\d{2})\s*r(?:\.|oku\b)", re.IGNORECASE)
 INTERNAL_LINK = re.compile(r"""href\s*=\s*["'](/[^"'#?\s]*)|\]\((/[^)#?\s]*)""")
 SLUG_ROUTES = {"web.card": "card", "web.category": "category", "web.point": "point", "web.situation": "situation"}
+
+
+@dataclass(frozen=True)
+class ContentCheck:
+    """One run of the content checks, as the audit trail records it (the dashboard's "last check")."""
+
+    opened: int
+    closed: int
+    id = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +69,8 @@ def run_checks() -> tuple[int, int]:
     for start in range(0, len(gone), 500):
         db.session.execute(update(ReviewFlag).where(ReviewFlag.id.in_(gone[start : start + 500]))
                            .values(resolved_at=at, resolved_by="kontrola treści", resolution="fixed"))  # fmt: skip
+    record_audit(None, CHECK_ACTION, ContentCheck(len(new), len(gone)), opened=len(new), closed=len(gone),
+                 comment=f"Kontrola treści: nowe problemy {len(new)}, usunięte {len(gone)}.")  # fmt: skip
     return len(new), len(gone)
 
 

@@ -28,13 +28,20 @@ def check_command():
 def report_command():
     """Print the freshness table per department."""
     summary = services.summarise(services.card_statuses())
-    header = f"{'Wydział':<50} {'razem':>6} {'aktualne':>9} {'wkrótce':>8} {'po terminie':>12} {'z flagą':>8}"
+    if services.last_check_at() is None:
+        click.echo(
+            "Kontrola treści jeszcze się nie odbyła (flask freshness check): "
+            "karty w terminie przeglądu mają stan „nie sprawdzono”."
+        )
+    header = (f"{'Wydział':<50} {'razem':>6} {'aktualne':>9} {'niesprawdz.':>12} {'wkrótce':>8} {'po terminie':>12} "
+              f"{'z flagą':>8}")  # fmt: skip
     click.echo(header)
     click.echo("-" * len(header))
     rows = [*summary["departments"].items(), ("RAZEM", {**summary["totals"], "total": summary["total"],
                                                           "flagged": summary["flagged"]})]  # fmt: skip
     for name, row in rows:
-        click.echo(f"{name[:50]:<50} {row['total']:>6} {row[services.FRESH]:>9} {row[services.DUE_SOON]:>8} "
+        click.echo(f"{name[:50]:<50} {row['total']:>6} {row[services.FRESH]:>9} {row[services.UNCHECKED]:>12} "
+                   f"{row[services.DUE_SOON]:>8} "
                    f"{row[services.OVERDUE]:>12} {row['flagged']:>8}")  # fmt: skip
 
 

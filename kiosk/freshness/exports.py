@@ -18,6 +18,20 @@ def due_soon(statuses):
     return sorted((s for s in statuses if s.state == services.DUE_SOON), key=lambda s: s.due_on)
 
 
+def in_state(statuses, state: str):
+    """The cards in `state`, in the order the dashboard lists them (the summary counts the same cards)."""
+    if state == services.OVERDUE:
+        return overdue(statuses)
+    if state == services.DUE_SOON:
+        return due_soon(statuses)
+    return [s for s in statuses if s.state == state]
+
+
+def flagged(statuses):
+    """Cards with at least one open review flag (the summary's "z flagą przeglądu")."""
+    return [s for s in statuses if s.flags]
+
+
 CARD_HEADER = ["karta", "tytuł", "wydział", "właściciel", "e-mail", "zweryfikowana", "termin przeglądu", "stan",
                "flagi", "zgłoszenia"]  # fmt: skip
 
@@ -45,17 +59,29 @@ def _gap_rows():
 
 def _department_rows():
     summary = services.summarise(services.card_statuses())
-    return [[name, r["total"], r[services.FRESH], r[services.DUE_SOON], r[services.OVERDUE], r["flagged"]]
-            for name, r in summary["departments"].items()]  # fmt: skip
+    return [[name, r["total"], r[services.FRESH], r[services.UNCHECKED], r[services.DUE_SOON], r[services.OVERDUE],
+             r["flagged"]] for name, r in summary["departments"].items()]  # fmt: skip
+
+
+# The card list behind each number of the dashboard's summary, by CSV name.
+STATE_LISTS = {"zalegle": services.OVERDUE, "wkrotce": services.DUE_SOON, "niesprawdzone": services.UNCHECKED,
+               "aktualne": services.FRESH}  # fmt: skip
+
+
+def _state_rows(state: str):
+    return lambda: _card_rows(in_state(services.card_statuses(), state))
 
 
 LISTS = {
-    "zalegle": (CARD_HEADER, lambda: _card_rows(overdue(services.card_statuses()))),
-    "wkrotce": (CARD_HEADER, lambda: _card_rows(due_soon(services.card_statuses()))),
+    **{name: (CARD_HEADER, _state_rows(state)) for name, state in STATE_LISTS.items()},
+    "z-flaga": (CARD_HEADER, lambda: _card_rows(flagged(services.card_statuses()))),
     "flagi": (["karta", "źródło", "kod", "powód", "co się zmieniło", "id", "od"], _flag_rows),
     "zgloszenia": (["karta", "data", "kanał", "treść", "kontakt"], _feedback_rows),
     "luki": (["zapytanie", "bez wyników", "bez kliknięcia", "razem", "ostatnio"], _gap_rows),
-    "wydzialy": (["wydział", "razem", "aktualne", "wkrótce", "po terminie", "z flagą"], _department_rows),
+    "wydzialy": (
+        ["wydział", "razem", "aktualne", "nie sprawdzono", "wkrótce", "po terminie", "z flagą"],
+        _department_rows,
+    ),
 }
 
 

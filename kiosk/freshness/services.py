@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, select, update
 
 from kiosk.accounts.access import card_department_ids
 from kiosk.accounts.models import Role, User
-from kiosk.audit import record_audit
+from kiosk.audit import AuditRecord, record_audit
 from kiosk.cards.models import Card, Edition
 from kiosk.clock import LOCAL_TZ, now, today
 from kiosk.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
@@ -24,8 +24,11 @@ from kiosk.ratelimit import FEEDBACK, forget_attempts
 
 from .models import Feedback, FreshnessSnapshot, ReviewFlag
 
-FRESH, DUE_SOON, OVERDUE = "fresh", "due_soon", "overdue"
-STATE_LABELS = {FRESH: "aktualna", DUE_SOON: "do przeglądu wkrótce", OVERDUE: "po terminie przeglądu"}
+FRESH, DUE_SOON, OVERDUE, UNCHECKED = "fresh", "due_soon", "overdue", "unchecked"
+STATE_LABELS = {FRESH: "aktualna", DUE_SOON: "do przeglądu wkrótce", OVERDUE: "po terminie przeglądu",
+                UNCHECKED: "nie sprawdzono"}  # fmt: skip
+STATES = (OVERDUE, DUE_SOON, UNCHECKED, FRESH)  # the dashboard's order: most urgent first
+CHECK_ACTION = "content_check"  # the audit action of a run of `flask freshness check`
 
 
 # --- the state of a card --------------------------------------------------------------------------------
@@ -100,8 +103,17 @@ class CardStatus:
         return self.owner_email or self.contact_email
 
 
+def last_check_at() -> datetime | None:
+    """When the content checks last ran (`flask freshness check`); None before the first run."""
+    return db.session.scalar(select(func.max(AuditRecord.at)).where(AuditRecord.action == CHECK_ACTION))
+
+
 def card_statuses() -> list[CardStatus]:
-    """Every published card with its state and open flag and feedback counts (four queries)."""
+    """Every published card with its state and open flag and feedback counts (five queries).
+
+    Before the first content check nothing is called fresh: a card within its review interval is
+    "nie sprawdzono" until a check has looked at it.
+    """
     # Core rather than ORM execution: plain rows, without the ORM loading layer, for thousands of cards.
     rows = db.session.connection().execute(
         select(Card.id, Card.slug, Edition.title, Card.owner_department_id, Card.owner_name, Card.owner_email,
@@ -120,6 +132,7 @@ def card_statuses() -> list[CardStatus]:
     feedback = open_counts(Feedback.card_id, Feedback.resolved_at)
     on = today()
     soon = on + timedelta(days=current_app.config["FRESHNESS_DUE_SOON_DAYS"])
+    checked = last_check_at() is not None
     statuses = []
     for card_id, slug, title, department_id, owner, email, interval, verified in rows:
         day = verified_on(verified)
@@ -139,12 +152,16 @@ def card_statuses() -> list[CardStatus]:
                 interval,
                 day,
                 due,
-                state_of(due, on, soon),
+                _unless_unchecked(state_of(due, on, soon), checked),
                 flags.get(card_id, 0),
                 feedback.get(card_id, 0),
             )
         )
     return statuses
+
+
+def _unless_unchecked(state: str, checked: bool) -> str:
+    return UNCHECKED if state == FRESH and not checked else state
 
 
 def open_counts(card_column, resolved_column) -> dict[int, int]:
@@ -154,8 +171,8 @@ def open_counts(card_column, resolved_column) -> dict[int, int]:
 
 def summarise(statuses: list[CardStatus]) -> dict:
     """Counts by state overall and per department, plus how many cards carry open flags."""
-    totals = {FRESH: 0, DUE_SOON: 0, OVERDUE: 0}
-    per_department = defaultdict(lambda: {FRESH: 0, DUE_SOON: 0, OVERDUE: 0, "flagged": 0, "total": 0})
+    totals = dict.fromkeys(STATES, 0)
+    per_department = defaultdict(lambda: {**dict.fromkeys(STATES, 0), "flagged": 0, "total": 0})
     for s in statuses:
         totals[s.state] += 1
         row = per_department[s.department]
@@ -165,6 +182,11 @@ def summarise(statuses: list[CardStatus]) -> dict:
     flagged = sum(1 for s in statuses if s.flags)
     return {"totals": totals, "total": len(statuses), "flagged": flagged,
             "departments": dict(sorted(per_department.items()))}  # fmt: skip
+
+
+def count_open(model) -> int:
+    """How many open review flags or resident reports there are (the dashboard's headings)."""
+    return db.session.scalar(select(func.count(model.id)).where(model.resolved_at.is_(None))) or 0
 
 
 def open_flags(card_ids=None, limit: int | None = None) -> list[ReviewFlag]:
@@ -199,7 +221,7 @@ def owned_statuses(actor: User, statuses: list[CardStatus] | None = None) -> lis
     departments = card_department_ids(actor)
     mine = [s for s in (card_statuses() if statuses is None else statuses)
             if (email and s.owner_email.lower() == email) or s.department_id in departments]  # fmt: skip
-    order = {OVERDUE: 0, DUE_SOON: 1, FRESH: 2}
+    order = {OVERDUE: 0, DUE_SOON: 1, UNCHECKED: 2, FRESH: 2}
     return sorted(mine, key=lambda s: (order[s.state], s.flags == 0, s.due_on or date.min))
 
 

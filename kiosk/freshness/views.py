@@ -16,6 +16,7 @@ from kiosk.web.errors import render_error
 from . import exports, gaps, services, verification
 from .chart import trend_chart
 from .links import subject_url
+from .models import Feedback, ReviewFlag
 
 bp = Blueprint("freshness", __name__, template_folder="templates")
 HONEYPOT = "strona_www"
@@ -99,12 +100,14 @@ editor_required = roles_required(Role.EDITOR, Role.ADMINISTRATOR)  # the dashboa
 def dashboard():
     statuses = services.card_statuses()
     by_id = {s.card_id: s for s in statuses}
+    lists = {name: exports.in_state(statuses, state) for name, state in exports.STATE_LISTS.items()}
+    lists["z-flaga"] = exports.flagged(statuses)
     return render_template(
-        "freshness/dashboard.html", summary=services.summarise(statuses), limit=LIST_LIMIT,
-        overdue=exports.overdue(statuses)[:LIST_LIMIT], due_soon=exports.due_soon(statuses)[:LIST_LIMIT],
-        flags=services.open_flags(limit=LIST_LIMIT), by_id=by_id, feedback=services.open_feedback(LIST_LIMIT),
-        gaps=gaps.content_gaps(limit=LIST_LIMIT), chart=trend_chart(services.snapshots()), subject_url=subject_url,
-        states=services.STATE_LABELS,
+        "freshness/dashboard.html", summary=services.summarise(statuses), limit=LIST_LIMIT, lists=lists,
+        last_check=services.last_check_at(), flags=services.open_flags(limit=LIST_LIMIT), by_id=by_id,
+        flag_count=services.count_open(ReviewFlag), feedback=services.open_feedback(LIST_LIMIT),
+        feedback_count=services.count_open(Feedback), gaps=gaps.content_gaps(limit=LIST_LIMIT),
+        chart=trend_chart(services.snapshots()), subject_url=subject_url, states=services.STATE_LABELS,
     )  # fmt: skip
 
 

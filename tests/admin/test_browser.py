@@ -29,6 +29,7 @@ def test_edit_submit_approve_publish_in_a_real_browser(db, factory, make_user, l
     card = factory.published_card("dowod-osobisty")
     make_user("ewa", [Role.EDITOR, Role.APPROVER])  # holds the approver role, yet may not approve her own edition
     make_user("anna", [Role.APPROVER, Role.PUBLISHER])
+    make_user("piotr", [Role.PUBLISHER])
 
     log_in(page, base, "ewa")
     page.goto(f"{base}/admin/cards/{card.id}/")
@@ -71,6 +72,11 @@ def test_edit_submit_approve_publish_in_a_real_browser(db, factory, make_user, l
     page.get_by_label("Komentarz (opcjonalnie)").fill("Zgodne z ustawą o dowodach osobistych")
     page.get_by_role("button", name="Zatwierdź merytorycznie").click()
     expect(page.locator("#edition-status")).to_have_text("zatwierdzone")
+    expect(page.get_by_role("button", name="Opublikuj")).to_have_count(0)  # she signed on substance already
+    page.get_by_role("button", name="Wyloguj").click()
+
+    log_in(page, base, "piotr")
+    page.goto(f"{base}/admin/cards/{card.id}/")
     page.get_by_role("button", name="Opublikuj").click()
     expect(page.get_by_text("Wydanie opublikowane")).to_be_visible()
 

@@ -37,7 +37,8 @@ def test_report_prints_a_table_per_department(runner, factory, at_now):
         result = runner.invoke(args=["freshness", "report"])
     assert result.exit_code == 0
     line = next(row for row in result.output.splitlines() if row.startswith("Wydział Testowy"))
-    assert line.split()[-5:] == ["1", "0", "0", "1", "0"]
+    assert line.split()[-6:] == ["1", "0", "0", "0", "1", "0"]
+    assert "Kontrola treści jeszcze się nie odbyła" in result.output
 
 
 def test_snapshot_is_one_row_per_day(runner, factory, at_now):

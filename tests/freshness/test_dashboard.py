@@ -36,7 +36,7 @@ def test_dashboard_lists_states_flags_feedback_and_chart(factory, as_user, at_no
         services.take_snapshot()
         db.session.commit()
         html = editor.get(URL).get_data(as_text=True)
-    assert "Po terminie: 1" in html
+    assert 'Po terminie: <span data-count="zalegle">1</span>' in html
     assert "oznaczono jako zmieniony" in html and "co się zmieniło" in html
     assert "<svg" in html and "<polyline" in html and "<script" not in html
 

@@ -9,8 +9,8 @@ from kiosk.audit import AuditRecord
 from kiosk.cards.models import Edition
 from kiosk.clock import frozen
 from kiosk.errors import PermissionDenied
-from kiosk.freshness import services
-from kiosk.freshness.services import DUE_SOON, FRESH, OVERDUE, freshness_state
+from kiosk.freshness import checks, services
+from kiosk.freshness.services import DUE_SOON, FRESH, OVERDUE, UNCHECKED, freshness_state
 
 VERIFIED = datetime(2026, 1, 1, 10, 0, tzinfo=UTC)
 
@@ -41,6 +41,7 @@ def test_owner_confirms_without_a_new_edition(db, factory, at_now):
     editions = db.session.query(Edition).count()
     with frozen(at_now + timedelta(days=200)):
         services.confirm_card_accurate(card, owner, "bez zmian")
+        checks.run_checks()
         db.session.commit()
         assert services.card_statuses()[0].state == FRESH
     assert db.session.query(Edition).count() == editions
@@ -100,6 +101,7 @@ def test_summary_counts_by_state_and_department(db, factory, at_now):
     with frozen(at_now + timedelta(days=170)):
         services.confirm_card_accurate(old, factory.user(roles=[Role.EDITOR]))
     with frozen(at_now + timedelta(days=185)):
+        checks.run_checks()
         summary = services.summarise(services.card_statuses())
-    assert summary["totals"] == {FRESH: 1, DUE_SOON: 0, OVERDUE: 1}
+    assert summary["totals"] == {FRESH: 1, DUE_SOON: 0, OVERDUE: 1, UNCHECKED: 0}
     assert summary["departments"]["Wydział Testowy"]["total"] == 2

@@ -19,6 +19,7 @@ CLAIM = "Informacja zweryfikowana"
 
 
 def _owner(factory, card, name="wlasciciel"):
+    # A department makes its members owners only with a card role (kiosk.accounts.access.card_department_ids).
     return factory.user(name, roles=[Role.APPROVER], departments=[card.owner_department])
 
 
