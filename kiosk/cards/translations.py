@@ -183,6 +183,7 @@ def write_translation(card: Card, language: str, texts: dict, actor: User) -> Tr
     tr = open_translation_of(card, language)
     if tr is not None and tr.status != TranslationStatus.DRAFT:
         raise InvalidTransition("Tłumaczenie jest w przeglądzie; zwróć je do poprawy, aby je zmienić.")
+    pairs = make_pairs(edition, texts)
     if tr is None:
         number = db.session.scalar(
             select(func.max(Translation.number)).where(Translation.card_id == card.id, Translation.language == language)
@@ -190,8 +191,7 @@ def write_translation(card: Card, language: str, texts: dict, actor: User) -> Tr
         tr = Translation(card=card, language=language, number=(number or 0) + 1, author_id=actor.id,
                          contributor_ids=[])  # fmt: skip
         db.session.add(tr)
-    tr.pairs = make_pairs(edition, texts)
-    tr.texts = _normal_texts(texts)
+    tr.pairs, tr.texts = pairs, _normal_texts(texts)
     tr.edition = edition
     values = {kind: translated for kind, _, translated in tr.pairs}
     tr.title, tr.summary, tr.body = values["title"], values.get("summary", ""), values.get("body", "")
@@ -398,3 +398,40 @@ def translated_titles(card_ids: list[int], language: str) -> dict[int, str]:
         )
     )
     return dict(rows.all())
+
+
+def translation_stamp(slug: str, language: str) -> tuple:
+    """What a card page in `language` depends on besides the Polish card: its published translation."""
+    if language not in TRANSLATION_LANGUAGES:
+        return ()
+    row = db.session.execute(
+        select(Translation.id, Translation.behind_since, Translation.published_at)
+        .join(Card, Translation.card_id == Card.id)
+        .where(Card.slug == slug, Translation.language == language, Translation.status == TranslationStatus.PUBLISHED)
+    ).first()
+    return tuple(row) if row is not None else (None,)
+
+
+def translated_languages(card_ids: list[int] | None = None) -> dict[int, list[str]]:
+    """The languages each card has a published translation in (all cards when `card_ids` is None)."""
+    query = select(Translation.card_id, Translation.language).where(Translation.status == TranslationStatus.PUBLISHED)
+    if card_ids is not None:
+        query = query.where(Translation.card_id.in_(card_ids))
+    found: dict[int, list[str]] = {}
+    for card_id, language in db.session.execute(query.order_by(Translation.language)):
+        found.setdefault(card_id, []).append(language)
+    return found
+
+
+def translated_languages_by_slug() -> dict[str, list[str]]:
+    """Card slug → languages of its published translations (one query), for sitemap.xml."""
+    query = (
+        select(Card.slug, Translation.language)
+        .join(Card, Translation.card_id == Card.id)
+        .where(Translation.status == TranslationStatus.PUBLISHED, Card.live_edition_id.is_not(None))
+        .order_by(Card.slug, Translation.language)
+    )
+    found: dict[str, list[str]] = {}
+    for slug, language in db.session.execute(query):
+        found.setdefault(slug, []).append(language)
+    return found
