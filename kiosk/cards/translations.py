@@ -269,13 +269,14 @@ def _go_live(tr: Translation, reviewed: bool) -> None:
 
 def mark_translations_behind(edition: Edition) -> list[Translation]:
     """Called when `edition` goes live: mark behind every published translation whose Polish text changed."""
-    if edition.card_id is None:
+    card_id = edition.card_id or (edition.card.id if edition.card is not None else None)
+    if card_id is None:  # a new card has no translation yet
         return []
     with db.session.no_autoflush:
         published = list(
             db.session.scalars(
                 select(Translation).where(
-                    Translation.card_id == edition.card_id,
+                    Translation.card_id == card_id,
                     Translation.status == TranslationStatus.PUBLISHED,
                     Translation.behind_since.is_(None),
                 )
