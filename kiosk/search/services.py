@@ -24,6 +24,7 @@ from kiosk.errors import ValidationError
 from kiosk.extensions import db
 from kiosk.facts.models import Category, Location
 
+from . import multilingual
 from . import query as q
 from .documents import iter_all_documents
 from .engine import IndexUnavailable
@@ -90,6 +91,9 @@ def search(text: str | None, point: str | None = None, category: str | None = No
            log_query: bool = False) -> SearchResponse:  # fmt: skip
     """Cards matching what a resident typed, best first; the most-used cards when nothing matches."""
     text = clean_query(text)
+    foreign = _foreign(text)
+    if foreign is not None:
+        return search_foreign(text, foreign, point, category, limit, log_query)
     try:
         response = _index_search(text, point, category, limit)
     except IndexUnavailable as exc:
@@ -98,6 +102,10 @@ def search(text: str | None, point: str | None = None, category: str | None = No
     except Exception:  # derived data must never turn a search into an error page
         log.exception("search failed on the index, using the database instead")
         response = _database_search(text, point, category, limit)
+    if response.total == 0 and text:  # nothing in Polish: an English or Ukrainian query the words did not give away
+        foreign = _foreign(text, force=True)
+        if foreign is not None:
+            return search_foreign(text, foreign, point, category, limit, log_query)
     if text and log_query:
         response.query_id = _log(text, response.total)
     if response.total == 0:
@@ -105,6 +113,41 @@ def search(text: str | None, point: str | None = None, category: str | None = No
     keywords = mark_referrals(response.results)
     if response.total:
         response.results = referrals_first(response.results, keywords, text)
+    return response
+
+
+def _foreign(text: str, force: bool = False):
+    try:
+        path = Path(current_app.config["KIOSK_CONTENT_DIR"]) / "vocabulary.yaml"
+        return multilingual.understand(text, path, force)
+    except Exception:  # never let the foreign-language layer break a search
+        log.exception("multilingual query analysis failed")
+        return None
+
+
+def search_foreign(text: str, foreign, point, category, limit: int, log_query: bool) -> SearchResponse:
+    """A Ukrainian or English query: translations and the vocabulary's Polish words, merged."""
+    polish = search(foreign.polish, point, category, limit=10) if foreign.polish else None
+    ranked = [h.slug for h in polish.results] if polish is not None and polish.total else []
+    scores = {} if point or category else foreign.scores  # filters apply to the Polish engine's results
+    slugs = multilingual.merge(multilingual.ForeignQuery(foreign.polish, scores), ranked, limit)
+    by_slug = {h.slug: h for h in (polish.results if polish is not None else [])}
+    missing = [s for s in slugs if s not in by_slug]
+    if missing:
+        rows = db.session.execute(_published().where(Card.slug.in_(missing)))
+        by_slug.update({r.slug: q.Hit(slug=r.slug, title=r.title, summary=r.summary, score=0.0) for r in rows})
+    hits = [by_slug[s] for s in slugs if s in by_slug]
+    response = SearchResponse(
+        query=text,
+        total=len(hits),
+        results=hits,
+        facets=polish.facets if polish is not None else {"category": [], "point": []},
+    )
+    if text and log_query:
+        response.query_id = _log(text, response.total)
+    if response.total == 0:
+        response.results = popular_cards(limit)
+    mark_referrals(response.results)
     return response
 
 
