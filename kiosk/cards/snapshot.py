@@ -115,8 +115,16 @@ def hydrate_card(card: Card, facts: dict) -> None:
         edition,
         "forms",
         [
-            _row(EditionForm, edition, i, form_file_id=f, title=title, form_file=facts[FormFile][f], source=src,
-                 unverified=unv)
+            _row(
+                EditionForm,
+                edition,
+                i,
+                form_file_id=f,
+                title=title,
+                form_file=facts[FormFile][f],
+                source=src,
+                unverified=unv,
+            )
             # Snapshots written before forms carried their own link text and sources hold the bare file id.
             for i, (f, title, src, unv) in enumerate(_padded(snap["forms"], 4))
         ],

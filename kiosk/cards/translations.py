@@ -348,17 +348,22 @@ def _polish(text: str) -> Markup:
     return Markup('<span lang="pl">%s</span>') % escape(text) if text else text
 
 
-def localize_card(card: Card, language: str) -> CardLanguage:
-    """The card's live edition as a reader of `language` sees it (pl: unchanged)."""
+def localize_card(card: Card, language: str, plain: bool = False, stamp: tuple | None = None) -> CardLanguage:
+    """The card's live edition as a reader of `language` sees it (pl: unchanged).
+
+    Polish text shown inside a translated page is marked `lang="pl"` (HTML); `plain` gives bare text (API).
+    """
     edition = card.live_edition
     result = CardLanguage(language, edition=edition)
     if language == "pl" or language not in TRANSLATION_LANGUAGES:
         return result
-    tr = published_translation(card, language)
+    tr = _published_for_page(card, language, stamp)
     if tr is None:
         return result
     lookup = {(kind, polish): translated for kind, polish, translated in tr.pairs or ()}
     missing = []
+
+    as_text = plain
 
     def text(kind: str, polish: str, plain=False):
         if not polish:
@@ -366,7 +371,7 @@ def localize_card(card: Card, language: str) -> CardLanguage:
         found = lookup.get((kind, polish))
         if found is None:
             missing.append(kind)
-            return polish if plain else _polish(polish)
+            return polish if plain or as_text else _polish(polish)
         return found
 
     documents = [_Row(d, name=text("document", d.name), note=text("document_note", d.note)) for d in edition.documents]
@@ -385,6 +390,25 @@ def localize_card(card: Card, language: str) -> CardLanguage:
     result.behind = tr.behind_since is not None or any((k, p) not in polish_texts(edition) for k, p, _ in tr.pairs)
     result.body_translated = "body" not in missing and bool(edition.body)
     return result
+
+
+_PAGE_CACHE: dict = {}
+
+
+def _published_for_page(card: Card, language: str, stamp: tuple | None) -> Translation | None:
+    """The published translation, kept per process under its page stamp (id, behind) when one is given."""
+    if not stamp or stamp[0] is None:
+        return published_translation(card, language) if stamp is None else None
+    key = (card.id, language, *stamp)
+    found = _PAGE_CACHE.get(key)
+    if found is None:
+        found = published_translation(card, language)
+        if found is not None:
+            db.session.expunge(found)  # read-only from here on; shared by later requests of this process
+        if len(_PAGE_CACHE) > 4096:
+            _PAGE_CACHE.clear()
+        _PAGE_CACHE[key] = found
+    return found
 
 
 def translated_titles(card_ids: list[int], language: str) -> dict[int, str]:
@@ -406,7 +430,13 @@ def translation_stamp(slug: str, language: str) -> tuple:
     if language not in TRANSLATION_LANGUAGES:
         return ()
     row = db.session.execute(
-        select(Translation.id, Translation.behind_since, Translation.published_at)
+        select(
+            Translation.id,
+            Translation.behind_since,
+            Translation.published_at,
+            Translation.content_hash,
+            Translation.reviewed,
+        )
         .join(Card, Translation.card_id == Card.id)
         .where(Card.slug == slug, Translation.language == language, Translation.status == TranslationStatus.PUBLISHED)
     ).first()
@@ -435,4 +465,23 @@ def translated_languages_by_slug() -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for slug, language in db.session.execute(query):
         found.setdefault(slug, []).append(language)
+    return found
+
+
+def translated_hit_texts(slugs: list[str], language: str) -> dict[str, tuple[str, str]]:
+    """slug → (title, summary) of published translations whose title is still current (one query)."""
+    if language not in TRANSLATION_LANGUAGES or not slugs:
+        return {}
+    rows = db.session.execute(
+        select(Card.slug, Translation.title, Translation.summary, Translation.pairs, Edition.title, Edition.summary)
+        .join(Card, Translation.card_id == Card.id)
+        .join(Edition, Card.live_edition_id == Edition.id)
+        .where(Card.slug.in_(slugs), Translation.language == language)
+        .where(Translation.status == TranslationStatus.PUBLISHED)
+    )
+    found = {}
+    for slug, title, summary, pairs, pl_title, pl_summary in rows:
+        current = {(kind, polish) for kind, polish, _ in pairs or ()}
+        if ("title", pl_title) in current:  # a title written for an older Polish title is not shown
+            found[slug] = (title, summary if ("summary", pl_summary) in current else "")
     return found

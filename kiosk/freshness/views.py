@@ -9,6 +9,7 @@ from wtforms.validators import ValidationError as CSRFInvalid
 from kiosk.accounts.access import roles_required
 from kiosk.accounts.models import Role
 from kiosk.cards.models import Card
+from kiosk.cards.translations import translations_behind
 from kiosk.errors import DomainError, NotFound, PermissionDenied, ValidationError
 from kiosk.extensions import csrf, db
 from kiosk.web.errors import render_error
@@ -104,7 +105,7 @@ def dashboard():
         overdue=exports.overdue(statuses)[:LIST_LIMIT], due_soon=exports.due_soon(statuses)[:LIST_LIMIT],
         flags=services.open_flags(limit=LIST_LIMIT), by_id=by_id, feedback=services.open_feedback(LIST_LIMIT),
         gaps=gaps.content_gaps(limit=LIST_LIMIT), chart=trend_chart(services.snapshots()), subject_url=subject_url,
-        states=services.STATE_LABELS,
+        states=services.STATE_LABELS, translations_behind=translations_behind(),
     )  # fmt: skip
 
 

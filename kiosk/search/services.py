@@ -374,3 +374,17 @@ def add_synonym(phrase: str, words: list[str]) -> None:
 
 
 _synonyms_lock = threading.Lock()
+
+
+def localize_hits(hits: list[q.Hit], language: str) -> list[q.Hit]:
+    """Titles and summaries in the reader's language where a current published translation has them."""
+    from kiosk.cards.translations import translated_hit_texts
+
+    texts = translated_hit_texts([h.slug for h in hits], language)
+    for hit in hits:
+        if hit.slug in texts:
+            hit.title, summary = texts[hit.slug]
+            hit.summary = summary or hit.summary
+            hit.highlights = {"title": str(q.escape(hit.title)), "summary": str(q.escape(hit.summary))}
+            hit.language = language
+    return hits

@@ -1,6 +1,6 @@
 """Card pages in the reader's language: the published translation over the live Polish facts, never a silent mix."""
 
-from flask import url_for
+from flask import g, url_for
 from markupsafe import Markup
 
 from kiosk.cards.translations import CardLanguage, localize_card, translated_languages, translation_stamp
@@ -15,7 +15,8 @@ def card_page_stamp(stamp: Stamp, slug: str, lang: str) -> tuple[Stamp, bool]:
     if lang == "pl":
         return stamp, False
     part = translation_stamp(slug, lang)
-    modified = max(filter(None, (stamp.modified, *(p for p in part[1:] if p))))
+    g.translation_stamp = part
+    modified = max(filter(None, (stamp.modified, *part[1:3])))
     return Stamp((*stamp.parts, lang, *part), modified, stamp.facts), bool(part and part[0])
 
 

@@ -4,7 +4,7 @@ import re
 from datetime import date
 from functools import lru_cache
 
-from flask import Blueprint, abort, current_app, render_template, request, session
+from flask import Blueprint, abort, current_app, g, render_template, request, session
 from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -123,7 +123,7 @@ def _body_html(markdown_text: str):
 
 def _render_card(template: str, slug: str) -> str:
     card = get_published_card(slug)
-    shown = localize_card(card, str(get_locale()))
+    shown = localize_card(card, str(get_locale()), stamp=g.get("translation_stamp"))
     return render_template(template, card=card, edition=shown.edition, body=card_body_html(shown, _body_html),
                            register=services.register_of_changes(card), shown=shown,
                            alternates=alternates_of(card))  # fmt: skip
