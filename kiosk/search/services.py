@@ -88,10 +88,13 @@ def clean_query(text: str | None) -> str:
 
 
 def search(text: str | None, point: str | None = None, category: str | None = None, limit: int = 10,
-           log_query: bool = False) -> SearchResponse:  # fmt: skip
-    """Cards matching what a resident typed, best first; the most-used cards when nothing matches."""
+           log_query: bool = False, languages: bool = True) -> SearchResponse:  # fmt: skip
+    """Cards matching what a resident typed, best first; the most-used cards when nothing matches.
+
+    Ukrainian and English queries go through `search_foreign` (unless `languages` is False).
+    """
     text = clean_query(text)
-    foreign = _foreign(text)
+    foreign = _foreign(text) if languages else None
     if foreign is not None:
         return search_foreign(text, foreign, point, category, limit, log_query)
     try:
@@ -102,7 +105,7 @@ def search(text: str | None, point: str | None = None, category: str | None = No
     except Exception:  # derived data must never turn a search into an error page
         log.exception("search failed on the index, using the database instead")
         response = _database_search(text, point, category, limit)
-    if response.total == 0 and text:  # nothing in Polish: an English or Ukrainian query the words did not give away
+    if response.total == 0 and text and languages:  # nothing in Polish: perhaps English or Ukrainian after all
         foreign = _foreign(text, force=True)
         if foreign is not None:
             return search_foreign(text, foreign, point, category, limit, log_query)
@@ -127,7 +130,7 @@ def _foreign(text: str, force: bool = False):
 
 def search_foreign(text: str, foreign, point, category, limit: int, log_query: bool) -> SearchResponse:
     """A Ukrainian or English query: translations and the vocabulary's Polish words, merged."""
-    polish = search(foreign.polish, point, category, limit=10) if foreign.polish else None
+    polish = search(foreign.polish, point, category, limit=10, languages=False) if foreign.polish else None
     ranked = [h.slug for h in polish.results] if polish is not None and polish.total else []
     scores = {} if point or category else foreign.scores  # filters apply to the Polish engine's results
     slugs = multilingual.merge(multilingual.ForeignQuery(foreign.polish, scores), ranked, limit)
