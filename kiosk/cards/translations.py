@@ -411,20 +411,6 @@ def _published_for_page(card: Card, language: str, stamp: tuple | None) -> Trans
     return found
 
 
-def translated_titles(card_ids: list[int], language: str) -> dict[int, str]:
-    """Published translated titles by card id (one query), for listings and search results."""
-    if language not in TRANSLATION_LANGUAGES or not card_ids:
-        return {}
-    rows = db.session.execute(
-        select(Translation.card_id, Translation.title).where(
-            Translation.card_id.in_(card_ids),
-            Translation.language == language,
-            Translation.status == TranslationStatus.PUBLISHED,
-        )
-    )
-    return dict(rows.all())
-
-
 def translation_stamp(slug: str, language: str) -> tuple:
     """What a card page in `language` depends on besides the Polish card: its published translation."""
     if language not in TRANSLATION_LANGUAGES:
