@@ -44,6 +44,7 @@ STOP = {
     "потрібно", "хочу", "зробити", "оформити", "отримати", "можна", "чи", "по", "до", "про", "від", "це", "а",
     "або", "польщі", "плоцьку", "плоцьк", "робити", "я", "мене", "нам",
 }  # fmt: skip
+MAX_WORDS = 12
 FIELD_WEIGHTS = {"title": 3.0, "summary": 1.0, "documents": 0.6}
 
 
@@ -175,7 +176,7 @@ def understand(text: str, vocabulary_path: Path, force: bool = False) -> Foreign
     if not words:
         return None
     cat = catalogue(vocabulary_path)
-    stems = [stem(w) for w in words]
+    stems = list(dict.fromkeys(stem(w) for w in words))[:MAX_WORDS]  # bounded work for any input
     polish = _vocabulary_matches(stems, cat.vocabulary)
     if not force and not CYRILLIC.search(text) and not _looks_foreign(stems, cat, bool(polish)):
         return None

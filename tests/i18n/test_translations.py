@@ -150,3 +150,14 @@ def test_publishing_a_translation_changes_the_cached_page(db, client, factory, c
     db.session.commit()
     html = client.get("/uslugi/dowod-osobisty-wydanie?lang=en").get_data(as_text=True)
     assert "Getting an ID card" in html and "not yet translated are shown in Polish" in html
+
+
+def test_translated_and_polish_texts_are_escaped(db, client, factory, card, team):
+    hostile = {**UK, "title": "<script>alert(1)</script>", "documents": ['<img src=x onerror="alert(1)">']}
+    publish_uk(db, card, team, factory.user("translator", roles=[Role.EDITOR]), hostile)
+    documents = factory.content()["documents"]
+    documents[1] = {**documents[1], "name": "<b>Zdjęcie</b>"}
+    publish_new_edition(db, factory, card, team, documents=documents)
+    html = client.get("/uslugi/dowod-osobisty-wydanie?lang=uk").get_data(as_text=True)
+    assert "<script>alert" not in html and "<img src=x" not in html and "<b>Zdjęcie" not in html
+    assert '<span lang="pl">&lt;b&gt;Zdjęcie&lt;/b&gt;</span>' in html
