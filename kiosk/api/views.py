@@ -4,7 +4,7 @@ from flask import Blueprint, abort, jsonify, request, url_for
 from flask_babel import get_locale
 
 from kiosk.cards.services import get_published_card
-from kiosk.cards.translations import localize_card
+from kiosk.cards.translation_view import localize_card
 from kiosk.errors import NotFound
 from kiosk.facts import services as facts
 from kiosk.web import services

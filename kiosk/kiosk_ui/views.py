@@ -19,7 +19,7 @@ from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException
 
 from kiosk.cards.services import get_published_card
-from kiosk.cards.translations import localize_card
+from kiosk.cards.translation_view import localize_card
 from kiosk.clock import now
 from kiosk.errors import DomainError
 from kiosk.extensions import csrf, db

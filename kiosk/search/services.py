@@ -381,7 +381,7 @@ _synonyms_lock = threading.Lock()
 
 def localize_hits(hits: list[q.Hit], language: str) -> list[q.Hit]:
     """Titles and summaries in the reader's language where a current published translation has them."""
-    from kiosk.cards.translations import translated_hit_texts
+    from kiosk.cards.translation_view import translated_hit_texts
 
     texts = translated_hit_texts([h.slug for h in hits], language)
     for hit in hits:

@@ -2,7 +2,7 @@
 
 from flask import Response, render_template, url_for
 
-from kiosk.cards.translations import translated_languages_by_slug
+from kiosk.cards.translation_view import translated_languages_by_slug
 from kiosk.facts import services as facts
 
 from . import services

@@ -3,7 +3,7 @@
 from flask import g, url_for
 from markupsafe import Markup
 
-from kiosk.cards.translations import CardLanguage, localize_card, translated_languages, translation_stamp
+from kiosk.cards.translation_view import CardLanguage, localize_card, translated_languages, translation_stamp
 
 from .services import Stamp
 
