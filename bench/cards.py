@@ -102,7 +102,7 @@ def run(kind: str, count: int) -> None:
             from flask_migrate import upgrade
 
             upgrade(revision="heads")
-            total = len(list((content / "cards").glob("*.md")))
+            total = len([p for p in (content / "cards").glob("*.md") if p.name.count(".") == 1])
             start = time.perf_counter()
             done = 0
 

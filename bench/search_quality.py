@@ -24,6 +24,8 @@ from kiosk.search.documents import iter_all_documents
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_QUERIES = ROOT.parent / "shared" / "search" / "queries-dev.yaml"
+# Ukrainian and English resident queries (issue 14): success@3 ≥ 0.90 in each language.
+LANGUAGE_QUERIES = {"uk": ROOT / "bench" / "queries" / "uk.yaml", "en": ROOT / "bench" / "queries" / "en.yaml"}
 
 
 def metrics(rankings: list[tuple[list[str], list[str]]]) -> dict:
@@ -38,7 +40,7 @@ def metrics(rankings: list[tuple[list[str], list[str]]]) -> dict:
     return {"success@1": s1 / n, "success@3": s3 / n, "MRR": rr / n}
 
 
-def run(queries: list[dict], show_misses: bool) -> None:
+def run(queries: list[dict], show_misses: bool, languages: dict | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/q.db", "KIOSK_INDEX_DIR": f"{tmp}/index",
                           "KIOSK_CONTENT_DIR": str(ROOT / "content")})  # fmt: skip
@@ -58,9 +60,18 @@ def run(queries: list[dict], show_misses: bool) -> None:
                 tuned.append(([h.slug for h in _results(item["q"])], want))
                 plain.append((baseline.search(item["q"]), want))
             missing = sorted({w for item in queries for w in item["want"]} - known)
+            per_language = {lang: [([h.slug for h in _results(i["q"])], list(i["want"])) for i in items]
+                            for lang, items in (languages or {}).items()}  # fmt: skip
             db.session.remove()
             db.engine.dispose()
     _report(queries, tuned, plain, missing, show_misses)
+    for lang, rankings in per_language.items():
+        m = metrics(rankings)
+        print(f"{lang} ({len(rankings)} queries){'':10}{m['success@1']:>10.3f}{m['success@3']:>10.3f}{m['MRR']:>8.3f}")
+        if show_misses:
+            for item, (ranked, want) in zip(languages[lang], rankings, strict=True):
+                if not set(ranked[:3]) & set(want):
+                    print(f"  miss@3: {item['q']!r} want {want} got {ranked[:3]}")
 
 
 def _results(text: str):
@@ -84,8 +95,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--queries", type=Path, default=DEFAULT_QUERIES)
     parser.add_argument("--misses", action="store_true", help="list the queries whose first result is wrong")
+    parser.add_argument("--no-languages", action="store_true", help="skip the Ukrainian and English sets")
     args = parser.parse_args()
-    run(yaml.safe_load(args.queries.read_text(encoding="utf-8")), args.misses)
+    languages = {} if args.no_languages else {
+        lang: yaml.safe_load(path.read_text(encoding="utf-8")) for lang, path in LANGUAGE_QUERIES.items()
+    }  # fmt: skip
+    run(yaml.safe_load(args.queries.read_text(encoding="utf-8")), args.misses, languages)
 
 
 if __name__ == "__main__":

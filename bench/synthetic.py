@@ -23,6 +23,8 @@ def real_vocabulary(content: Path) -> tuple[list[str], list[int]]:
     """Every word of three letters or more in the real cards' text, with how often it occurs."""
     counts = Counter()
     for path in (content / "cards").glob("*.md"):
+        if path.name.count(".") > 1:  # translations (<slug>.en.md): the Polish vocabulary only
+            continue
         _, header, body = path.read_text(encoding="utf-8").split("---\n", 2)
         for text in [*_texts(yaml.safe_load(header)), body]:
             counts.update(WORD_RE.findall(text.lower()))

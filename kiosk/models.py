@@ -3,6 +3,7 @@
 from kiosk.accounts.models import User, UserSession, user_department
 from kiosk.audit import AuditRecord
 from kiosk.cards.models import Card, CardChange, Edition
+from kiosk.cards.translation_models import Translation
 from kiosk.facts.models import Category, Department, FormFile, LegalAct, LifeSituation, Location, Setting, SharedFee
 from kiosk.freshness.models import Feedback, FreshnessSnapshot, ReminderLog, ReviewFlag
 from kiosk.intake.models import CardIntakeRule, Case, CaseChecklistItem, CaseCounter, CaseEvent
@@ -35,6 +36,7 @@ __all__ = [
     "SearchQuery",
     "Setting",
     "SharedFee",
+    "Translation",
     "User",
     "UserSession",
     "user_department",

@@ -142,3 +142,16 @@ def category(obj, count: int) -> dict:
         "card_count": count,
         "url": url_for("web.category", slug=obj.slug, _external=True),
     }
+
+
+def card_language(shown) -> dict:
+    """Which language the card's texts are in; numbers, dates, addresses and legal references are always Polish."""
+    tr = shown.translation
+    return {
+        "requested": shown.language,
+        "text": shown.text_language,
+        "translation": None if tr is None else {
+            "reviewed": tr.reviewed, "behind": shown.behind, "partial": shown.partial,
+            "published_at": _iso(tr.published_at),
+        },
+    }  # fmt: skip

@@ -1,8 +1,10 @@
 """The open-data API under /api/v1/: read-only JSON with stable field names."""
 
 from flask import Blueprint, abort, jsonify, request, url_for
+from flask_babel import get_locale
 
 from kiosk.cards.services import get_published_card
+from kiosk.cards.translation_view import localize_card
 from kiosk.errors import NotFound
 from kiosk.facts import services as facts
 from kiosk.requestargs import int_arg
@@ -55,7 +57,11 @@ def cards():
 @bp.get("/cards/<slug>")
 def card(slug: str):
     card = get_published_card(slug)
-    return jsonify(serializers.card_detail(card, card.live_edition))
+    shown = localize_card(card, str(get_locale()), plain=True)
+    data = {**serializers.card_detail(card, shown.edition), "language": serializers.card_language(shown)}
+    response = jsonify(data)
+    response.headers["Content-Language"] = shown.text_language
+    return response
 
 
 @bp.get("/cards/<slug>/editions")

@@ -32,6 +32,7 @@ from .models import (
     EditionStatus,
 )
 from .snapshot import build_snapshot, hydrate_card
+from .translations import mark_translations_behind
 
 OPEN_STATUSES = (EditionStatus.DRAFT, EditionStatus.IN_REVIEW, EditionStatus.APPROVED)
 
@@ -346,6 +347,7 @@ def _mark_live(edition: Edition) -> None:
     card.live_edition = edition
     card.last_verified_at = edition.published_at
     card.last_verified_by = edition.publisher.display_name if edition.publisher else ""
+    mark_translations_behind(edition)
 
 
 def publish_due(card: Card | None = None, voided: list | None = None) -> list[Edition]:

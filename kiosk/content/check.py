@@ -21,6 +21,7 @@ from kiosk.clock import today
 
 from .cardfile import read_card_file, split_front_matter
 from .facts import SPECS, read_fact_file
+from .translationfile import is_translation_path, read_translation_file
 from .yamlsource import ContentFileError, Source, parse_yaml
 
 MAX_CONSOLIDATED_AGE_YEARS = 3
@@ -76,6 +77,9 @@ def check_content(directory: Path, max_age: int = MAX_CONSOLIDATED_AGE_YEARS) ->
     refs = _references(facts)
     acts = {a["slug"]: a for a in facts["legal-acts.yaml"]}
     for path in sorted((directory / "cards").glob("*.md")):
+        if is_translation_path(path):
+            found += _check_translation(path)
+            continue
         try:
             card = read_card_file(path, refs)
         except ContentFileError as exc:
@@ -84,6 +88,15 @@ def check_content(directory: Path, max_age: int = MAX_CONSOLIDATED_AGE_YEARS) ->
         src, text = _card_source(path)
         found += _check_card(src, text, card.content, acts, max_age)
     return found
+
+
+def _check_translation(path: Path) -> list:
+    """A translation file the import would refuse (its match to the Polish card is checked on import)."""
+    try:
+        read_translation_file(path)
+    except ContentFileError as exc:
+        return [Finding(exc.path, exc.line, exc.field, "invalid", str(exc))]
+    return []
 
 
 def _references(facts: dict) -> References:

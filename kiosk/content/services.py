@@ -16,6 +16,8 @@ from kiosk.extensions import db
 
 from .cardfile import CardFile, read_card_file, render_card_file
 from .facts import export_facts, upsert_facts
+from .translation_sync import export_translations, import_translations
+from .translationfile import is_translation_path
 
 IMPORTER_USERNAME = "import"
 
@@ -28,6 +30,8 @@ class ImportReport:
     # Cards left as they are because a person's edition is open (draft, in review or approved).
     blocked: list[str] = field(default_factory=list)
     facts_changed: dict = field(default_factory=dict)
+    # Translation files published by this import ("<slug>.<lang>").
+    translations: list[str] = field(default_factory=list)
 
 
 def importer_user() -> User:
@@ -47,7 +51,7 @@ def importer_user() -> User:
 
 
 def card_paths(directory: Path) -> list[Path]:
-    return sorted((directory / "cards").glob("*.md"))
+    return sorted(p for p in (directory / "cards").glob("*.md") if not is_translation_path(p))
 
 
 def import_content(directory: Path, progress: Callable[[Path], None] = lambda path: None) -> ImportReport:
@@ -83,6 +87,8 @@ def import_content(directory: Path, progress: Callable[[Path], None] = lambda pa
     db.session.flush()
     for edition in editions:
         record_imported_edition(edition, importer)
+    db.session.flush()
+    import_translations(directory, importer, report)
     db.session.flush()
     return report
 
@@ -169,4 +175,5 @@ def export_content(directory: Path, progress: Callable[[str], None] = lambda slu
         (directory / "cards" / f"{card.slug}.md").write_text(text, encoding="utf-8")
         progress(card.slug)
         count += 1
+    export_translations(directory)
     return count

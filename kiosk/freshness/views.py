@@ -9,6 +9,7 @@ from wtforms.validators import ValidationError as CSRFInvalid
 from kiosk.accounts.access import roles_required
 from kiosk.accounts.models import Role
 from kiosk.cards.models import Card
+from kiosk.cards.translations import translations_behind
 from kiosk.errors import DomainError, NotFound, PermissionDenied, ValidationError
 from kiosk.extensions import csrf, db
 from kiosk.web.errors import render_error
@@ -108,6 +109,7 @@ def dashboard():
         flag_count=services.count_open(ReviewFlag), feedback=services.open_feedback(LIST_LIMIT),
         feedback_count=services.count_open(Feedback), gaps=gaps.content_gaps(limit=LIST_LIMIT),
         chart=trend_chart(services.snapshots()), subject_url=subject_url, states=services.STATE_LABELS,
+        translations_behind=translations_behind(),
     )  # fmt: skip
 
 

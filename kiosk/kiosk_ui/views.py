@@ -19,7 +19,7 @@ from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException
 
 from kiosk.cards.services import get_published_card
-from kiosk.cards.snapshot import body_html
+from kiosk.cards.translation_view import localize_card
 from kiosk.clock import now
 from kiosk.errors import DomainError, ValidationError
 from kiosk.extensions import csrf, db
@@ -29,6 +29,7 @@ from kiosk.intake.services import CODE_ALPHABET
 from kiosk.requestargs import free_text
 from kiosk.search import services as search
 from kiosk.web import services as web
+from kiosk.web.translated import card_body_html
 
 from . import qr, services
 from .fleet import bp as fleet_bp  # noqa: F401  (registered by the app factory)
@@ -137,15 +138,17 @@ def here():
 def results():
     response = search.search(request.args.get("q", ""), limit=20, log_query=True)
     db.session.commit()
+    search.localize_hits(response.results, str(get_locale()))
     return render_template("kiosk_ui/list.html", heading=None, rows=response.results, found=response)
 
 
 def _card_page(template: str, slug: str, **extra):
     card = get_published_card(slug)
-    edition = card.live_edition
-    body = body_html(edition) if template == "kiosk_ui/card.html" else None
+    shown = localize_card(card, str(get_locale()))
+    edition = shown.edition
+    body = card_body_html(shown, card.live_edition) if template == "kiosk_ui/card.html" else None
     return render_template(template, card=card, edition=edition, place=services.place_matter(edition, g.kiosk),
-                           status=facts.point_status, body=body, **extra)  # fmt: skip
+                           status=facts.point_status, body=body, shown=shown, **extra)  # fmt: skip
 
 
 @bp.get("/uslugi/<slug>")

@@ -26,6 +26,7 @@ from kiosk.extensions import db
 from kiosk.facts.models import Category, Location
 from kiosk.ops.instruments import record_search
 
+from . import multilingual
 from . import query as q
 from .documents import iter_all_documents
 from .engine import IndexUnavailable
@@ -100,10 +101,16 @@ def clean_query(text: str | None) -> str:
 
 
 def search(text: str | None, point: str | None = None, category: str | None = None, limit: int = 10,
-           log_query: bool = False) -> SearchResponse:  # fmt: skip
-    """Cards matching what a resident typed, best first; the most-used cards when nothing matches."""
+           log_query: bool = False, languages: bool = True) -> SearchResponse:  # fmt: skip
+    """Cards matching what a resident typed, best first; the most-used cards when nothing matches.
+
+    Ukrainian and English queries go through `search_foreign` (unless `languages` is False).
+    """
     text = clean_query(text)
     started = time.perf_counter()
+    foreign = _foreign(text) if languages else None
+    if foreign is not None:
+        return search_foreign(text, foreign, point, category, limit, log_query)
     try:
         response = _index_search(text, point, category, limit)
     except IndexUnavailable as exc:
@@ -112,6 +119,10 @@ def search(text: str | None, point: str | None = None, category: str | None = No
     except Exception:  # derived data must never turn a search into an error page
         log.exception("search failed on the index, using the database instead")
         response = _database_search(text, point, category, limit)
+    if response.total == 0 and text and languages:  # nothing in Polish: perhaps English or Ukrainian after all
+        foreign = _foreign(text, force=True)
+        if foreign is not None:
+            return search_foreign(text, foreign, point, category, limit, log_query)
     record_search(time.perf_counter() - started, response.degraded)
     if text and log_query:
         response.query_id = _log(text, response.total)
@@ -120,6 +131,41 @@ def search(text: str | None, point: str | None = None, category: str | None = No
     keywords = mark_referrals(response.results)
     if response.total:
         response.results = referrals_first(response.results, keywords, text)
+    return response
+
+
+def _foreign(text: str, force: bool = False):
+    try:
+        path = Path(current_app.config["KIOSK_CONTENT_DIR"]) / "vocabulary.yaml"
+        return multilingual.understand(text, path, force)
+    except Exception:  # never let the foreign-language layer break a search
+        log.exception("multilingual query analysis failed")
+        return None
+
+
+def search_foreign(text: str, foreign, point, category, limit: int, log_query: bool) -> SearchResponse:
+    """A Ukrainian or English query: translations and the vocabulary's Polish words, merged."""
+    polish = search(foreign.polish, point, category, limit=10, languages=False) if foreign.polish else None
+    ranked = [h.slug for h in polish.results] if polish is not None and polish.total else []
+    scores = {} if point or category else foreign.scores  # filters apply to the Polish engine's results
+    slugs = multilingual.merge(multilingual.ForeignQuery(foreign.polish, scores), ranked, limit)
+    by_slug = {h.slug: h for h in (polish.results if polish is not None else [])}
+    missing = [s for s in slugs if s not in by_slug]
+    if missing:
+        rows = db.session.execute(_published().where(Card.slug.in_(missing)))
+        by_slug.update({r.slug: q.Hit(slug=r.slug, title=r.title, summary=r.summary, score=0.0) for r in rows})
+    hits = [by_slug[s] for s in slugs if s in by_slug]
+    response = SearchResponse(
+        query=text,
+        total=len(hits),
+        results=hits,
+        facets=polish.facets if polish is not None else {"category": [], "point": []},
+    )
+    if text and log_query:
+        response.query_id = _log(text, response.total)
+    if response.total == 0:
+        response.results = popular_cards(limit)
+    mark_referrals(response.results)
     return response
 
 
@@ -361,3 +407,17 @@ def index_problem() -> str | None:
     except IndexUnavailable as exc:
         return str(exc)
     return None
+
+
+def localize_hits(hits: list[q.Hit], language: str) -> list[q.Hit]:
+    """Titles and summaries in the reader's language where a current published translation has them."""
+    from kiosk.cards.translation_view import translated_hit_texts
+
+    texts = translated_hit_texts([h.slug for h in hits], language)
+    for hit in hits:
+        if hit.slug in texts:
+            hit.title, summary = texts[hit.slug]
+            hit.summary = summary or hit.summary
+            hit.highlights = {"title": str(q.escape(hit.title)), "summary": str(q.escape(hit.summary))}
+            hit.language = language
+    return hits

@@ -1,6 +1,7 @@
 """Search pages and API: thin views over kiosk.search.services."""
 
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
 
 from kiosk.extensions import db
 from kiosk.requestargs import free_text, id_arg, int_arg
@@ -21,6 +22,7 @@ def api_search():
     limit = int_arg("limit", 10, 50)
     response = services.search(request.args.get("q", ""), limit=limit, log_query=True, **_filters())
     db.session.commit()
+    services.localize_hits(response.results, str(get_locale()))
     return jsonify(response.to_dict())
 
 
@@ -40,6 +42,7 @@ def results():
     response = services.search(request.args.get("q", ""), limit=page * PER_PAGE, log_query=page == 1, **filters)
     db.session.commit()
     shown = response.results[(page - 1) * PER_PAGE :] if response.total else response.results[:PER_PAGE]
+    services.localize_hits(shown, str(get_locale()))
     pages = -(-response.total // PER_PAGE)
     return render_template("search/results.html", r=response, shown=shown, page=page, pages=pages, filters=filters)
 

@@ -2,6 +2,7 @@
 
 from flask import Response, render_template, url_for
 
+from kiosk.cards.translation_view import translated_languages_by_slug
 from kiosk.facts import services as facts
 
 from . import services
@@ -30,6 +31,7 @@ def sitemap():
         lambda: render_template(
             "web/sitemap.xml",
             cards=services.sitemap_entries(),
+            translated=translated_languages_by_slug(),
             updated=stamp.modified,
             categories=facts.list_categories(),
             situations=facts.list_life_situations(),

@@ -3,13 +3,12 @@
 import re
 from datetime import date
 
-from flask import Blueprint, abort, current_app, render_template, request, session
+from flask import Blueprint, abort, current_app, g, render_template, request, session
 from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from kiosk.cards.services import get_published_card
-from kiosk.cards.snapshot import body_html
 from kiosk.clock import local_now
 from kiosk.errors import NotFound
 from kiosk.facts import services as facts
@@ -19,6 +18,7 @@ from . import services
 from .caching import cached_page, keyed, remembered, with_opening_state
 from .i18n import template_gettext
 from .presenters import card_jsonld, diff_row
+from .translated import alternates_of, card_body_html, card_page_stamp, content_language, localize_card
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/static/web")
 
@@ -91,19 +91,26 @@ def _card_stamp(slug: str):
 
 @bp.get("/uslugi/<slug>")
 def card(slug: str):
-    return cached_page(_card_stamp(slug), lambda: _render_card("web/card.html", slug))
+    return _card_page("web/card.html", slug)
 
 
 @bp.get("/uslugi/<slug>/druk")
 def card_print(slug: str):
-    return cached_page(_card_stamp(slug), lambda: _render_card("web/card_print.html", slug))
+    return _card_page("web/card_print.html", slug)
+
+
+def _card_page(template: str, slug: str):
+    lang = str(get_locale())
+    stamp, translated = card_page_stamp(_card_stamp(slug), slug, lang)
+    return content_language(cached_page(stamp, lambda: _render_card(template, slug)), lang, translated)
 
 
 def _render_card(template: str, slug: str) -> str:
     card = get_published_card(slug)
-    edition = card.live_edition
-    return render_template(template, card=card, edition=edition, body=body_html(edition),
-                           register=services.register_of_changes(card))  # fmt: skip
+    shown = localize_card(card, str(get_locale()), stamp=g.get("translation_stamp"))
+    return render_template(template, card=card, edition=shown.edition, body=card_body_html(shown, card.live_edition),
+                           register=services.register_of_changes(card), shown=shown,
+                           alternates=alternates_of(card))  # fmt: skip
 
 
 @bp.get("/uslugi/<slug>/historia")

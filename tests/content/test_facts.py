@@ -15,6 +15,7 @@ from kiosk.cards.content import References
 from kiosk.cards.models import Card
 from kiosk.content.cardfile import read_card_file
 from kiosk.content.facts import SPECS, read_fact_file
+from kiosk.content.services import card_paths
 from kiosk.facts.models import LegalAct
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
@@ -80,7 +81,7 @@ def cards(facts) -> dict:
         legal_acts=ns("legal-acts.yaml"),
         shared_fees=ns("shared-fees.yaml"),
     )
-    return {p.stem: read_card_file(p, refs).content for p in sorted((CONTENT / "cards").glob("*.md"))}
+    return {p.stem: read_card_file(p, refs).content for p in card_paths(CONTENT)}
 
 
 def resident_text(card: dict) -> str:

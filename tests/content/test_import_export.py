@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from kiosk.cards.models import Card, Edition, EditionStatus
-from kiosk.content.services import import_content
+from kiosk.content.services import card_paths, import_content
 from kiosk.content.yamlsource import ContentFileError
 
 
@@ -26,7 +26,7 @@ def count(db, model) -> int:
 def test_real_content_imports_and_every_card_is_published(db, runner, content_dir):
     result = runner.invoke(args=["content", "import", str(content_dir)])
     assert result.exit_code == 0, result.output
-    files = list((content_dir / "cards").glob("*.md"))
+    files = card_paths(content_dir)
     assert count(db, Card) == len(files) >= 1
     published = db.session.scalar(
         select(func.count()).select_from(Edition).where(Edition.status == EditionStatus.PUBLISHED)

@@ -10,7 +10,7 @@ from kiosk.accounts.models import Role
 from kiosk.cards import services as cards
 from kiosk.cards.models import Card
 from kiosk.clock import frozen
-from kiosk.content.services import import_content
+from kiosk.content.services import card_paths, import_content
 from kiosk.facts.models import Department, LegalAct, Location, SharedFee
 from kiosk.freshness import services
 from kiosk.freshness.verification import label_for, open_doubts, verification_status
@@ -184,7 +184,7 @@ def test_no_page_calls_any_real_card_with_an_open_doubt_verified(db, client, fac
     import_content(work)
     owner = factory.user("wlasciciel", roles=[Role.APPROVER], departments=db.session.scalars(select(Department)).all())
     all_cards = db.session.scalars(select(Card).where(Card.live_edition_id.is_not(None))).all()
-    assert len(all_cards) == len(list((work / "cards").glob("*.md")))
+    assert len(all_cards) == len(card_paths(work))
     for card in all_cards:
         if services.may_confirm(card, owner):
             services.confirm_card_accurate(card, owner)

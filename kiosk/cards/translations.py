@@ -1,0 +1,306 @@
+"""Business rules for card translations (English, Ukrainian) and their honest display.
+
+A translation is written, submitted, approved and published like an edition, with the same four-eyes
+rules. Each translated text is kept next to the Polish text it translates, so when a new Polish
+edition changes a translated text the published translation is marked behind (and audited), and the
+page shows the live Polish text for that part, with a notice. Services add and flush; the caller
+commits.
+"""
+
+import hashlib
+import json
+
+from sqlalchemy import func, select
+
+from kiosk.accounts.models import Role, User
+from kiosk.audit import record_audit
+from kiosk.clock import now
+from kiosk.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
+from kiosk.extensions import db
+
+from .models import Card, CardChange, Edition
+from .translation_models import TRANSLATION_LANGUAGES, Translation, TranslationStatus
+
+OPEN = (TranslationStatus.DRAFT, TranslationStatus.IN_REVIEW, TranslationStatus.APPROVED)
+MAX_TEXT = 20_000
+
+
+# --- the Polish texts a translation covers ----------------------------------------------------------
+
+
+def polish_rows(edition: Edition) -> dict:
+    """The translatable Polish texts of an edition by kind, rows in order."""
+    return {
+        "title": edition.title,
+        "summary": edition.summary or "",
+        "documents": [d.name for d in edition.documents],
+        "document_notes": [d.note for d in edition.documents],
+        "fees": [(f.what, f.how_to_pay, f.exemptions) for f in edition.fees],
+        "settle_text": edition.settle_text or "",
+        "point_notes": [p.note for p in edition.points],
+        "body": edition.body or "",
+    }
+
+
+def polish_texts(edition: Edition) -> set[tuple[str, str]]:
+    """Every (field, Polish text) pair of an edition a translation can translate."""
+    rows = polish_rows(edition)
+    found = {("title", rows["title"]), ("summary", rows["summary"]), ("settle_text", rows["settle_text"]),
+             ("body", rows["body"])}  # fmt: skip
+    found |= {("document", t) for t in rows["documents"]} | {("document_note", t) for t in rows["document_notes"]}
+    found |= {("point_note", t) for t in rows["point_notes"]}
+    for what, how, exemptions in rows["fees"]:
+        found |= {("fee_what", what), ("fee_how_to_pay", how), ("fee_exemptions", exemptions)}
+    return found
+
+
+def make_pairs(edition: Edition, texts: dict) -> list[list[str]]:
+    """[field, Polish, translated] for each translated text, matched to the Polish rows by position."""
+    rows = polish_rows(edition)
+    pairs = []
+
+    def add(kind: str, polish: str, translated) -> None:
+        translated = (translated or "").strip()
+        if len(translated) > MAX_TEXT:
+            raise ValidationError(f"Tekst tłumaczenia ({kind}) jest za długi.", kind)
+        if translated and polish:
+            pairs.append([kind, polish, translated])
+
+    add("title", rows["title"], texts.get("title"))
+    add("summary", rows["summary"], texts.get("summary"))
+    for key, kind in (("documents", "document"), ("document_notes", "document_note"), ("point_notes", "point_note")):
+        given = list(texts.get(key) or [])
+        if len(given) > len(rows[key]):
+            raise ValidationError(f"Tłumaczenie ma więcej pozycji ({key}: {len(given)}) niż karta ({len(rows[key])}).")
+        for polish, translated in zip(rows[key], given, strict=False):
+            add(kind, polish, translated)
+    fees = list(texts.get("fees") or [])
+    if len(fees) > len(rows["fees"]):
+        raise ValidationError("Tłumaczenie ma więcej opłat niż karta.", "fees")
+    for polish, translated in zip(rows["fees"], fees, strict=False):
+        for kind, pl, tr in zip(("fee_what", "fee_how_to_pay", "fee_exemptions"), polish, _fee(translated),
+                                strict=True):  # fmt: skip
+            add(kind, pl, tr)
+    add("settle_text", rows["settle_text"], texts.get("settle_text"))
+    add("body", rows["body"], texts.get("body"))
+    if not any(p[0] == "title" for p in pairs):
+        raise ValidationError("Tłumaczenie musi mieć tytuł.", "title")
+    return pairs
+
+
+def _normal_texts(texts: dict) -> dict:
+    """The texts as written, in the shape of a translation file."""
+    fees = [dict(zip(("what", "how_to_pay", "exemptions"), _fee(f), strict=True)) for f in texts.get("fees") or []]
+    return {
+        "title": (texts.get("title") or "").strip(),
+        "summary": (texts.get("summary") or "").strip(),
+        "documents": [d or "" for d in texts.get("documents") or []],
+        "document_notes": [d or "" for d in texts.get("document_notes") or []],
+        "fees": [{k: (v or "") for k, v in f.items()} for f in fees],
+        "settle_text": (texts.get("settle_text") or "").strip(),
+        "point_notes": [d or "" for d in texts.get("point_notes") or []],
+        "body": (texts.get("body") or "").strip(),
+    }
+
+
+def _fee(value) -> tuple:
+    if isinstance(value, dict):
+        return value.get("what"), value.get("how_to_pay"), value.get("exemptions")
+    return value, None, None
+
+
+def source_hash(pairs: list) -> str:
+    """A short fingerprint of the Polish texts a translation was written for."""
+    canonical = json.dumps([[kind, polish] for kind, polish, _ in pairs], ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def translation_hash(tr: Translation) -> str:
+    canonical = json.dumps([tr.language, tr.title, tr.summary, tr.body, tr.pairs], ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def is_behind(tr: Translation, edition: Edition) -> bool:
+    """True when a Polish text the translation covers is no longer in the live edition."""
+    current = polish_texts(edition)
+    return any((kind, polish) not in current for kind, polish, _ in tr.pairs or ())
+
+
+# --- the workflow ---------------------------------------------------------------------------------
+
+
+def _require_role(actor: User, role: Role) -> None:
+    if actor is None or not actor.active or not actor.has_role(role):
+        raise PermissionDenied(f"Ta czynność wymaga roli: {role.value}.")
+
+
+def _require_status(tr: Translation, *allowed: TranslationStatus) -> None:
+    if tr.status not in allowed:
+        raise InvalidTransition(
+            f"Tłumaczenie ma status „{tr.status.value}”; ta czynność wymaga: {', '.join(s.value for s in allowed)}."
+        )
+
+
+def _require_not_contributor(tr: Translation, actor: User, what: str) -> None:
+    if actor.id in set(tr.contributor_ids or ()) | ({tr.author_id} if tr.author_id else set()):
+        raise PermissionDenied(f"Zasada czterech oczu: współautor tłumaczenia nie może go {what}.")
+
+
+def _require_language(language: str) -> str:
+    if language not in TRANSLATION_LANGUAGES:
+        raise ValidationError(f"Nieznany język tłumaczenia „{language}”. Dostępne: en, uk.", "language")
+    return language
+
+
+def open_translation_of(card: Card, language: str) -> Translation | None:
+    """The card's translation into `language` that is being written or reviewed, if any."""
+    return db.session.scalar(
+        select(Translation).where(
+            Translation.card_id == card.id, Translation.language == language, Translation.status.in_(OPEN)
+        )
+    )
+
+
+def published_translation(card: Card, language: str) -> Translation | None:
+    return db.session.scalar(
+        select(Translation).where(
+            Translation.card_id == card.id,
+            Translation.language == language,
+            Translation.status == TranslationStatus.PUBLISHED,
+        )
+    )
+
+
+def write_translation(card: Card, language: str, texts: dict, actor: User) -> Translation:
+    """Write (or rewrite) the draft translation of the card's live edition into `language`."""
+    _require_role(actor, Role.EDITOR)
+    _require_language(language)
+    edition = card.live_edition
+    if edition is None:
+        raise InvalidTransition("Tłumaczy się opublikowane wydanie; ta karta go nie ma.")
+    tr = open_translation_of(card, language)
+    if tr is not None and tr.status != TranslationStatus.DRAFT:
+        raise InvalidTransition("Tłumaczenie jest w przeglądzie; zwróć je do poprawy, aby je zmienić.")
+    pairs = make_pairs(edition, texts)
+    if tr is None:
+        number = db.session.scalar(
+            select(func.max(Translation.number)).where(Translation.card_id == card.id, Translation.language == language)
+        )
+        tr = Translation(card=card, language=language, number=(number or 0) + 1, author_id=actor.id,
+                         contributor_ids=[])  # fmt: skip
+        db.session.add(tr)
+    tr.pairs, tr.texts = pairs, _normal_texts(texts)
+    tr.edition = edition
+    values = {kind: translated for kind, _, translated in tr.pairs}
+    tr.title, tr.summary, tr.body = values["title"], values.get("summary", ""), values.get("body", "")
+    tr.source_hash, tr.content_hash = source_hash(tr.pairs), translation_hash(tr)
+    tr.contributor_ids = sorted(set(tr.contributor_ids or ()) | {actor.id})
+    tr.updated_at = now()
+    db.session.flush()
+    record_audit(actor, "write_translation", tr, card=card, edition=edition, language=language)
+    return tr
+
+
+def submit_translation(tr: Translation, actor: User) -> Translation:
+    """Send a draft translation for review; its text is frozen from now on."""
+    _require_role(actor, Role.EDITOR)
+    _require_status(tr, TranslationStatus.DRAFT)
+    tr.status, tr.submitted_at, tr.submitted_hash = TranslationStatus.IN_REVIEW, now(), translation_hash(tr)
+    record_audit(actor, "submit_translation", tr, card=tr.card, language=tr.language)
+    return tr
+
+
+def approve_translation(tr: Translation, actor: User) -> Translation:
+    """Approve a translation on substance; never by anyone who wrote it."""
+    _require_role(actor, Role.APPROVER)
+    _require_status(tr, TranslationStatus.IN_REVIEW)
+    _require_not_contributor(tr, actor, "zatwierdzić")
+    allowed = {d.id for d in actor.departments}
+    if allowed and tr.card.owner_department_id not in allowed:
+        raise PermissionDenied("Możesz zatwierdzać tylko karty swoich wydziałów.")
+    if translation_hash(tr) != tr.submitted_hash:
+        raise InvalidTransition("Treść tłumaczenia różni się od przekazanej do zatwierdzenia.")
+    tr.status, tr.approver_id, tr.approved_at = TranslationStatus.APPROVED, actor.id, now()
+    tr.approved_hash = tr.submitted_hash
+    record_audit(actor, "approve_translation", tr, card=tr.card, language=tr.language)
+    return tr
+
+
+def send_back_translation(tr: Translation, actor: User, comment: str) -> Translation:
+    """Return a translation to its translators as a draft; every sign-off is void."""
+    _require_role(actor, Role.APPROVER)
+    _require_status(tr, TranslationStatus.IN_REVIEW, TranslationStatus.APPROVED)
+    if not comment.strip():
+        raise InvalidTransition("Podaj powód zwrócenia tłumaczenia do poprawy.")
+    tr.status = TranslationStatus.DRAFT
+    tr.approver_id = tr.submitted_at = tr.approved_at = None
+    tr.submitted_hash = tr.approved_hash = ""
+    record_audit(actor, "send_back_translation", tr, card=tr.card, comment=comment, language=tr.language)
+    return tr
+
+
+def publish_translation(tr: Translation, actor: User) -> Translation:
+    """Put an approved translation on the public pages, replacing the previous one of its language."""
+    _require_role(actor, Role.PUBLISHER)
+    _require_status(tr, TranslationStatus.APPROVED)
+    _require_not_contributor(tr, actor, "opublikować")
+    if tr.approver_id == actor.id:
+        raise PermissionDenied("Tłumaczenie publikuje inna osoba niż ta, która je zatwierdziła.")
+    if translation_hash(tr) != tr.approved_hash:
+        raise InvalidTransition("Treść tłumaczenia różni się od zatwierdzonej.")
+    _go_live(tr, reviewed=True)
+    tr.publisher_id = actor.id
+    record_audit(actor, "publish_translation", tr, card=tr.card, language=tr.language)
+    return tr
+
+
+def _go_live(tr: Translation, reviewed: bool) -> None:
+    previous = published_translation(tr.card, tr.language)
+    if previous is not None and previous is not tr:
+        previous.status = TranslationStatus.SUPERSEDED
+    tr.status, tr.published_at, tr.reviewed = TranslationStatus.PUBLISHED, now(), reviewed
+    live = tr.card.live_edition
+    tr.behind_since = now() if live is not None and is_behind(tr, live) else None
+    db.session.flush()
+    db.session.add(CardChange(card_id=tr.card_id, kind="translated", at=now()))
+
+
+def mark_translations_behind(edition: Edition) -> list[Translation]:
+    """Called when `edition` goes live: mark behind every published translation whose Polish text changed."""
+    card_id = edition.card_id or (edition.card.id if edition.card is not None else None)
+    if card_id is None:  # a new card has no translation yet
+        return []
+    with db.session.no_autoflush:
+        published = list(
+            db.session.scalars(
+                select(Translation).where(
+                    Translation.card_id == card_id,
+                    Translation.status == TranslationStatus.PUBLISHED,
+                    Translation.behind_since.is_(None),
+                )
+            )
+        )
+        marked = [tr for tr in published if is_behind(tr, edition)]
+        for tr in marked:
+            tr.behind_since = now()
+            record_audit(None, "translation_behind", tr, card=edition.card, language=tr.language,
+                         edition_number=edition.number)  # fmt: skip
+    return marked
+
+
+def translations_behind() -> list[Translation]:
+    """Published translations marked behind, by language then owner, for the freshness dashboard."""
+    query = (
+        select(Translation)
+        .join(Card, Translation.card_id == Card.id)
+        .where(Translation.status == TranslationStatus.PUBLISHED, Translation.behind_since.is_not(None))
+        .order_by(Translation.language, Card.owner_name, Card.slug)
+    )
+    return list(db.session.scalars(query))
+
+
+def get_translation(translation_id: int) -> Translation:
+    tr = db.session.get(Translation, translation_id)
+    if tr is None:
+        raise NotFound("Nie ma takiego tłumaczenia.")
+    return tr

@@ -1,0 +1,86 @@
+"""Search in Ukrainian and English over the real cards, their translations and the vocabulary."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kiosk.content.services import import_content
+from kiosk.search import multilingual
+from kiosk.search import services as search
+
+QUERIES = Path(__file__).resolve().parents[2] / "bench" / "queries"
+# A held-in subset of the benchmark sets (bench/search_quality.py measures all of them).
+HELD_IN = {"uk": slice(0, 50, 3), "en": slice(1, 50, 3)}
+
+
+@pytest.fixture
+def real_cards(app, db):
+    import_content(Path(app.config["KIOSK_CONTENT_DIR"]))
+    db.session.commit()
+    search.rebuild()
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("прописка", "propyska"), ("прописка", "propiska"), ("паспорт", "pasport"), ("паспорт", "passport"),
+     ("ґанок", "ганок"), ("їжа", "іжа"), ("єдиний", "единий"), ("ёлка", "елка"), ("посвідчення", "посвидчення")],
+)  # fmt: skip
+def test_cyrillic_folding_and_transliteration_meet(a, b):
+    assert multilingual.similar(multilingual.stem(a), multilingual.stem(b)) >= 0.7
+
+
+@pytest.mark.parametrize("language", ["uk", "en"])
+def test_held_in_queries_find_the_right_card_in_the_top_three(real_cards, language):
+    items = yaml.safe_load((QUERIES / f"{language}.yaml").read_text(encoding="utf-8"))[HELD_IN[language]]
+    misses = [i["q"] for i in items if not {h.slug for h in search.search(i["q"]).results[:3]} & set(i["want"])]
+    assert len(items) >= 16 and len(misses) <= 1, misses
+
+
+@pytest.mark.parametrize(
+    ("query", "slug"),
+    [("ID card", "dowod-osobisty-wydanie"), ("посвідчення особи", "dowod-osobisty-wydanie"),
+     ("прописка", "zameldowanie-pobyt-staly"), ("propyska", "zameldowanie-pobyt-staly"), ("pasport", "paszport"),
+     ("паспорт", "paszport"), ("паспорд", "paszport")],
+)  # fmt: skip
+def test_the_issues_examples(real_cards, query, slug):
+    assert slug in [h.slug for h in search.search(query).results[:3]]
+
+
+def test_polish_queries_are_left_to_the_polish_engine(real_cards, app):
+    vocabulary = Path(app.config["KIOSK_CONTENT_DIR"]) / "vocabulary.yaml"
+    for query in ("dowód osobisty", "zameldowanie", "rejestracja samochodu", "prawo jazdy", "paszport"):
+        assert multilingual.understand(query, vocabulary) is None, query
+
+
+def test_results_show_titles_in_the_readers_language(real_cards, client):
+    data = client.get("/api/v1/search?q=прописка&lang=uk").get_json()
+    titles = {r["slug"]: r["title"] for r in data["results"]}
+    assert titles["zameldowanie-pobyt-staly"].startswith("Постійна реєстрація")
+    assert titles["zameldowanie-pobyt-czasowy"].startswith("Тимчасова реєстрація")
+    html = client.get("/szukaj?q=ID+card&lang=en").get_data(as_text=True)
+    assert "Getting an ID card" in html
+    polish = client.get("/api/v1/search?q=dowód&lang=pl").get_json()
+    assert polish["results"][0]["title"] == "Wydanie dowodu osobistego"
+
+
+def test_api_card_in_ukrainian_keeps_polish_facts_and_says_which_language(real_cards, client):
+    response = client.get("/api/v1/cards/zameldowanie-pobyt-staly?lang=uk")
+    data = response.get_json()
+    assert response.headers["Content-Language"] == "uk"
+    assert data["title"].startswith("Постійна реєстрація")
+    assert data["documents"][1]["name"] == "Посвідчення особи або паспорт"
+    assert data["language"] == {"requested": "uk", "text": "uk", "translation": data["language"]["translation"]}
+    assert data["language"]["translation"]["reviewed"] is False and data["language"]["translation"]["partial"] is True
+    assert "<span" not in str(data)  # plain text: a Polish part is given as it is, the flags say so
+    assert data["service_points"][0]["address"]  # addresses come from the shared facts, never retyped
+
+
+def test_kiosk_card_and_take_home_checklist_follow_the_language(real_cards, client):
+    html = client.get("/kiosk/uslugi/zameldowanie-pobyt-staly?lang=en").get_data(as_text=True)
+    assert '<h1 lang="en">Registering your permanent address (zameldowanie)</h1>' in html
+    assert "not yet been reviewed" in html
+    home = client.get("/kiosk/uslugi/zameldowanie-pobyt-staly/lista?lang=uk").get_data(as_text=True)
+    assert "Посвідчення особи або паспорт" in home and "ще не перевірено" in home
+    printed = client.get("/uslugi/zameldowanie-pobyt-staly/druk?lang=uk").get_data(as_text=True)
+    assert "Посвідчення особи або паспорт" in printed and "translation-notice" in printed
