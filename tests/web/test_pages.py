@@ -83,7 +83,7 @@ def test_card_page_has_the_bip_metryczka_and_register_of_changes(db, factory, cl
     html = client.get("/uslugi/dowod-test").get_data(as_text=True)
     editor, approver, publisher = team
     metryczka = html[html.index('id="metryczka"') :]
-    for label in ("Wytworzył", "Zatwierdził merytorycznie", "Zatwierdził do użytkowania", "Obowiązuje od"):
+    for label in ("Przygotował(a)", "Zatwierdził(a) merytorycznie", "Zatwierdził(a) do użytkowania", "Obowiązuje od"):
         assert label in metryczka
     for person in (editor, approver, publisher):
         assert person.display_name in metryczka
