@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import Select, bindparam, exists, func, select
+from sqlalchemy import Select, bindparam, case, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from kiosk.accounts.models import User
@@ -77,6 +77,11 @@ def live_cards_query(category: Category | None = None, situation: LifeSituation 
     if situation is not None:
         link = edition_life_situation.c
         query = query.where(exists().where(link.edition_id == Edition.id, link.life_situation_id == situation.id))
+        if situation.order:  # the order a person goes through the matters, then the rest by title
+            rank = case(
+                {slug: i for i, slug in enumerate(situation.order)}, value=Card.slug, else_=len(situation.order)
+            )
+            query = query.order_by(None).order_by(rank, Edition.title, Card.slug)
     if point is not None:
         query = query.where(exists().where(EditionPoint.edition_id == Edition.id, EditionPoint.location_id == point.id))
     return query
