@@ -41,3 +41,18 @@ def test_cards_follow_the_editors_order_then_title(db, client, situation):
 def test_bad_orders_are_refused_with_a_clear_message(db, situation, slugs, message):
     with pytest.raises(ValidationError, match=message):
         facts.set_life_situation_order(situation, slugs, known={"becikowe", "rejestracja-urodzenia"})
+
+
+def test_shipped_orders_name_existing_cards_and_birth_starts_with_registration():
+    from pathlib import Path
+
+    import yaml
+
+    content = Path(__file__).resolve().parents[2] / "content"
+    situations = yaml.safe_load((content / "life-situations.yaml").read_text(encoding="utf-8"))
+    cards = {path.stem for path in (content / "cards").glob("*.md")}
+    orders = {s["slug"]: s.get("order", []) for s in situations}
+    assert orders["urodzenie-dziecka"][0] == "rejestracja-urodzenia"
+    assert orders["smierc-bliskiej-osoby"][0] == "rejestracja-zgonu"
+    for slug, order in orders.items():
+        assert set(order) <= cards, slug
