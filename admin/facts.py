@@ -9,6 +9,7 @@ from wtforms.validators import ValidationError
 
 from kiosk.accounts.models import Role
 from kiosk.audit import AuditRecord, record_audit
+from kiosk.errors import ValidationError as DomainValidationError
 from kiosk.extensions import db
 from kiosk.facts.models import (
     WEEKDAYS,
@@ -20,7 +21,7 @@ from kiosk.facts.models import (
     Location,
     SharedFee,  # fmt: skip
 )
-from kiosk.facts.services import weekly_hours
+from kiosk.facts.services import parse_card_order, set_life_situation_order, weekly_hours
 
 from .forms import choices, safe_link
 from .security import SecuredModelView
@@ -138,12 +139,36 @@ class AuditView(SecuredModelView):
     column_searchable_list = ("actor_name", "action", "comment")
 
 
+class LifeSituationView(NamedView):
+    """A life situation with the ordered list of its cards (one slug a line, first what is done first)."""
+
+    form_excluded_columns = ("updated_at", "order")
+    form_extra_fields = {
+        "order_text": TextAreaField(
+            "Kolejność kart (identyfikator karty w wierszu, w kolejności załatwiania; pozostałe karty – alfabetycznie)"
+        )
+    }
+
+    def on_form_prefill(self, form, id):
+        form.order_text.data = "\n".join(self.get_one(id).order or [])
+
+    def on_model_change(self, form, model, is_created):
+        from kiosk.cards.models import Card
+
+        known = set(db.session.scalars(db.select(Card.slug)))
+        try:
+            set_life_situation_order(model, parse_card_order(form.order_text.data), known=known)
+        except DomainValidationError as exc:
+            raise ValidationError(exc.message) from exc
+        super().on_model_change(form, model, is_created)
+
+
 def add_views(admin) -> None:
     admin.add_view(LocationView(Location, db, name="Punkty obsługi", endpoint="locations", category=CATEGORY))
     admin.add_view(DepartmentView(Department, db, name="Wydziały", endpoint="departments", category=CATEGORY))
     admin.add_view(NamedView(Category, db, name="Kategorie", endpoint="categories", category=CATEGORY))
-    admin.add_view(NamedView(LifeSituation, db, name="Sytuacje życiowe", endpoint="life_situations",
-                             category=CATEGORY))  # fmt: skip
+    admin.add_view(LifeSituationView(LifeSituation, db, name="Sytuacje życiowe", endpoint="life_situations",
+                                     category=CATEGORY))  # fmt: skip
     admin.add_view(LegalActView(LegalAct, db, name="Akty prawne", endpoint="legal_acts", category=CATEGORY))
     admin.add_view(SharedFeeView(SharedFee, db, name="Opłaty wspólne", endpoint="shared_fees", category=CATEGORY))
     admin.add_view(AuditView(AuditRecord, db, name="Dziennik zmian", endpoint="audit"))

@@ -3,7 +3,9 @@
 from datetime import date, datetime
 from decimal import Decimal
 
+from babel.dates import format_date as babel_format_date
 from flask import Flask
+from flask_babel import get_locale
 
 from kiosk.clock import LOCAL_TZ
 
@@ -27,9 +29,22 @@ def format_date(value: date | datetime | None) -> str:
     return f"{value:%d.%m.%Y}"
 
 
+def format_long_date(value: date | datetime | None, locale: str | None = None) -> str:
+    """A date written out in the reader's language: "12 maja 2026", "May 12, 2026", "12 травня 2026 р."."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(LOCAL_TZ).date()
+    if locale is None:
+        current = get_locale()
+        locale = str(current) if current is not None else "pl"
+    return babel_format_date(value, format="long", locale=locale)
+
+
 def format_datetime(value: datetime | None) -> str:
     return "" if value is None else f"{value.astimezone(LOCAL_TZ):%d.%m.%Y %H:%M}"
 
 
 def register_filters(app: Flask) -> None:
-    app.jinja_env.filters.update(pln=format_pln, day=format_date, moment=format_datetime)
+    app.jinja_env.filters.update(pln=format_pln, day=format_date, moment=format_datetime,
+                           longday=format_long_date)  # fmt: skip

@@ -6,6 +6,8 @@ The parser is markdown-it-py (CommonMark plus tables), which is linear on hostil
 (`check_body`, called by the card content rules) and here, so no request can ask for unbounded work.
 """
 
+from html.parser import HTMLParser
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -85,3 +87,40 @@ def preview_markdown(text: str | None) -> Markup:
         return render_markdown(text)
     except ValidationError as exc:
         return Markup('<p class="preview-error">{}</p>').format(exc.message)
+
+
+BLOCK_TAGS = {"p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "table", "ul", "ol", "hr"}
+
+
+class _TextCollector(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in BLOCK_TAGS or tag == "br":
+            self.parts.append("\n")
+        if tag == "li":
+            self.parts.append("• ")
+        elif tag in ("td", "th"):
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        self.parts.append(data.replace("\n", " "))
+
+
+def markdown_text(text: str | None) -> str:
+    """The body as a reader sees it, as plain text: rendered Markdown without markup (no `##`, no `**`).
+
+    Blocks (paragraphs, headings, list items) are separated by a line break, list items start with "• ";
+    public history diffs this text word by word, so a change reads like the card, not like its source.
+    """
+    collector = _TextCollector()
+    collector.feed(str(render_markdown(text)))
+    collector.close()
+    lines = [" ".join(line.split()) for line in "".join(collector.parts).split("\n")]
+    return "\n".join(line for line in lines if line and line != "•")

@@ -50,7 +50,6 @@ SCHEMAS = {
         published_by=NSTR,
         published_at=STAMP,
         withdrawn_at=STAMP,
-        comment=STR,
     ),
     "Card": _obj(
         ["slug", "title", "edition"],

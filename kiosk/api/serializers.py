@@ -54,7 +54,6 @@ def edition_meta(edition) -> dict:
         "published_by": _person(edition.publisher),
         "published_at": _iso(edition.published_at),
         "withdrawn_at": _iso(edition.withdrawn_at),
-        "comment": edition.comment,
     }
 
 

@@ -22,6 +22,7 @@ from kiosk.facts.models import (
     Location,
     SharedFee,
 )
+from kiosk.facts.services import SLUG_RE
 
 from .cardfile import read_source
 from .fields import Reader
@@ -48,7 +49,14 @@ SPECS = (
     FactSpec(
         "life-situations.yaml",
         LifeSituation,
-        (("name", "text!"), ("name_en", "text"), ("name_uk", "text"), ("description", "longtext"), ("position", "int")),
+        (
+            ("name", "text!"),
+            ("name_en", "text"),
+            ("name_uk", "text"),
+            ("description", "longtext"),
+            ("position", "int"),
+            ("order", "slugs"),
+        ),
     ),
     FactSpec(
         "departments.yaml",
@@ -151,6 +159,14 @@ def _read(row: Reader, name: str, kind: str):
         return row.boolean(name, False)
     if kind == "strings":
         return row.strings(name)
+    if kind == "slugs":  # card slugs in order; whether each card exists is `flask content check`'s matter
+        slugs = row.strings(name)
+        for slug in slugs:
+            if not SLUG_RE.match(slug):
+                raise row.error(name, f"„{slug[:60]}” nie jest identyfikatorem karty")
+        if len(set(slugs)) != len(slugs):
+            raise row.error(name, "karta wymieniona dwa razy")
+        return slugs
     if kind == "doubts":
         return row.strings(name) if not isinstance(row.data.get(name), str) else [row.text(name, max_len=500)]
     if kind == "source":

@@ -42,7 +42,10 @@ def importer_user() -> User:
         raise DomainError(f"Konto „{IMPORTER_USERNAME}” nie jest kontem systemowym importu; import wstrzymany.")
     if user is None:
         user = User(
-            username=IMPORTER_USERNAME, display_name="Import treści (repozytorium)", is_system=True, active=False
+            username=IMPORTER_USERNAME,
+            display_name="Biuro Interwencji i Informowania Mieszkańców (import treści)",
+            is_system=True,
+            active=False,
         )
         user.roles = [Role.EDITOR, Role.APPROVER, Role.PUBLISHER]
         db.session.add(user)

@@ -83,6 +83,9 @@ class LifeSituation(db.Model):
     name_uk: Mapped[str] = mapped_column(String(200), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(default=0)
+    # Card slugs in the order a person goes through them (birth: registration first); unlisted cards follow
+    # by title. `order:` in content/life-situations.yaml; set with `facts.set_life_situation_order`.
+    order: Mapped[list] = mapped_column("card_order", JSON, default=list)
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
 
 

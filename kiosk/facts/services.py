@@ -4,6 +4,7 @@ Opening hours are stored per weekday as "GG:MM-GG:MM" spans (or [start, end] pai
 means closed, and Polish public holidays are closed days whatever the weekly hours say.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import lru_cache
@@ -12,7 +13,7 @@ import holidays
 from sqlalchemy import select
 
 from kiosk.clock import LOCAL_TZ, local_now
-from kiosk.errors import NotFound
+from kiosk.errors import NotFound, ValidationError
 from kiosk.extensions import db
 
 from .models import WEEKDAYS, Category, LifeSituation, Location
@@ -123,6 +124,37 @@ def get_category(slug: str) -> Category:
 def list_life_situations() -> list[LifeSituation]:
     """All life situations in display order."""
     return list(db.session.scalars(select(LifeSituation).order_by(LifeSituation.position, LifeSituation.name)))
+
+
+MAX_ORDER = 200
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def parse_card_order(text: str) -> list[str]:
+    """ "rejestracja-urodzenia\nbecikowe" (one slug a line; commas and spaces also separate) → a slug list."""
+    return [part for part in re.split(r"[\s,]+", text or "") if part]
+
+
+def set_life_situation_order(situation: LifeSituation, slugs: list[str], known: set[str] | None = None) -> None:
+    """Order the situation's cards: the slugs in the order a person goes through them; others follow by title.
+
+    Refuses a malformed or repeated slug, and, when `known` card slugs are given (the back office), a slug
+    that names no card. Content files are imported before their cards, so import checks the form only.
+    """
+    slugs = [str(slug).strip() for slug in slugs]
+    if len(slugs) > MAX_ORDER:
+        raise ValidationError(f"Kolejność może wymienić najwyżej {MAX_ORDER} kart.", "order")
+    seen = set()
+    for slug in slugs:
+        if not SLUG_RE.match(slug) or len(slug) > 120:
+            raise ValidationError(f"„{slug[:60]}” nie jest identyfikatorem karty (małe litery, cyfry, myślniki).",
+                                  "order")  # fmt: skip
+        if slug in seen:
+            raise ValidationError(f"Karta „{slug}” występuje w kolejności dwa razy.", "order")
+        if known is not None and slug not in known:
+            raise ValidationError(f"Nie ma karty „{slug}”.", "order")
+        seen.add(slug)
+    situation.order = slugs
 
 
 def get_life_situation(slug: str) -> LifeSituation:

@@ -56,6 +56,21 @@ def card_jsonld(card, edition) -> dict:
     return data
 
 
+# Imported content is signed off by the system account; residents read the office behind the import, not
+# "Import treści". Both names the account has had are recognised (editions keep the name as published).
+IMPORT_ROLE = "Biuro Interwencji i Informowania Mieszkańców (import treści)"
+IMPORTER_NAMES = {"Import treści (repozytorium)", "Import treści", IMPORT_ROLE}
+
+
+def signatory(person) -> str:
+    """A metryczka entry: a person's name, or the office's role for the content-import system account."""
+    if person is None:
+        return ""
+    if not isinstance(person, str):
+        return IMPORT_ROLE if getattr(person, "is_system", False) else person.display_name
+    return IMPORT_ROLE if person in IMPORTER_NAMES else person
+
+
 def diff_row(row) -> str:
     """One row of a list field in a diff as a short readable line."""
     if not isinstance(row, dict):

@@ -4,10 +4,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import Select, bindparam, exists, func, select
+from sqlalchemy import Select, bindparam, case, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from kiosk.accounts.models import User
+from kiosk.cards.diff import word_diff
 from kiosk.cards.models import (
     Card,
     CardChange,
@@ -23,6 +24,7 @@ from kiosk.cards.services import diff_editions
 from kiosk.errors import NotFound
 from kiosk.extensions import db
 from kiosk.facts.models import Category, Department, FormFile, LegalAct, LifeSituation, Location, SharedFee
+from kiosk.markdown_render import markdown_text
 
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # the oldest stamp; fixed, whatever the host's time zone
 PUBLIC_STATUSES = (EditionStatus.PUBLISHED, EditionStatus.SUPERSEDED, EditionStatus.WITHDRAWN)
@@ -75,6 +77,11 @@ def live_cards_query(category: Category | None = None, situation: LifeSituation 
     if situation is not None:
         link = edition_life_situation.c
         query = query.where(exists().where(link.edition_id == Edition.id, link.life_situation_id == situation.id))
+        if situation.order:  # the order a person goes through the matters, then the rest by title
+            rank = case(
+                {slug: i for i, slug in enumerate(situation.order)}, value=Card.slug, else_=len(situation.order)
+            )
+            query = query.order_by(None).order_by(rank, Edition.title, Card.slug)
     if point is not None:
         query = query.where(exists().where(EditionPoint.edition_id == Edition.id, EditionPoint.location_id == point.id))
     return query
@@ -195,11 +202,20 @@ def edition_label(number: int, effective: date | None, published: datetime | Non
     return f"Wydanie {number:02d} z dnia {day:%d.%m.%Y}" if day else f"Wydanie {number:02d}"
 
 
+def public_diff(old: Edition, new: Edition) -> list:
+    """The changes a resident reads: the body compared as rendered text (no `##`, `**`), word by word."""
+    changes = diff_editions(old, new)
+    for change in changes:
+        if change.field == "body":
+            change.words = word_diff(markdown_text(change.old), markdown_text(change.new))
+    return changes
+
+
 def edition_history(card: Card) -> list[tuple[Edition, list]]:
     """Each published edition with the changes from the one before it (none for the first)."""
     editions = published_editions(card)
     return [
-        (edition, diff_editions(editions[i + 1], edition) if i + 1 < len(editions) else [])
+        (edition, public_diff(editions[i + 1], edition) if i + 1 < len(editions) else [])
         for i, edition in enumerate(editions)
     ]
 

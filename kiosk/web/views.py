@@ -17,7 +17,7 @@ from kiosk.requestargs import int_arg
 from . import services
 from .caching import cached_page, keyed, remembered, with_opening_state
 from .i18n import template_gettext
-from .presenters import card_jsonld, diff_row
+from .presenters import card_jsonld, diff_row, signatory
 from .translated import alternates_of, card_body_html, card_page_stamp, content_language, localize_card
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/static/web")
@@ -60,6 +60,7 @@ def site_context():
 
 
 bp.add_app_template_filter(diff_row, "diff_row")
+bp.add_app_template_filter(signatory, "signatory")
 
 
 def localized(obj, field: str = "name") -> str:

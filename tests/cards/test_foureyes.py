@@ -79,7 +79,7 @@ def test_public_metryczka_names_everyone_who_prepared_the_edition(db, factory, c
     db.session.commit()
     for url in ("/uslugi/metryczka", "/uslugi/metryczka/druk"):
         html = client.get(url).get_data(as_text=True)
-        prepared = html.split("Wytworzył (przygotował treść)", 1)[1].split("</dd>", 1)[0]
+        prepared = html.split("Przygotował(a)", 1)[1].split("</dd>", 1)[0]
         assert editor.display_name in prepared and insider.display_name in prepared, url
         assert approver.display_name in html and publisher.display_name in html
     meta = client.get("/api/v1/cards/metryczka").get_json()["edition"]

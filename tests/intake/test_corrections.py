@@ -70,7 +70,7 @@ def test_cancelled_case_leaves_queues_and_statistics_and_shows_anulowana(app, db
     stats = queues.statistics(desk_user, 1)
     assert stats["by_card"][0]["count"] == 1 and stats["by_card"][0]["incomplete"] == 0
     public = lookup.lookup_status(cancelled.number, cancelled.code, "10.0.0.1")
-    assert public.status_label == "anulowana" and public.expected_on is None and public.missing == []
+    assert public.status_label == "Sprawa anulowana." and public.expected_on is None and public.missing == []
     db.session.commit()  # the lookup records its attempt
     page = app.test_client().get(f"/sprawa?nr={incomplete.number}&kod={incomplete.code}").get_data(as_text=True)
     assert "anulowana" in page and "Jan Kowalski" not in page and "600 100 200" not in page

@@ -83,7 +83,7 @@ def test_card_page_has_the_bip_metryczka_and_register_of_changes(db, factory, cl
     html = client.get("/uslugi/dowod-test").get_data(as_text=True)
     editor, approver, publisher = team
     metryczka = html[html.index('id="metryczka"') :]
-    for label in ("Wytworzył", "Zatwierdził merytorycznie", "Zatwierdził do użytkowania", "Obowiązuje od"):
+    for label in ("Przygotował(a)", "Zatwierdził(a) merytorycznie", "Zatwierdził(a) do użytkowania", "Obowiązuje od"):
         assert label in metryczka
     for person in (editor, approver, publisher):
         assert person.display_name in metryczka
@@ -119,7 +119,7 @@ def test_history_shows_a_word_level_diff_between_editions(db, factory, client, f
     card = factory.published_card("dowod-test", team=team)
     publish_new_edition(db, factory, card, team, settle_text="do 14 dni")
     html = client.get("/uslugi/dowod-test/historia").get_data(as_text=True)
-    assert "Wydanie 02 z dnia 13.05.2026" in html and "Wydanie 01 z dnia 13.05.2026" in html
+    assert "Wydanie 02 z dnia 13 maja 2026" in html and "Wydanie 01 z dnia 13 maja 2026" in html
     assert "<del>30</del>" in html and "<ins>14</ins>" in html
     assert "Pierwsze opublikowane wydanie." in html
 

@@ -1,0 +1,56 @@
+"""Fees and the register of changes at 390 px: amounts never break mid-number, nothing scrolls sideways."""
+
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+
+from kiosk import clock
+from tests.conftest import axe_violations
+
+pytestmark = pytest.mark.browser
+
+FEES = [
+    {"what": "Opłata skarbowa za wydanie zezwolenia na sprzedaż napojów alkoholowych powyżej 4,5% alkoholu",
+     "amount": Decimal("1234567.89"), "how_to_pay": "przelewem na rachunek 12 1020 3974 0000 1234 5678 9012",
+     "exemptions": "", "shared": None},
+    {"what": "Pełnomocnictwo", "amount": Decimal("17.00"), "how_to_pay": "w kasie", "exemptions": "",
+     "shared": None},
+    {"what": "Duplikat", "amount": Decimal("105000.50"), "how_to_pay": "przelew", "exemptions": "",
+     "shared": None},
+]  # fmt: skip
+
+ONE_LINE = """() => [...document.querySelectorAll("td.amount, .register td.nowrap")].map((cell) => {
+  const range = document.createRange();
+  range.selectNodeContents(cell);
+  const rects = [...range.getClientRects()].filter((r) => r.width > 0);
+  const lineHeight = parseFloat(getComputedStyle(cell).lineHeight);
+  return {text: cell.textContent.trim(), lines: new Set(rects.map((r) => Math.round(r.top))).size,
+          height: Math.max(...rects.map((r) => r.height)), lineHeight};
+})"""
+
+
+@pytest.fixture
+def site(db, factory, live_server):
+    with clock.frozen(datetime(2026, 5, 13, 8, 0)):
+        factory.published_card("zezwolenie", fees=FEES)
+    return live_server.url
+
+
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_amounts_stay_on_one_line_at_390_px(site, page, lang):
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in ("/uslugi/zezwolenie", "/uslugi/zezwolenie/druk"):
+        page.goto(f"{site}{path}?lang={lang}")
+        cells = page.evaluate(ONE_LINE)
+        assert len(cells) >= 3, path
+        for cell in cells:
+            assert cell["lines"] == 1 and cell["height"] <= cell["lineHeight"] * 1.2, (path, cell)
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 390, path
+    assert axe_violations(page) == []
+
+
+def test_fee_table_stays_a_table_on_desktop(site, page):
+    page.goto(f"{site}/uslugi/zezwolenie")
+    assert page.evaluate("getComputedStyle(document.querySelector('table.fees thead')).position") == "static"
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 1280
