@@ -86,6 +86,7 @@ def register_commands(app: Flask) -> None:
     from kiosk.intake.cli import intake_cli
     from kiosk.ops.cli import ops_cli
     from kiosk.search.cli import search_cli
+    from kiosk.settings import settings_cli
 
     app.cli.add_command(content_cli)
     app.cli.add_command(cards_cli)
@@ -94,3 +95,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(intake_cli)
     app.cli.add_command(ops_cli)
+    app.cli.add_command(settings_cli)

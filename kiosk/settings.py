@@ -1,11 +1,24 @@
-"""Configuration from environment variables, with defaults that need nothing."""
+"""Configuration: every setting read from the environment is declared once, in SETTINGS below.
+
+Each `Setting` names its app.config key, its environment variable, how the variable's text is read, its
+default (needing nothing) and a one-line description. The README's configuration table is generated from
+SETTINGS (`flask settings table --write README.md`) and tests/test_settings.py checks it.
+Values that are not read from the environment are plain attributes of `Settings`.
+"""
 
 import os
+import re
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
+import click
+
 WEAK_KEYS = {"", "dev", "secret", "changeme", "change-me"}
+REPO_DIR = Path(__file__).resolve().parent.parent
 
 
 def _instance_secret(instance_path: Path) -> str:
@@ -17,8 +30,75 @@ def _instance_secret(instance_path: Path) -> str:
     return key_file.read_text().strip()
 
 
+# How a variable's text is read; a ValueError's message says what was expected.
+def text(raw: str) -> str:
+    return raw
+
+
+def flag(raw: str) -> bool:
+    """`1` turns it on; anything else leaves it off."""
+    return raw == "1"
+
+
+def whole_number(low: int = 0, high: int | None = None) -> Callable[[str], int]:
+    def read(raw: str) -> int:
+        try:
+            value = int(raw.strip())
+        except ValueError:
+            value = None
+        if value is None or value < low or (high is not None and value > high):
+            upper = f" to {high}" if high is not None else " or more"
+            raise ValueError(f"a whole number from {low}{upper}")
+        return value
+
+    return read
+
+
+def one_of(*choices: str) -> Callable[[str], str]:
+    def read(raw: str) -> str:
+        if raw not in choices:
+            raise ValueError("one of " + ", ".join(choices))
+        return raw
+
+    return read
+
+
+def base_url(raw: str) -> str:
+    return raw.rstrip("/")
+
+
+def host_list(raw: str) -> list[str]:
+    return [h.strip().lower() for h in raw.split(",") if h.strip()]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: app.config[name] comes from the environment variable `env`, read by `type`."""
+
+    name: str
+    env: str
+    type: Callable[[str], Any]
+    default: str | Callable[[Path], str]  # the variable's text when unset or empty; a function of the instance folder
+    doc: str
+    shown: str = ""  # the default as the README shows it, when it is not the plain text
+
+    def read(self, environ, instance_path: Path) -> Any:
+        raw = environ.get(self.env) or ""
+        if not raw:
+            raw = self.default(instance_path) if callable(self.default) else self.default
+        try:
+            return self.type(raw)
+        except ValueError as exc:
+            raise RuntimeError(f"{self.env} must be {exc}, not {raw!r}") from None
+
+    def shown_default(self) -> str:
+        if self.shown:
+            return self.shown
+        return f"`{self.default}`" if self.default else "(unset)"
+
+
 class Settings:
-    """Base settings; every value may be overridden by a KIOSK_* variable."""
+    """Base settings: the fixed values below, then every entry of SETTINGS read from the environment."""
 
     TESTING = False
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
@@ -46,16 +126,13 @@ class Settings:
     # contacts of closed cases are kept, the status-lookup rate limit (per address, and per case number from
     # one address), and case-number prefixes per point.
     INTAKE_SUPPLEMENT_DAYS = 7
-    INTAKE_RETENTION_DAYS = 730
     # Cases that never close (ready but never collected, complete but never handed over, never checked or
     # never returned) lose personal data when no step has been recorded on them for this many days.
-    INTAKE_STALLED_RETENTION_DAYS = 365
     INTAKE_LOOKUP_WINDOW_MINUTES = 15
     INTAKE_LOOKUP_MAX_PER_ADDRESS = 20
     INTAKE_LOOKUP_MAX_PER_NUMBER = 5
     INTAKE_POINT_PREFIXES = {"bok-stary-rynek": "BOK", "pilsudskiego-6": "PIL", "pom-miodowa": "MIO"}
     # Freshness: a card is "due soon" this many days before its review date; escalate when this late.
-    FRESHNESS_DUE_SOON_DAYS = 30
     FRESHNESS_ESCALATE_AFTER_DAYS = 30
     # Resident feedback: length limits, a rate limit per address, and how long resolved reports are kept.
     FEEDBACK_MAX_MESSAGE = 2000
@@ -64,68 +141,89 @@ class Settings:
     FEEDBACK_WINDOW_MINUTES = 10
     FEEDBACK_RETENTION_DAYS = 180
     # The search query log (free text a resident typed, which may name a person) is deleted after this.
-    SEARCH_LOG_RETENTION_DAYS = 365
     # Kiosk screens: idle reset after KIOSK_IDLE_SECONDS with a KIOSK_COUNTDOWN_SECONDS warning; a kiosk
     # is "silent" after KIOSK_SILENT_MINUTES without a heartbeat and "behind" when it lacks a change
     # older than KIOSK_BEHIND_MINUTES. Kiosk UI strings have their own catalogue next to the shared one.
-    KIOSK_IDLE_SECONDS = 90
-    KIOSK_COUNTDOWN_SECONDS = 10
-    KIOSK_HEARTBEAT_SECONDS = 60
-    KIOSK_SILENT_MINUTES = 10
-    KIOSK_BEHIND_MINUTES = 15
     BABEL_TRANSLATION_DIRECTORIES = "translations;kiosk_ui/translations"
 
-    def __init__(self, instance_path: Path):
+    def __init__(self, instance_path: Path, environ=None):
         instance_path.mkdir(parents=True, exist_ok=True)
-        env = os.environ
-        self.SQLALCHEMY_DATABASE_URI = _normalise_db_url(
-            env.get("KIOSK_DATABASE_URL") or f"sqlite:///{instance_path / 'kiosk.db'}"
-        )
-        self.KIOSK_INDEX_DIR = env.get("KIOSK_INDEX_DIR") or str(instance_path / "search-index")
-        self.SECRET_KEY = env.get("KIOSK_SECRET_KEY") or _instance_secret(instance_path)
-        self.KIOSK_CONTENT_DIR = env.get("KIOSK_CONTENT_DIR") or str(Path(__file__).resolve().parent.parent / "content")
-        self.SESSION_COOKIE_SECURE = env.get("KIOSK_HTTPS", "") == "1"
-        # The site's public address: every absolute URL (canonical links, feed, sitemap, JSON-LD, QR codes,
-        # print headers, the API) is built from it, never from the Host header a client sent.
-        self.KIOSK_PUBLIC_URL = public_url(env.get("KIOSK_PUBLIC_URL") or DEV_PUBLIC_URL)
-        # Host names the server answers to (comma-separated; ".plock.eu" allows subdomains); others get a 400.
-        # Empty: any host (development); production defaults to the public host and the loopback names.
-        self.KIOSK_TRUSTED_HOSTS = _host_list(env.get("KIOSK_TRUSTED_HOSTS", ""))
-        # Strict-Transport-Security on every response (production turns it on).
-        self.KIOSK_HSTS = env.get("KIOSK_HSTS", "") == "1"
-        self.SMTP_HOST = env.get("KIOSK_SMTP_HOST", "localhost")
-        self.SMTP_PORT = int(env.get("KIOSK_SMTP_PORT", "25"))
-        self.SMTP_SENDER = env.get("KIOSK_SMTP_SENDER", "okienko@plock.eu")
-        # Absolute links in e-mails (reminders); empty means site-relative paths.
-        self.BASE_URL = env.get("KIOSK_BASE_URL", "").rstrip("/")
-        self.FRESHNESS_DUE_SOON_DAYS = int(env.get("KIOSK_FRESHNESS_DUE_SOON_DAYS", self.FRESHNESS_DUE_SOON_DAYS))
+        environ = os.environ if environ is None else environ
+        for setting in SETTINGS:
+            setattr(self, setting.name, setting.read(environ, instance_path))
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
-        self.INTAKE_RETENTION_DAYS = int(env.get("KIOSK_INTAKE_RETENTION_DAYS") or self.INTAKE_RETENTION_DAYS)
-        # Applicants' SMS notices: "module:factory" called with the config, returning an object with
-        # send(notice) (kiosk/intake/notifications.py); the default only logs.
-        self.INTAKE_SMS_GATEWAY = env.get("KIOSK_INTAKE_SMS_GATEWAY") or "kiosk.intake.notifications:LoggingSmsGateway"
-        self.INTAKE_STALLED_RETENTION_DAYS = int(
-            env.get("KIOSK_INTAKE_STALLED_RETENTION_DAYS") or self.INTAKE_STALLED_RETENTION_DAYS
-        )
-        self.SEARCH_LOG_RETENTION_DAYS = int(
-            env.get("KIOSK_SEARCH_LOG_RETENTION_DAYS") or self.SEARCH_LOG_RETENTION_DAYS
-        )
-        # Production (kiosk/ops, docs/deploy.md): reverse proxies trusted for X-Forwarded-For/-Proto (nginx: 1),
-        # a bearer token that may read /metrics from elsewhere than loopback, and "json" log lines.
-        self.PROXY_HOPS = env.get("KIOSK_PROXY_HOPS", "0")
-        self.METRICS_TOKEN = env.get("KIOSK_METRICS_TOKEN", "")
-        self.LOG_FORMAT = env.get("KIOSK_LOG_FORMAT", "text")
+        if self.KIOSK_COUNTDOWN_SECONDS >= self.KIOSK_IDLE_SECONDS:
+            raise RuntimeError(f"KIOSK_COUNTDOWN_SECONDS ({self.KIOSK_COUNTDOWN_SECONDS}) must be less than "
+                               f"KIOSK_IDLE_SECONDS ({self.KIOSK_IDLE_SECONDS})")  # fmt: skip
+
+
+SETTINGS = (
+    Setting("KIOSK_ENV", "KIOSK_ENV", one_of("", "development", "production"), "",
+            "`production`: refuses to start without a strong `KIOSK_SECRET_KEY` and an https "
+            "`KIOSK_PUBLIC_URL`; secure cookies, HSTS"),
+    Setting("SQLALCHEMY_DATABASE_URI", "KIOSK_DATABASE_URL", lambda raw: _normalise_db_url(raw),
+            lambda instance: f"sqlite:///{instance / 'kiosk.db'}",
+            "SQLAlchemy URL; `postgresql://…` uses psycopg 3", "`sqlite:///instance/kiosk.db`"),
+    Setting("KIOSK_INDEX_DIR", "KIOSK_INDEX_DIR", text, lambda instance: str(instance / "search-index"),
+            "the search index (derived data; `search rebuild` recreates it)", "`instance/search-index`"),
+    Setting("SECRET_KEY", "KIOSK_SECRET_KEY", text, _instance_secret, "session signing key",
+            "generated into `instance/secret_key` on first run"),
+    Setting("SESSION_COOKIE_SECURE", "KIOSK_HTTPS", flag, "", "`1` marks the session cookie Secure"),
+    Setting("KIOSK_CONTENT_DIR", "KIOSK_CONTENT_DIR", text, lambda _: str(REPO_DIR / "content"),
+            "what `content import` reads by default; where synonyms are written", "`content/`"),
+    # Every absolute URL is built from the public address, never from the Host header a client sent.
+    Setting("KIOSK_PUBLIC_URL", "KIOSK_PUBLIC_URL", lambda raw: public_url(raw), "http://localhost:5000",
+            "the site's public address: every absolute URL (canonical, feed, sitemap, JSON-LD, QR codes, API links)",
+            "`http://localhost:5000` (required, `https://`, in production)"),
+    Setting("KIOSK_TRUSTED_HOSTS", "KIOSK_TRUSTED_HOSTS", host_list, "",
+            "comma-separated host names the server answers (`.plock.eu` allows subdomains); others get a 400",
+            "any host; production: the public host, `localhost`, `127.0.0.1`"),
+    Setting("KIOSK_HSTS", "KIOSK_HSTS", flag, "", "`1` sends Strict-Transport-Security (production always does)"),
+    Setting("BASE_URL", "KIOSK_BASE_URL", base_url, "", "absolute links in e-mails", "(unset: site-relative)"),
+    Setting("SMTP_HOST", "KIOSK_SMTP_HOST", text, "localhost", "mail server for reminders and applicants' notices"),
+    Setting("SMTP_PORT", "KIOSK_SMTP_PORT", whole_number(1, 65535), "25", "its port"),
+    Setting("SMTP_SENDER", "KIOSK_SMTP_SENDER", text, "okienko@plock.eu", "the From address of e-mails"),
+    Setting("INTAKE_SMS_GATEWAY", "KIOSK_INTAKE_SMS_GATEWAY", text, "kiosk.intake.notifications:LoggingSmsGateway",
+            "applicants' SMS notices: `module:factory` of a provider adapter "
+            "([docs/intake.md](docs/intake.md#telling-the-applicant))",
+            "`kiosk.intake.notifications:LoggingSmsGateway` (logs only)"),
+    Setting("FRESHNESS_DUE_SOON_DAYS", "KIOSK_FRESHNESS_DUE_SOON_DAYS", whole_number(1), "30",
+            "when a card counts as due for review (days before its review date)"),
+    Setting("INTAKE_RETENTION_DAYS", "KIOSK_INTAKE_RETENTION_DAYS", whole_number(1), "730",
+            "when closed cases lose names, contacts and delivery references"),
+    Setting("INTAKE_STALLED_RETENTION_DAYS", "KIOSK_INTAKE_STALLED_RETENTION_DAYS", whole_number(1), "365",
+            "when cases that never close (no step recorded for this many days) lose them"),
+    Setting("SEARCH_LOG_RETENTION_DAYS", "KIOSK_SEARCH_LOG_RETENTION_DAYS", whole_number(1), "365",
+            "when `search purge-log` deletes logged searches"),
+    Setting("KIOSK_IDLE_SECONDS", "KIOSK_IDLE_SECONDS", whole_number(10, 3600), "90",
+            "a kiosk screen left alone this long warns, then returns to the start screen"),
+    Setting("KIOSK_COUNTDOWN_SECONDS", "KIOSK_COUNTDOWN_SECONDS", whole_number(1, 600), "10",
+            "how long the kiosk's idle warning counts down (less than `KIOSK_IDLE_SECONDS`)"),
+    Setting("KIOSK_HEARTBEAT_SECONDS", "KIOSK_HEARTBEAT_SECONDS", whole_number(10, 3600), "60",
+            "how often a kiosk reports to the fleet page"),
+    Setting("KIOSK_SILENT_MINUTES", "KIOSK_SILENT_MINUTES", whole_number(1), "10",
+            "a kiosk without a heartbeat this long shows as silent"),
+    Setting("KIOSK_BEHIND_MINUTES", "KIOSK_BEHIND_MINUTES", whole_number(1), "15",
+            "a kiosk lacking a change older than this shows as behind"),
+    # Production (kiosk/ops, docs/deploy.md).
+    Setting("PROXY_HOPS", "KIOSK_PROXY_HOPS", text, "0",
+            "reverse proxies trusted for `X-Forwarded-For`/`-Proto` (0 to 5; deploy/ uses 1: nginx)"),
+    Setting("METRICS_TOKEN", "KIOSK_METRICS_TOKEN", text, "", "bearer token that may read `/metrics` from "
+            "elsewhere than loopback"),
+    Setting("LOG_FORMAT", "KIOSK_LOG_FORMAT", one_of("text", "json"), "text", "`json`: one JSON object per log line"),
+)  # fmt: skip
 
 
 class ProductionSettings(Settings):
     """Refuses to start with a missing or weak secret key or without the site's public https address."""
 
-    def __init__(self, instance_path: Path):
-        super().__init__(instance_path)
-        key = os.environ.get("KIOSK_SECRET_KEY", "")
+    def __init__(self, instance_path: Path, environ=None):
+        environ = os.environ if environ is None else environ
+        super().__init__(instance_path, environ)
+        key = environ.get("KIOSK_SECRET_KEY", "")
         if key.lower() in WEAK_KEYS or len(key) < 32:
             raise RuntimeError("KIOSK_SECRET_KEY must be set to at least 32 random characters in production")
-        if not os.environ.get("KIOSK_PUBLIC_URL") or not self.KIOSK_PUBLIC_URL.startswith("https://"):
+        if not environ.get("KIOSK_PUBLIC_URL") or not self.KIOSK_PUBLIC_URL.startswith("https://"):
             raise RuntimeError("KIOSK_PUBLIC_URL must be set to the site's https:// address in production")
         if not self.KIOSK_TRUSTED_HOSTS:
             self.KIOSK_TRUSTED_HOSTS = [urlsplit(self.KIOSK_PUBLIC_URL).hostname, *LOOPBACK_HOSTS]
@@ -134,7 +232,6 @@ class ProductionSettings(Settings):
         self.KIOSK_HSTS = True
 
 
-DEV_PUBLIC_URL = "http://localhost:5000"
 LOOPBACK_HOSTS = ["localhost", "127.0.0.1"]
 # The test client's host, so tests see the same absolute URLs they request.
 TEST_DEFAULTS = {"KIOSK_PUBLIC_URL": "http://localhost"}
@@ -147,10 +244,6 @@ def public_url(raw: str) -> str:
         raise RuntimeError(f"KIOSK_PUBLIC_URL must be an absolute http(s) address such as https://okienko.plock.eu, "
                            f"not {raw!r}")  # fmt: skip
     return f"{parts.scheme}://{parts.netloc.lower()}{parts.path.rstrip('/')}"
-
-
-def _host_list(raw: str) -> list[str]:
-    return [h.strip().lower() for h in raw.split(",") if h.strip()]
 
 
 TEST_ARGON2 = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1}
@@ -179,3 +272,41 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
     if "SQLALCHEMY_DATABASE_URI" in (overrides or {}):
         values["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(values["SQLALCHEMY_DATABASE_URI"])
     return values
+
+
+def settings_table() -> str:
+    """The README's configuration table, one row per entry of SETTINGS."""
+    rows = ["| variable | default | meaning |", "| --- | --- | --- |"]
+    rows += [f"| `{s.env}` | {s.shown_default()} | {s.doc} |" for s in SETTINGS]
+    return "\n".join(rows) + "\n"
+
+
+TABLE = re.compile(r"^\| variable \| default \| meaning \|\n(?:\|.*\n)*", re.MULTILINE)
+
+
+def with_settings_table(readme: str) -> str:
+    """`readme` with its configuration table replaced by the one generated from SETTINGS."""
+    if not TABLE.search(readme):
+        raise ValueError("no table starting with '| variable | default | meaning |' found")
+    return TABLE.sub(lambda _: settings_table(), readme, count=1)
+
+
+@click.group("settings", help="Configuration.")
+def settings_cli():
+    pass
+
+
+@settings_cli.command("table")
+@click.option("--write", "readme", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Replace the configuration table in this file (README.md) instead of printing it.")  # fmt: skip
+def settings_table_command(readme: Path | None):
+    """Print the README's configuration table, generated from SETTINGS."""
+    if readme is None:
+        click.echo(settings_table(), nl=False)
+        return
+    try:
+        updated = with_settings_table(readme.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise click.ClickException(f"{readme}: {exc}") from None
+    readme.write_text(updated, encoding="utf-8")
+    click.echo(f"{readme}: table of {len(SETTINGS)} settings written")
