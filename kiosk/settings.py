@@ -219,10 +219,10 @@ class ProductionSettings(Settings):
 
     def __init__(self, instance_path: Path, environ=None):
         environ = os.environ if environ is None else environ
-        super().__init__(instance_path, environ)
-        key = environ.get("KIOSK_SECRET_KEY", "")
+        key = environ.get("KIOSK_SECRET_KEY", "")  # checked first: production never generates a key file
         if key.lower() in WEAK_KEYS or len(key) < 32:
             raise RuntimeError("KIOSK_SECRET_KEY must be set to at least 32 random characters in production")
+        super().__init__(instance_path, environ)
         if not environ.get("KIOSK_PUBLIC_URL") or not self.KIOSK_PUBLIC_URL.startswith("https://"):
             raise RuntimeError("KIOSK_PUBLIC_URL must be set to the site's https:// address in production")
         if not self.KIOSK_TRUSTED_HOSTS:
