@@ -122,17 +122,15 @@ class Settings:
     LOGIN_WINDOW_MINUTES = 15
     LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
     LOGIN_MAX_FAILURES_PER_ADDRESS = 20
-    # Intake queue: supplement deadline in days (KPA art. 64 §2; a card may set its own), how long names and
-    # contacts of closed cases are kept, the status-lookup rate limit (per address, and per case number from
-    # one address), and case-number prefixes per point.
+    # Intake queue: supplement deadline in days (KPA art. 64 §2; a card may set its own), the status-lookup
+    # rate limit (per address, and per case number from one address), and case-number prefixes per point.
+    # Retention periods are in SETTINGS.
     INTAKE_SUPPLEMENT_DAYS = 7
-    # Cases that never close (ready but never collected, complete but never handed over, never checked or
-    # never returned) lose personal data when no step has been recorded on them for this many days.
     INTAKE_LOOKUP_WINDOW_MINUTES = 15
     INTAKE_LOOKUP_MAX_PER_ADDRESS = 20
     INTAKE_LOOKUP_MAX_PER_NUMBER = 5
     INTAKE_POINT_PREFIXES = {"bok-stary-rynek": "BOK", "pilsudskiego-6": "PIL", "pom-miodowa": "MIO"}
-    # Freshness: a card is "due soon" this many days before its review date; escalate when this late.
+    # Freshness: escalate a review this many days late ("due soon" is KIOSK_FRESHNESS_DUE_SOON_DAYS).
     FRESHNESS_ESCALATE_AFTER_DAYS = 30
     # Resident feedback: length limits, a rate limit per address, and how long resolved reports are kept.
     FEEDBACK_MAX_MESSAGE = 2000
@@ -140,10 +138,7 @@ class Settings:
     FEEDBACK_MAX_PER_WINDOW = 5
     FEEDBACK_WINDOW_MINUTES = 10
     FEEDBACK_RETENTION_DAYS = 180
-    # The search query log (free text a resident typed, which may name a person) is deleted after this.
-    # Kiosk screens: idle reset after KIOSK_IDLE_SECONDS with a KIOSK_COUNTDOWN_SECONDS warning; a kiosk
-    # is "silent" after KIOSK_SILENT_MINUTES without a heartbeat and "behind" when it lacks a change
-    # older than KIOSK_BEHIND_MINUTES. Kiosk UI strings have their own catalogue next to the shared one.
+    # Kiosk UI strings have their own catalogue next to the shared one.
     BABEL_TRANSLATION_DIRECTORIES = "translations;kiosk_ui/translations"
 
     def __init__(self, instance_path: Path, environ=None):
