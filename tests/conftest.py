@@ -143,8 +143,8 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]  # fmt: skip
 AXE_JS = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
-# Screenshots go outside the repository (tests never write into it); set KIOSK_TEST_ARTIFACTS to keep them.
-ARTIFACTS = Path(os.environ.get("KIOSK_TEST_ARTIFACTS") or Path(tempfile.gettempdir()) / "okienko-test-artifacts")
+# Screenshots go outside the repository (tests never write into it); set OKIENKO_TEST_ARTIFACTS to keep them.
+ARTIFACTS = Path(os.environ.get("OKIENKO_TEST_ARTIFACTS") or Path(tempfile.gettempdir()) / "okienko-test-artifacts")
 
 
 @pytest.fixture
