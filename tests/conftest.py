@@ -158,6 +158,7 @@ def live_server(app):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     server.url = f"http://127.0.0.1:{server.server_port}"
+    app.config["KIOSK_PUBLIC_URL"] = server.url  # absolute URLs (redirects, QR codes) point where it is served
     yield server
     server.shutdown()
     thread.join(5)
