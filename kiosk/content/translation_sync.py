@@ -26,8 +26,11 @@ def import_translations(directory: Path, importer: User, report) -> None:
     for tf in files:
         card = cards.get(tf.slug)
         path = directory / "cards" / f"{tf.slug}.{tf.language}.md"
-        if card is None or card.live_edition is None:
-            raise ContentFileError(path, None, "", f"brak opublikowanej karty „{tf.slug}” do tego tłumaczenia")
+        if card is None:
+            raise ContentFileError(path, None, "", f"brak karty „{tf.slug}” do tego tłumaczenia")
+        if card.live_edition is None:  # its first edition is scheduled: the translation follows the next import
+            report.blocked.append(f"{tf.slug}.{tf.language}")
+            continue
         existing = current.get((card.id, tf.language))
         if existing is not None and existing.status != TranslationStatus.PUBLISHED:
             report.blocked.append(f"{tf.slug}.{tf.language}")

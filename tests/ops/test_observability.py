@@ -71,7 +71,7 @@ def test_metrics_report_state_from_the_database(app, client, factory, db, tmp_pa
     assert sample(text, "okienko_search_index_lag_changes") == 1
     client.get("/szukaj?q=dowod")  # a search catches the index up
     assert sample(scrape(client), "okienko_search_index_lag_changes") == 0
-    assert sample(text, "okienko_freshness_cards", state="fresh") == 2
+    assert sample(text, "okienko_freshness_cards", state="unchecked") == 2  # no `freshness check` has run yet
     assert sample(text, "okienko_intake_cases_open", status="registered") == 0
     assert "okienko_intake_supplements_overdue 0.0" in text
     assert sample(text, "okienko_kiosks_silent") == 1  # never sent a heartbeat

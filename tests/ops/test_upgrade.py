@@ -126,7 +126,8 @@ def test_the_previous_release_database_upgrades_with_every_row_intact(old_site, 
         assert current == {PREVIOUS_HEAD} and current != heads
         refused = app.test_cli_runner().invoke(args=["ops", "check-schema"])
         assert refused.exit_code != 0 and "flask db upgrade heads" in refused.output  # new code does not serve yet
-        assert app.test_cli_runner().invoke(args=["db", "upgrade", "heads"]).exit_code == 0
+        upgraded = app.test_cli_runner().invoke(args=["db", "upgrade", "heads"])
+        assert upgraded.exit_code == 0, "".join(__import__("traceback").format_exception(upgraded.exception))[-3000:]
         assert app.test_cli_runner().invoke(args=["ops", "check-schema"]).exit_code == 0
         db.session.remove()
         db.engine.dispose()
