@@ -35,7 +35,10 @@ def _add_version(endpoint: str, values: dict) -> None:
 def fingerprint(folder: str, filename: str) -> str:
     """16 hex digits of the file's content ("" for a missing file or a path outside the folder)."""
     root = Path(folder).resolve()
-    path = (root / filename).resolve()
-    if not path.is_file() or root not in path.parents:
+    try:
+        path = (root / filename).resolve()
+        if not path.is_file() or root not in path.parents:
+            return ""
+        return hashlib.blake2b(path.read_bytes(), digest_size=8).hexdigest()
+    except (OSError, ValueError):  # a NUL byte or an over-long name from a hostile URL: no such file
         return ""
-    return hashlib.blake2b(path.read_bytes(), digest_size=8).hexdigest()
