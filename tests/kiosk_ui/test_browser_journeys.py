@@ -182,7 +182,7 @@ def test_print_slip_names_every_point(screen, live_server, catalogue):
 def test_offline_every_screen_from_the_start_screen(screen, live_server, catalogue):
     page = screen
     page.goto(live_server.url + START)
-    page.wait_for_function("navigator.serviceWorker.controller && document.documentElement.dataset.offlineReady",
+    page.wait_for_function("() => navigator.serviceWorker.controller && document.documentElement.dataset.offlineReady",
                            timeout=20000)  # fmt: skip
     page.context.set_offline(True)
     banner = re.compile(r"Brak połączenia – pokazujemy dane z \d\d\.\d\d\.\d{4} \d\d:\d\d")
