@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -101,15 +102,26 @@ def app(database_url, tmp_path):
         _db.engine.dispose()
 
 
-def _clear_tables() -> None:
+def _clear_tables(attempts: int = 10) -> None:
+    from sqlalchemy.exc import OperationalError
+
     tables = [t for t in reversed(_db.metadata.sorted_tables)]
-    with _db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(table.delete())
+    for attempt in range(attempts):
+        try:
+            with _db.engine.begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    names = ", ".join(f'"{t.name}"' for t in tables)
+                    conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+                else:
+                    for table in tables:
+                        conn.execute(table.delete())
+            return
+        except OperationalError:
+            # A browser test's last request (a service worker's fetch) may still hold a lock in the live
+            # server's thread: PostgreSQL reports a deadlock; wait for it to finish and try again.
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.5)
 
 
 @pytest.fixture
