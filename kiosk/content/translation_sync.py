@@ -27,7 +27,7 @@ def import_translations(directory: Path, importer: User, report) -> None:
         card = cards.get(tf.slug)
         path = directory / "cards" / f"{tf.slug}.{tf.language}.md"
         if card is None:
-            raise ContentFileError(path, None, "", f"brak karty „{tf.slug}” do tego tłumaczenia")
+            raise ContentFileError(path, None, "", f"brak opublikowanej karty „{tf.slug}” do tego tłumaczenia")
         if card.live_edition is None:  # its first edition is scheduled: the translation follows the next import
             report.blocked.append(f"{tf.slug}.{tf.language}")
             continue
