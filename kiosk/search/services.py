@@ -110,7 +110,7 @@ def search(text: str | None, point: str | None = None, category: str | None = No
     started = time.perf_counter()
     foreign = _foreign(text) if languages else None
     if foreign is not None:
-        return search_foreign(text, foreign, point, category, limit, log_query)
+        return _timed(started, search_foreign(text, foreign, point, category, limit, log_query))
     try:
         response = _index_search(text, point, category, limit)
     except IndexUnavailable as exc:
@@ -122,7 +122,7 @@ def search(text: str | None, point: str | None = None, category: str | None = No
     if response.total == 0 and text and languages:  # nothing in Polish: perhaps English or Ukrainian after all
         foreign = _foreign(text, force=True)
         if foreign is not None:
-            return search_foreign(text, foreign, point, category, limit, log_query)
+            return _timed(started, search_foreign(text, foreign, point, category, limit, log_query))
     record_search(time.perf_counter() - started, response.degraded)
     if text and log_query:
         response.query_id = _log(text, response.total)
@@ -131,6 +131,12 @@ def search(text: str | None, point: str | None = None, category: str | None = No
     keywords = mark_referrals(response.results)
     if response.total:
         response.results = referrals_first(response.results, keywords, text)
+    return response
+
+
+def _timed(started: float, response: SearchResponse) -> SearchResponse:
+    """Ukrainian and English searches count in the search metrics like Polish ones."""
+    record_search(time.perf_counter() - started, response.degraded)
     return response
 
 
