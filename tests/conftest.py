@@ -4,6 +4,7 @@ Set KIOSK_TEST_DATABASE_URL to run the suite on PostgreSQL; when it is set and t
 reached the run fails (never skips), so CI's PostgreSQL leg always runs.
 """
 
+import copy
 import os
 import shutil
 import subprocess
@@ -81,25 +82,43 @@ def database_url(tmp_path_factory) -> str:
     return url
 
 
+TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789"}
+
+
+@pytest.fixture(scope="session")
+def _session_app(database_url, tmp_path_factory):
+    """One app per session: building one (some 160 URL rules, the admin's model views) costs about half a second,
+    which over a thousand tests was most of the suite's time. Each test gets it back with pristine settings."""
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url,
+                      "KIOSK_INDEX_DIR": str(tmp_path_factory.mktemp("unused-index")),
+                      "KIOSK_CONTENT_DIR": str(REPO / "content")})  # fmt: skip
+    return app, copy.deepcopy(dict(app.config)), dict(app.extensions)
+
+
 @pytest.fixture
-def app(database_url, tmp_path):
+def app(_session_app, tmp_path):
+    app, settings, extensions = _session_app
     # Every test gets its own copy of content/: whatever a test writes (a synonym added from a search gap,
     # an export) lands under tmp_path, never in the repository.
     work_content = shutil.copytree(REPO / "content", tmp_path / "content-work")
-    app = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "KIOSK_INDEX_DIR": str(tmp_path / "index"),
-            "KIOSK_CONTENT_DIR": str(work_content),
-            "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
-        }
-    )
+    app.config.clear()
+    app.config.update(copy.deepcopy(settings))
+    app.config.update(KIOSK_INDEX_DIR=str(tmp_path / "index"), KIOSK_CONTENT_DIR=str(work_content))
+    app.extensions.clear()  # drops the caches and the index handle a previous test left behind
+    app.extensions.update(extensions)
     with app.app_context():
         yield app
         _db.session.remove()
         _clear_tables()
         _db.engine.dispose()
+
+
+@pytest.fixture
+def fresh_app(app):
+    """A newly built app with this test's settings, for a test that adds routes of its own."""
+    built = create_app(copy.deepcopy(dict(app.config)))
+    with built.app_context():
+        yield built
 
 
 def _clear_tables(attempts: int = 10) -> None:

@@ -109,8 +109,9 @@ def test_request_id_is_taken_from_the_proxy_or_made_and_always_answered(client):
 
 
 @pytest.fixture
-def boom_app(app):
+def boom_app(fresh_app):
     """The test app with a route that fails, and its log captured as JSON lines."""
+    app = fresh_app
 
     @app.get("/test-boom")
     def boom():
@@ -164,15 +165,15 @@ def test_json_lines_outside_a_request_carry_no_request_fields():
     assert entry["msg"] == "zażółć gęślą" and entry["level"] == "warning" and "request_id" not in entry
 
 
-def test_one_trusted_proxy_hop_takes_the_address_nginx_appended(app, client):
-    @app.get("/test-whoami")
+def test_one_trusted_proxy_hop_takes_the_address_nginx_appended(app, fresh_app):
+    @fresh_app.get("/test-whoami")
     def whoami():
         from flask import request
 
         return {"addr": request.remote_addr, "scheme": request.scheme}
 
     spoofed = {"X-Forwarded-For": "1.2.3.4, 198.51.100.9", "X-Forwarded-Proto": "https"}
-    direct = client.get("/test-whoami", headers=spoofed, environ_base=LOOPBACK).json
+    direct = fresh_app.test_client().get("/test-whoami", headers=spoofed, environ_base=LOOPBACK).json
     assert direct == {"addr": "127.0.0.1", "scheme": "http"}  # default 0 hops: headers ignored
 
     proxied_app = create_app({**app.config, "PROXY_HOPS": "1"})

@@ -73,7 +73,9 @@ def test_unknown_language_code_is_a_400(client):
         assert "Nieznany język" in response.get_data(as_text=True)
 
 
-def test_unexpected_error_shows_no_stack_trace(app, client):
+def test_unexpected_error_shows_no_stack_trace(fresh_app):
+    app, client = fresh_app, fresh_app.test_client()
+
     @app.get("/boom")
     def boom():
         raise RuntimeError("secret internals")
