@@ -69,18 +69,22 @@ pg-up:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; echo "PostgreSQL did not start"; exit 1
 
+# The two legs run side by side (each prints its report when it ends); `make test-sqlite` or
+# `make test-postgres` runs one with live progress.
 test: install-dev system-deps node-deps pg-up translations
 	$(FLASK) content check
-	$(MAKE) --no-print-directory test-sqlite
-	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+
+# Each leg has its own temporary tree, so two runs side by side never clean up each other's files.
+TEST_TMP := $(or $(TMPDIR),/tmp)/okienko-tests
 
 test-sqlite:
 	@echo "== test suite on SQLite =="
-	env -u KIOSK_TEST_DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+	env -u KIOSK_TEST_DATABASE_URL $(BIN)/pytest --basetemp=$(TEST_TMP)/sqlite $(PYTEST_ARGS)
 
 test-postgres:
 	@echo "== test suite on PostgreSQL =="
-	KIOSK_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest $(PYTEST_ARGS)
+	KIOSK_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest --basetemp=$(TEST_TMP)/postgres $(PYTEST_ARGS)
 
 # Two gunicorn app servers (deploy/gunicorn.conf.py) on one PostgreSQL behind a real nginx on loopback
 # (tests/ops/test_cluster.py, about a minute; not part of `make test`).
