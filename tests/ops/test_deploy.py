@@ -75,8 +75,8 @@ def fetch_when_fresh(proxy, path: str) -> http.client.HTTPResponse:
 def test_the_cache_revalidates_with_the_etag_and_a_publish_replaces_the_page(proxy, factory, app, db, client):
     from kiosk.cards import services
 
-    # nginx takes the cache lifetime from max-age (this version does not read s-maxage): one second here
-    app.config.update(WEB_SHARED_MAX_AGE=1, WEB_MAX_AGE=1)
+    # nginx keeps the page for s-maxage (one second here), not for the browsers' max-age
+    app.config.update(WEB_SHARED_MAX_AGE=1, WEB_SHARED_STALE_SECONDS=1, WEB_MAX_AGE=600)
     card = factory.published_card("dowod-osobisty")
     assert proxy.get("/uslugi/dowod-osobisty").getheader("X-Cache-Status") == "MISS"
     before = revalidations(client)
@@ -90,6 +90,29 @@ def test_the_cache_revalidates_with_the_etag_and_a_publish_replaces_the_page(pro
     services.publish_edition(edition, publisher)
     db.session.commit()
     assert "nowe wydanie" in fetch_when_fresh(proxy, "/uslugi/dowod-osobisty").body.decode()
+
+
+def test_personal_pages_never_touch_the_cache_and_are_never_shared(proxy, factory, db):
+    from kiosk.accounts import services as accounts
+    from kiosk.accounts.models import Role
+    from kiosk.facts.models import Location
+    from kiosk.intake import services as intake
+
+    point = Location(slug="bok-stary-rynek", name="BOK", short_name="BOK", address="Płock", is_service_point=True)
+    db.session.add(point)
+    card = factory.published_card("dowod-osobisty")
+    desk = accounts.create_user("okienko", "Pani z okienka", "Hasło-do-testów-2026!", [Role.FRONT_DESK])
+    case = intake.register_application(card, point, desk, channel="written", delivery="pickup", handed_in=(0,),
+                                       applicant_name="Jan Kowalski", applicant_contact="600 100 200")  # fmt: skip
+    db.session.commit()
+    lookup = f"nr={case.number}&kod={case.code}".replace("/", "%2F")
+    for path in (f"/sprawa?{lookup}", f"/kiosk/sprawa?{lookup}", "/admin/login", "/admin/bok/"):
+        answers = [proxy.get(path) for _ in range(2)]
+        assert [a.getheader("X-Cache-Status") for a in answers] == [None, None], path  # never looked up
+        assert all("no-store" in (a.getheader("Cache-Control") or "") for a in answers), path
+    # a case shown to its applicant is not handed to the next visitor of the same address without the code
+    assert case.number in proxy.get(f"/sprawa?{lookup}").body.decode()
+    assert "Kowalski" not in proxy.get(f"/sprawa?nr={case.number}".replace("/", "%2F")).body.decode()
 
 
 def test_static_files_are_compressed_and_versioned_ones_kept_for_a_year(proxy, client):
