@@ -133,6 +133,16 @@ def test_the_request_id_from_nginx_reaches_the_app_and_comes_back(proxy):
     assert len(response.getheader("X-Request-Id", "")) == 32  # nginx's $request_id, echoed by the app
 
 
+def test_nginx_drops_idle_app_connections_before_gunicorn_does():
+    """Otherwise nginx may send a POST down a connection gunicorn is closing, and a POST is never retried."""
+    import re
+    import runpy
+
+    upstream = re.search(r"upstream okienko_app \{(.*?)\}", (DEPLOY / "nginx" / "okienko.conf").read_text(), re.S)
+    nginx_idle = int(re.search(r"keepalive_timeout (\d+)s;", upstream.group(1)).group(1))
+    assert nginx_idle < runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))["keepalive"]
+
+
 def test_systemd_units_are_valid(tmp_path):
     analyze = shutil.which("systemd-analyze")
     if analyze is None:
