@@ -10,7 +10,7 @@ FLASK := $(BIN)/flask --app kiosk
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: lock run serve setup test test-sqlite test-postgres test-cluster install install-dev system-deps node-deps pg-up lint format bench clean translations
+.PHONY: lock run serve setup test test-sqlite test-postgres test-cluster install install-dev system-deps node-deps pg-up lint format bench bench-tools bench-nginx bench-soak clean translations
 
 run: setup serve
 
@@ -101,8 +101,7 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 
 # Benchmarks at full size (not part of the suite); figures go into docs/benchmarks.md.
-bench: install-dev system-deps node-deps pg-up translations
-	@command -v wrk >/dev/null 2>&1 && command -v nginx >/dev/null 2>&1 || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk nginx; }
+bench: install-dev system-deps node-deps pg-up translations bench-tools
 	$(BIN)/python bench/cards.py
 	$(BIN)/python bench/search_quality.py
 	$(BIN)/python bench/search_speed.py
@@ -110,6 +109,19 @@ bench: install-dev system-deps node-deps pg-up translations
 	$(BIN)/python bench/kiosk.py
 	$(BIN)/python bench/freshness.py
 	$(BIN)/python bench/intake.py
+	$(BIN)/python bench/nginx_cache.py
+
+bench-tools:
+	@command -v wrk >/dev/null 2>&1 && command -v nginx >/dev/null 2>&1 || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk nginx; }
+
+# The card page through the nginx page cache against nginx serving it as a static file (about 2 minutes).
+bench-nginx: install translations bench-tools
+	$(BIN)/python bench/nginx_cache.py
+
+# Soak and fault test (bench/soak.py): 10 minutes, two app servers behind nginx, an app server killed and
+# the local PostgreSQL cluster restarted once (SOAK_ARGS="--minutes 1 --no-restart-postgres" for a dry run).
+bench-soak: install translations system-deps pg-up
+	$(BIN)/python bench/soak.py $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) .venv-tools instance node_modules

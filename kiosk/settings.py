@@ -138,6 +138,12 @@ class Settings:
     FEEDBACK_MAX_PER_WINDOW = 5
     FEEDBACK_WINDOW_MINUTES = 10
     FEEDBACK_RETENTION_DAYS = 180
+    # Public pages and the API: browsers keep them WEB_MAX_AGE seconds; nginx's page cache WEB_SHARED_MAX_AGE,
+    # then revalidates with the ETag (a cheap 304) and may serve its stale copy WEB_SHARED_STALE_SECONDS longer
+    # while it does. A publish shows through nginx within their sum plus 2 s (docs/deploy.md).
+    WEB_MAX_AGE = 60
+    WEB_SHARED_MAX_AGE = 5
+    WEB_SHARED_STALE_SECONDS = 5
     # Kiosk UI strings have their own catalogue next to the shared one.
     BABEL_TRANSLATION_DIRECTORIES = "translations;kiosk_ui/translations"
 

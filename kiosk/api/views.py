@@ -9,6 +9,7 @@ from kiosk.errors import NotFound
 from kiosk.facts import services as facts
 from kiosk.requestargs import int_arg
 from kiosk.web import services
+from kiosk.web.caching import public_cache_control
 
 from . import serializers
 from .openapi import openapi_document
@@ -31,8 +32,7 @@ def _filter(name: str, lookup):
 def cacheable(response):
     """Public, briefly cached JSON with an ETag, so clients can revalidate with If-None-Match."""
     if request.method == "GET" and response.status_code == 200:
-        response.cache_control.public = True
-        response.cache_control.max_age = 60
+        public_cache_control(response, 60)
         response.add_etag()
         response.make_conditional(request)
     response.headers["Access-Control-Allow-Origin"] = "*"

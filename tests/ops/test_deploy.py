@@ -35,8 +35,23 @@ def proxy(live_server, tmp_path, app):
     nginx.stop()
 
 
-def test_public_pages_are_cached_and_revalidated_sessions_and_the_back_office_bypass(proxy, factory):
-    factory.published_card("dowod-osobisty")
+def register_case(db, card):
+    from kiosk.accounts import services as accounts
+    from kiosk.accounts.models import Role
+    from kiosk.facts.models import Location
+    from kiosk.intake import services as intake
+
+    point = Location(slug="bok-stary-rynek", name="BOK", short_name="BOK", address="Płock", is_service_point=True)
+    db.session.add(point)
+    desk = accounts.create_user("okienko", "Pani z okienka", "Hasło-do-testów-2026!", [Role.FRONT_DESK])
+    case = intake.register_application(card, point, desk, channel="written", delivery="pickup", handed_in=(0,),
+                                       applicant_name="Jan Kowalski", applicant_contact="600 100 200")  # fmt: skip
+    db.session.commit()
+    return case
+
+
+def test_public_pages_are_cached_and_revalidated_sessions_and_the_back_office_bypass(proxy, factory, db):
+    card = factory.published_card("dowod-osobisty")
     first = proxy.get("/uslugi/dowod-osobisty")
     assert first.status == 200, (first.body[:3000], first.headers)
     assert first.getheader("X-Cache-Status") == "MISS"
@@ -46,8 +61,16 @@ def test_public_pages_are_cached_and_revalidated_sessions_and_the_back_office_by
     assert proxy.get("/uslugi/dowod-osobisty", **{"If-None-Match": etag}).status == 304
     with_session = proxy.get("/uslugi/dowod-osobisty", Cookie="session=abc")
     assert with_session.getheader("X-Cache-Status") == "BYPASS"
-    assert proxy.get("/admin/", Cookie="").getheader("X-Cache-Status") is None  # never looked up in the cache
-    assert proxy.get("/sprawa").getheader("X-Cache-Status") is None
+    # personal data (the back office, case status on the web and at the kiosk) is never looked up in the cache
+    # and never stored by anyone
+    case = register_case(db, card)
+    lookup = f"nr={case.number}&kod={case.code}".replace("/", "%2F")
+    for path in (f"/sprawa?{lookup}", f"/kiosk/sprawa?{lookup}", "/admin/login", "/admin/", "/sprawa"):
+        answers = [proxy.get(path, Cookie="") for _ in range(2)]
+        assert [a.getheader("X-Cache-Status") for a in answers] == [None, None], path
+        assert all("no-store" in (a.getheader("Cache-Control") or "") for a in answers), path
+    assert case.number in proxy.get(f"/sprawa?{lookup}").body.decode()
+    assert "Kowalski" not in proxy.get(f"/sprawa?nr={case.number}".replace("/", "%2F")).body.decode()
     assert proxy.get("/metrics").status == 404  # not even from loopback through the proxy
     assert first.getheader("Strict-Transport-Security") == "max-age=63072000"
 
@@ -75,8 +98,8 @@ def fetch_when_fresh(proxy, path: str) -> http.client.HTTPResponse:
 def test_the_cache_revalidates_with_the_etag_and_a_publish_replaces_the_page(proxy, factory, app, db, client):
     from kiosk.cards import services
 
-    # nginx takes the cache lifetime from max-age (this version does not read s-maxage): one second here
-    app.config.update(WEB_SHARED_MAX_AGE=1, WEB_MAX_AGE=1)
+    # nginx keeps the page for s-maxage (one second here), not for the browsers' max-age
+    app.config.update(WEB_SHARED_MAX_AGE=1, WEB_SHARED_STALE_SECONDS=1, WEB_MAX_AGE=600)
     card = factory.published_card("dowod-osobisty")
     assert proxy.get("/uslugi/dowod-osobisty").getheader("X-Cache-Status") == "MISS"
     before = revalidations(client)
@@ -108,6 +131,16 @@ def test_static_files_are_compressed_and_versioned_ones_kept_for_a_year(proxy, c
 def test_the_request_id_from_nginx_reaches_the_app_and_comes_back(proxy):
     response = proxy.get("/robots.txt")
     assert len(response.getheader("X-Request-Id", "")) == 32  # nginx's $request_id, echoed by the app
+
+
+def test_nginx_drops_idle_app_connections_before_gunicorn_does():
+    """Otherwise nginx may send a POST down a connection gunicorn is closing, and a POST is never retried."""
+    import re
+    import runpy
+
+    upstream = re.search(r"upstream okienko_app \{(.*?)\}", (DEPLOY / "nginx" / "okienko.conf").read_text(), re.S)
+    nginx_idle = int(re.search(r"keepalive_timeout (\d+)s;", upstream.group(1)).group(1))
+    assert nginx_idle < runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))["keepalive"]
 
 
 def test_systemd_units_are_valid(tmp_path):
