@@ -80,10 +80,12 @@ TEST_TMP := $(or $(TMPDIR),/tmp)/okienko-tests
 
 test-sqlite:
 	@echo "== test suite on SQLite =="
+	@mkdir -p $(TEST_TMP)
 	env -u KIOSK_TEST_DATABASE_URL $(BIN)/pytest --basetemp=$(TEST_TMP)/sqlite $(PYTEST_ARGS)
 
 test-postgres:
 	@echo "== test suite on PostgreSQL =="
+	@mkdir -p $(TEST_TMP)
 	KIOSK_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest --basetemp=$(TEST_TMP)/postgres $(PYTEST_ARGS)
 
 # Two gunicorn app servers (deploy/gunicorn.conf.py) on one PostgreSQL behind a real nginx on loopback
