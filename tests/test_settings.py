@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk import create_app
 from kiosk.settings import SETTINGS, load_settings, settings_table, with_settings_table
 
 REPO = Path(__file__).resolve().parent.parent
@@ -190,7 +191,9 @@ def short_idle(monkeypatch):
     monkeypatch.setenv("KIOSK_COUNTDOWN_SECONDS", "7")
 
 
-def test_kiosk_screens_use_the_idle_variables(short_idle, client):
+def test_kiosk_screens_use_the_idle_variables(short_idle, app):
+    own = {key: app.config[key] for key in ("TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "KIOSK_INDEX_DIR")}
+    client = create_app(own).test_client()  # the rest of its settings from the environment
     html = client.get("/kiosk/").get_data(as_text=True)
     assert 'data-idle="45"' in html and 'data-countdown="7"' in html
     assert '<span id="idle-count">7</span>' in html
