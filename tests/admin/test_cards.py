@@ -89,6 +89,7 @@ def test_removing_a_row_removes_it(db, card, as_user):
         ("fees-0-amount", "abc", "Kwota musi być liczbą"),
         ("fees-0-amount", "-5", "Kwota nie może być ujemna"),
         ("fees-0-amount", "1e400", "Kwota może mieć najwyżej"),
+        ("fees-0-amount", "100 000 000", "do 99 999 999,99 zł"),
         ("title", "   ", "Tytuł jest wymagany"),
         ("body", "x" * 1_000_000, "Opis może mieć najwyżej"),
         ("settle_days", "dużo", "Nieprawidłowa"),
