@@ -53,3 +53,14 @@ def test_flushing_after_a_hydrated_read_inserts_no_copies(db, factory):
     after = db.session.scalar(select(func.count()).select_from(EditionDocument))
     assert after == before + len(draft.documents)
     assert db.session.get(Card, card.id).live_edition_id == card.live_edition_id
+
+
+def test_a_card_published_before_snapshots_reads_its_stored_rows(db, factory, client):
+    card = factory.published_card("bez-migawki")
+    expected = edition_to_content(card.live_edition)
+    card.live_edition.rows_snapshot = None
+    db.session.commit()
+    db.session.remove()
+    assert edition_to_content(get_published_card("bez-migawki").live_edition) == expected
+    html = client.get("/uslugi/bez-migawki").get_data(as_text=True)
+    assert "Wniosek składasz osobiście." in html and "Fotografia 35 × 45 mm" in html

@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import event
 
-from kiosk.cards import services
 from kiosk.clock import frozen
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
@@ -19,12 +18,7 @@ def due_card(db, factory):
     """A live card with a second edition scheduled for 30.11.2026 that the job has not published yet."""
     team = factory.team()
     card = factory.published_card("dowod-due", team=team, title="Dowod (wydanie 1)")
-    edition = services.open_draft(card, team[0], factory.content(title="Dowod (wydanie 2)"))
-    services.submit_edition(edition, team[0])
-    services.approve_edition(edition, team[1])
-    with frozen(datetime(2026, 11, 25, 10, tzinfo=UTC)):
-        services.publish_edition(edition, team[2], on=date(2026, 11, 30))
-    db.session.commit()
+    factory.scheduled_edition(card, team, date(2026, 11, 30), title="Dowod (wydanie 2)")
     return card.slug
 
 
