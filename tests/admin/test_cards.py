@@ -270,6 +270,20 @@ def test_publish_at_a_date_withdraw_and_revert(db, card, as_user):
     assert "otwarte wydanie" in refused.get_data(as_text=True)
 
 
+def test_publisher_publishes_a_due_scheduled_edition_as_an_explicit_step(db, card, factory, as_user):
+    edition = factory.scheduled_edition(card, factory.team(), today(), title="Dowód osobisty – nowe wydanie")
+    editor, publisher = as_user("ewa"), as_user("piotr", [Role.PUBLISHER])
+    assert "Opublikuj teraz" not in editor.get(f"/admin/cards/{card.id}/").get_data(as_text=True)
+    assert post(editor, f"/admin/cards/{card.id}/publish-due").status_code == 403
+    assert "Opublikuj teraz" in publisher.get(f"/admin/cards/{card.id}/").get_data(as_text=True)
+    done = post(publisher, f"/admin/cards/{card.id}/publish-due", follow_redirects=True).get_data(as_text=True)
+    assert "Opublikowano zaplanowane wydanie: Wydanie 02" in done and "Opublikuj teraz" not in done
+    db.session.expire_all()
+    assert db.session.get(Card, card.id).live_edition_id == edition.id
+    again = post(publisher, f"/admin/cards/{card.id}/publish-due", follow_redirects=True).get_data(as_text=True)
+    assert "nie ma wydania, którego data publikacji już nadeszła" in again
+
+
 def test_history_and_diff(db, card, as_user):
     editor = as_user("ewa", ALL_CARD_ROLES)
     open_draft(editor, card)
