@@ -14,6 +14,7 @@ from kiosk.cards.agreement import find_stale_statements
 from kiosk.cards.content import References, edition_to_content, empty_content
 from kiosk.cards.diff import FIELD_LABELS, diff_contents
 from kiosk.cards.models import Card, Edition, EditionStatus
+from kiosk.clock import today
 from kiosk.errors import ConflictError, DomainError, NotFound, PermissionDenied
 from kiosk.extensions import db
 from kiosk.facts.models import Department
@@ -91,6 +92,7 @@ def allowed_actions(card: Card, edition: Edition | None, user) -> set[str]:
         signed = edition is not None and edition.approver_id == user.id  # three signatures: not the approver
         actions |= {"publish"} if status == EditionStatus.APPROVED and not mine and not signed else set()
         actions |= {"withdraw"} if card.live_edition_id else set()
+        actions |= {"publish_due"} if card.next_scheduled_on and card.next_scheduled_on <= today() else set()
     return actions
 
 
@@ -280,6 +282,21 @@ class CardsView(SecuredView):
         form = PublishForm()
         return self._step(edition_id, services.publish_edition, "Wydanie opublikowane (albo zaplanowane).",
                           form.on.data if form.validate() else None, form=form)  # fmt: skip
+
+    @expose("/<int:card_id>/publish-due", methods=["POST"])
+    @requires(Role.PUBLISHER)
+    def publish_due(self, card_id):
+        """The explicit step for a scheduled edition whose date has come before the scheduled job ran."""
+        card = get_card(card_id)
+        published, voided = [], []
+        if self._run(lambda: published.extend(services.publish_due(card, voided))):
+            for edition in published:
+                flash(f"Opublikowano zaplanowane wydanie: {edition.label}.", "success")
+            for edition in voided:
+                flash(f"Wstrzymano wydanie {edition.number:02d}: treść różni się od zatwierdzonej.", "error")
+            if not published and not voided:
+                flash("Karta nie ma wydania, którego data publikacji już nadeszła.", "info")
+        return redirect(url_for(".card", card_id=card.id))
 
     @expose("/<int:card_id>/withdraw", methods=["POST"])
     @requires(Role.PUBLISHER)

@@ -5,12 +5,13 @@ import re
 from flask_admin.contrib.sqla import filters
 from flask_login import current_user
 from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import ValidationError
+from wtforms.validators import Optional, ValidationError
 
 from kiosk.accounts.models import Role
 from kiosk.audit import AuditRecord, record_audit
 from kiosk.errors import ValidationError as DomainValidationError
 from kiosk.extensions import db
+from kiosk.facts.amounts import check_amount
 from kiosk.facts.models import (
     WEEKDAYS,
     Category,
@@ -116,8 +117,17 @@ class LegalActView(AuditedModelView):
     column_filters = ("status",)
 
 
+def _check_amount(form, field):
+    """The domain's one amount rule (`kiosk.facts.amounts`), its message shown next to the field."""
+    try:
+        check_amount(field.data)
+    except DomainValidationError as exc:
+        raise ValidationError(exc.message) from None
+
+
 class SharedFeeView(AuditedModelView):
     column_list = ("what", "amount", "slug", "updated_at")
+    form_args = {"amount": {"validators": [Optional(), _check_amount]}}
     column_searchable_list = ("what", "slug")
 
 

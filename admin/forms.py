@@ -1,6 +1,6 @@
 """Back-office forms. Every message is Polish and shown next to its field."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_wtf import FlaskForm
 from flask_wtf.i18n import translations
@@ -25,6 +25,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from kiosk.cards.content import empty_content, row_notes
 from kiosk.cards.models import CardKind, DocumentForm
 from kiosk.errors import ValidationError as DomainValidationError
+from kiosk.facts import amounts
 from kiosk.links import check_link
 from kiosk.markdown_render import MAX_BODY_CHARS
 
@@ -71,22 +72,12 @@ def _text(label, max_len=MAX_TEXT, *validators, area=False):
     return field(label, [*validators, Length(max=max_len, message=f"Najwyżej {max_len} znaków.")])
 
 
-def parse_amount(raw: str) -> Decimal | None:
-    """A fee amount typed by a person ("17", "17,50", "1 234,00"); empty means it varies."""
-    text = (raw or "").replace("\u00a0", "").replace(" ", "").replace("zł", "").replace(",", ".")
-    if not text:
-        return None
+def parse_amount(raw) -> Decimal | None:
+    """A fee amount typed by a person ("17", "17,50", "1 234,00"), by the domain's one rule; empty: it varies."""
     try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ValidationError("Kwota musi być liczbą, np. 17,00 (puste pole = kwota zmienna).") from None
-    if not value.is_finite():
-        raise ValidationError("Kwota musi być liczbą, np. 17,00.")
-    if value < 0:
-        raise ValidationError("Kwota nie może być ujemna.")
-    if value >= Decimal("100000000") or value != value.quantize(Decimal("0.01")):
-        raise ValidationError("Kwota może mieć najwyżej 8 cyfr przed przecinkiem i 2 po przecinku.")
-    return value
+        return amounts.parse_amount(raw)
+    except DomainValidationError as exc:
+        raise ValidationError(exc.message) from None
 
 
 def safe_link(form, field):

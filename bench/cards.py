@@ -22,6 +22,7 @@ from kiosk import create_app
 from kiosk.accounts.models import Role, User
 from kiosk.cards import services
 from kiosk.cards.models import Card
+from kiosk.cards.published import get_published_card
 from kiosk.content.services import import_content
 from kiosk.extensions import db
 
@@ -54,7 +55,7 @@ def count_queries(slug: str) -> int:
     event.listen(db.engine, "before_cursor_execute", on_execute)
     try:
         db.session.remove()
-        services.get_published_card(slug)
+        get_published_card(slug)
     finally:
         event.remove(db.engine, "before_cursor_execute", on_execute)
     return counter["n"]
@@ -66,7 +67,7 @@ def time_loads(slugs: list[str], samples: int) -> list[float]:
     for slug in rng.choices(slugs, k=samples):
         db.session.remove()  # no identity-map help: every load goes to the database
         start = time.perf_counter()
-        card = services.get_published_card(slug)
+        card = get_published_card(slug)
         _ = [len(card.live_edition.documents), len(card.live_edition.fees), len(card.live_edition.points)]
         timings.append((time.perf_counter() - start) * 1000)
     return timings

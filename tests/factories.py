@@ -1,6 +1,7 @@
 """Test data built through the real domain functions."""
 
 import itertools
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -9,6 +10,7 @@ from kiosk.accounts.models import Role, User
 from kiosk.cards import services
 from kiosk.cards.content import empty_content
 from kiosk.cards.notifications import OUTBOX
+from kiosk.clock import frozen
 from kiosk.facts.models import Category, Department, LegalAct, LifeSituation, Location, SharedFee
 
 _counter = itertools.count(1)
@@ -116,3 +118,15 @@ class Factory:
         self.db.session.info.pop(OUTBOX, None)  # test data: the workflow's e-mail is not part of the scene
         self.db.session.commit()
         return card
+
+    def scheduled_edition(self, card, team, on: date, **overrides):
+        """An edition of `card` signed off by `team` the day before `on` and scheduled to go live on `on`."""
+        editor, approver, publisher = team
+        edition = services.open_draft(card, editor, self.content(**overrides))
+        services.submit_edition(edition, editor)
+        services.approve_edition(edition, approver)
+        with frozen(datetime.combine(on - timedelta(days=1), time(10), tzinfo=UTC)):
+            services.publish_edition(edition, publisher, on=on)
+        self.db.session.info.pop(OUTBOX, None)
+        self.db.session.commit()
+        return edition

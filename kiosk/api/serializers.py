@@ -4,9 +4,9 @@ from datetime import date, datetime
 
 from flask import url_for
 
+from kiosk.cards.published import edition_label
 from kiosk.facts.services import point_status, weekly_hours
 from kiosk.freshness.verification import verification_status
-from kiosk.web.services import edition_label
 
 
 def _iso(value: date | datetime | None) -> str | None:

@@ -3,13 +3,12 @@
 from flask import Blueprint, abort, jsonify, request, url_for
 from flask_babel import get_locale
 
-from kiosk.cards.services import get_published_card
+from kiosk.cache_headers import public_cache_control
+from kiosk.cards import published
 from kiosk.cards.translation_view import localize_card
 from kiosk.errors import NotFound
 from kiosk.facts import services as facts
 from kiosk.requestargs import int_arg
-from kiosk.web import services
-from kiosk.web.caching import public_cache_control
 
 from . import serializers
 from .openapi import openapi_document
@@ -43,7 +42,7 @@ def cacheable(response):
 def cards():
     filters = {"category": _filter("category", facts.get_category), "point": _filter("point", facts.get_location),
                "situation": _filter("situation", facts.get_life_situation)}  # fmt: skip
-    page = services.list_live_cards(int_arg("page", 1, 100_000), int_arg("per_page", 20, MAX_PER_PAGE), **filters)
+    page = published.list_live_cards(int_arg("page", 1, 100_000), int_arg("per_page", 20, MAX_PER_PAGE), **filters)
     args = {k: v for k, v in request.args.items() if k in ("category", "point", "situation", "per_page")}
     links = {"self": url_for("api.cards", page=page.page, **args, _external=True)}
     if page.has_next:
@@ -56,7 +55,7 @@ def cards():
 
 @bp.get("/cards/<slug>")
 def card(slug: str):
-    card = get_published_card(slug)
+    card = published.get_published_card(slug)
     shown = localize_card(card, str(get_locale()), plain=True)
     data = {**serializers.card_detail(card, shown.edition), "language": serializers.card_language(shown)}
     response = jsonify(data)
@@ -66,8 +65,8 @@ def card(slug: str):
 
 @bp.get("/cards/<slug>/editions")
 def editions(slug: str):
-    card = get_published_card(slug)
-    items = [serializers.edition_entry(e, changes) for e, changes in services.edition_history(card)]
+    card = published.get_published_card(slug)
+    items = [serializers.edition_entry(e, changes) for e, changes in published.edition_history(card)]
     return jsonify(slug=card.slug, items=items)
 
 
@@ -79,7 +78,7 @@ def service_points():
 
 @bp.get("/categories")
 def categories():
-    counts = services.count_cards_by_category()
+    counts = published.count_cards_by_category()
     return jsonify(items=[serializers.category(c, counts.get(c.id, 0)) for c in facts.list_categories()])
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from kiosk.errors import ValidationError
 from kiosk.extensions import db
+from kiosk.facts.amounts import parse_amount
 from kiosk.facts.models import Category, Department, FormFile, LegalAct, LifeSituation, Location, SharedFee
 from kiosk.links import check_link
 from kiosk.markdown_render import check_body
@@ -192,10 +193,17 @@ def check_content_links(content: dict) -> None:
         check_link(form["url"], "Adres formularza", "forms")
 
 
+def check_fee_amounts(content: dict) -> None:
+    """Every fee amount follows the one rule of `kiosk.facts.amounts` (whoever saves it)."""
+    for i, fee in enumerate(content["fees"]):
+        parse_amount(fee["amount"], f"fees[{i}].amount")
+
+
 def apply_content(edition: Edition, content: dict, refs: References) -> None:
     """Set an editable edition's fields and rows from a content dict."""
     check_body(content["body"])  # every way in (save, import, revert) is bounded before any rendering
     check_kind(content)
+    check_fee_amounts(content)
     check_sources(content)
     check_content_links(content)
     for name in PLAIN_FIELDS:

@@ -7,7 +7,6 @@ public content changes, one CardChange row that search and caches follow.
 from datetime import date
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from kiosk.accounts.models import Role, User
@@ -15,7 +14,6 @@ from kiosk.audit import AuditRecord, record_audit
 from kiosk.clock import now, today
 from kiosk.errors import ConflictError, InvalidTransition, NotFound, PermissionDenied, ValidationError
 from kiosk.extensions import db
-from kiosk.facts.cache import facts_cache, facts_version_column
 
 from . import notifications
 from .content import References, apply_content, edition_to_content, signoff_hash
@@ -25,13 +23,9 @@ from .models import (
     CardChange,
     Edition,
     EditionContributor,
-    EditionFee,
-    EditionForm,
-    EditionLegalAct,
-    EditionPoint,
     EditionStatus,
 )
-from .snapshot import build_snapshot, hydrate_card
+from .snapshot import build_snapshot
 from .translations import mark_translations_behind
 
 OPEN_STATUSES = (EditionStatus.DRAFT, EditionStatus.IN_REVIEW, EditionStatus.APPROVED)
@@ -468,57 +462,6 @@ def record_imported_edition(edition: Edition, importer: User) -> None:
     if edition.status == EditionStatus.PUBLISHED:
         _log_change(edition.card, "published")
     record_audit(importer, "import", edition, card=edition.card, edition=edition)
-
-
-def card_load_options():
-    """Eager loading for a card page: a fixed number of queries however many rows a card has."""
-    live = joinedload(Card.live_edition)
-    return (
-        joinedload(Card.owner_department),
-        live.joinedload(Edition.category),
-        live.joinedload(Edition.department),
-        live.joinedload(Edition.author),
-        live.joinedload(Edition.approver),
-        live.joinedload(Edition.publisher),
-        live.selectinload(Edition.life_situations),
-        live.selectinload(Edition.documents),
-        live.selectinload(Edition.fees).joinedload(EditionFee.shared_fee),
-        live.selectinload(Edition.points).joinedload(EditionPoint.location),
-        live.selectinload(Edition.legal_acts).joinedload(EditionLegalAct.legal_act),
-        live.selectinload(Edition.forms).joinedload(EditionForm.form_file),
-    )
-
-
-def get_published_card(slug: str) -> Card:
-    """The card with its live edition and all relations; publishes a due scheduled edition first.
-
-    One query: the card, its live edition, the people on it and the facts version; the rows come from
-    the edition's snapshot and the shared facts from the per-process cache. Returned objects are for
-    reading (pages, API); edit through the workflow functions.
-    """
-    row = _load_card_row(slug)
-    if row is not None and row[0].next_scheduled_on is not None and row[0].next_scheduled_on <= today():
-        publish_due(row[0])
-        db.session.commit()
-        db.session.expire(row[0])
-        row = _load_card_row(slug)
-    if row is None:
-        raise NotFound("Nie ma takiej karty.")
-    card, facts_version = row
-    if card.live_edition is None:
-        raise NotFound("Ta karta nie jest obecnie opublikowana.")
-    if card.live_edition.rows_snapshot is None:
-        db.session.expire(card)
-        return db.session.scalar(select(Card).where(Card.slug == slug).options(*card_load_options()))
-    hydrate_card(card, facts_cache().facts(facts_version))
-    return card
-
-
-def _load_card_row(slug: str):
-    live = joinedload(Card.live_edition)
-    options = (live.joinedload(Edition.author), live.joinedload(Edition.approver), live.joinedload(Edition.publisher))
-    query = select(Card, facts_version_column()).where(Card.slug == slug).options(*options)
-    return db.session.execute(query).unique().first()
 
 
 def editions_awaiting(actor: User, limit: int = 100) -> list[Edition]:

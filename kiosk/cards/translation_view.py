@@ -4,13 +4,16 @@ The rules that write translations are in `translations.py`; this module only rea
 """
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from kiosk.extensions import db
+from kiosk.markdown_render import render_markdown
 
 from .models import Card, Edition
+from .snapshot import body_html
 from .translation_models import TRANSLATION_LANGUAGES, Translation, TranslationStatus
 from .translations import polish_texts, published_translation
 
@@ -175,3 +178,20 @@ def translated_hit_texts(slugs: list[str], language: str) -> dict[str, tuple[str
         if ("title", pl_title) in current:  # a title written for an older Polish title is not shown
             found[slug] = (title, summary if ("summary", pl_summary) in current else "")
     return found
+
+
+def card_body_html(shown: CardLanguage, live_edition) -> Markup:
+    """The card body as HTML; a Polish body inside a translated page is marked as Polish.
+
+    The Polish body comes from the edition's stored HTML (`body_html`); a translated body is rendered once
+    per process and text (bounded like every body)."""
+    text = shown.edition.body or ""
+    body = (body_html(live_edition) if text == live_edition.body else _translated_html(text)) if text else ""
+    if body and shown.translation is not None and not getattr(shown, "body_translated", False):
+        return Markup('<div lang="pl">') + body + Markup("</div>")
+    return body
+
+
+@lru_cache(maxsize=512)
+def _translated_html(text: str) -> Markup:
+    return render_markdown(text)

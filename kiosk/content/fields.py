@@ -5,12 +5,12 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from kiosk.errors import ValidationError
+from kiosk.facts.amounts import parse_amount
 from kiosk.links import check_link
 
 from .yamlsource import Source
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-MAX_AMOUNT = Decimal("10000000")
 
 
 class Reader:
@@ -81,22 +81,11 @@ class Reader:
         return value
 
     def amount(self, key: str) -> Decimal | None:
-        value = self.data.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool):
-            raise self.error(key, "oczekiwano kwoty w złotych")
+        """An amount in złoty by the one rule of `kiosk.facts.amounts`."""
         try:
-            amount = Decimal(str(value).replace(",", ".").replace(" ", ""))
-        except InvalidOperation:
-            raise self.error(key, f"„{value}” nie jest kwotą") from None
-        if not amount.is_finite():
-            raise self.error(key, "kwota musi być liczbą")
-        if amount < 0:
-            raise self.error(key, "kwota nie może być ujemna")
-        if amount >= MAX_AMOUNT or amount != amount.quantize(Decimal("0.01")):
-            raise self.error(key, "kwota poza zakresem lub z więcej niż dwoma miejscami po przecinku")
-        return amount.quantize(Decimal("0.01"))
+            return parse_amount(self.data.get(key), key)
+        except ValidationError as exc:
+            raise self.error(key, exc.message) from None
 
     def coordinate(self, key: str) -> Decimal | None:
         value = self.data.get(key)

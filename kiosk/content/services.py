@@ -10,7 +10,8 @@ from kiosk.accounts.models import Role, User
 from kiosk.audit import record_audit
 from kiosk.cards.content import References, content_hash, edition_to_content
 from kiosk.cards.models import Card, Edition, EditionStatus
-from kiosk.cards.services import build_imported_edition, card_load_options, record_imported_edition
+from kiosk.cards.published import card_load_options
+from kiosk.cards.services import build_imported_edition, record_imported_edition
 from kiosk.errors import DomainError
 from kiosk.extensions import db
 

@@ -15,7 +15,7 @@ from werkzeug.routing import RequestRedirect
 
 from kiosk.audit import record_audit
 from kiosk.cards.models import Card, Edition, EditionDocument, EditionFee, EditionLegalAct, EditionStatus
-from kiosk.cards.services import card_load_options
+from kiosk.cards.published import card_load_options
 from kiosk.clock import now, today
 from kiosk.extensions import db
 from kiosk.facts.models import Category, FormFile, LifeSituation, Location, SharedFee

@@ -1,13 +1,9 @@
 """CSV export of every dashboard list (UTF-8 with BOM for spreadsheets; formulas neutralised)."""
 
-import csv
-import io
-
 from kiosk.formatting import format_date, format_datetime
+from kiosk.spreadsheet import csv_text
 
 from . import gaps, services
-
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def overdue(statuses):
@@ -85,16 +81,7 @@ LISTS = {
 }
 
 
-def _cell(value) -> str:
-    text = str(value)
-    return "'" + text if text.startswith(DANGEROUS) else text
-
-
 def to_csv(name: str) -> str:
     """One list as CSV text."""
     header, rows = LISTS[name]
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows([_cell(v) for v in row] for row in rows())
-    return "\ufeff" + out.getvalue()
+    return csv_text(header, rows())

@@ -1,7 +1,5 @@
 """Front-desk screens under /admin/bok/ and the public status lookup at /sprawa: thin views over services."""
 
-import csv
-import io
 from datetime import date
 from functools import wraps
 
@@ -14,6 +12,7 @@ from kiosk.clock import LOCAL_TZ, today
 from kiosk.errors import DomainError, ValidationError
 from kiosk.extensions import db
 from kiosk.requestargs import id_arg, int_arg, int_list
+from kiosk.spreadsheet import csv_text
 
 from . import lookup, picker, queues, services
 from .models import CHANNEL_LABELS, DELIVERY_LABELS, NOTIFY_LABELS, CaseStatus
@@ -193,11 +192,6 @@ def queue(slug: str):
                            departments=services.departments(), today=today())  # fmt: skip
 
 
-def _csv_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text  # no formulas in spreadsheets
-
-
 def _csv_values(c) -> tuple:
     received = c.received_at.astimezone(LOCAL_TZ)
     ready = c.ready_at.astimezone(LOCAL_TZ).date() if c.ready_at else None
@@ -206,14 +200,11 @@ def _csv_values(c) -> tuple:
 
 
 def _csv(slug: str, cases) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(["numer", "sprawa", "punkt", "wydział", "stan", "wpływ", "termin uzupełnienia",
-                     "przewidywane załatwienie", "gotowe", "Mdok"])  # fmt: skip
-    for c in cases:
-        writer.writerow([_csv_cell(v) for v in _csv_values(c)])
+    header = ["numer", "sprawa", "punkt", "wydział", "stan", "wpływ", "termin uzupełnienia",
+              "przewidywane załatwienie", "gotowe", "Mdok"]  # fmt: skip
+    body = csv_text(header, (_csv_values(c) for c in cases), delimiter=";")
     headers = {"Content-Disposition": f'attachment; filename="kolejka-{slug}.csv"'}
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers=headers)
+    return Response(body, mimetype="text/csv", headers=headers)
 
 
 @bp.get("/admin/bok/statystyki")

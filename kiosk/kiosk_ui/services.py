@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from kiosk.audit import record_audit
+from kiosk.cards import published
 from kiosk.cards.models import Card, CardChange, Edition
 from kiosk.clock import now
 from kiosk.errors import ConflictError, NotFound, PermissionDenied, ValidationError
@@ -21,7 +22,6 @@ from kiosk.facts import services as facts
 from kiosk.facts.models import Location
 from kiosk.requestargs import parse_int
 from kiosk.search import services as search
-from kiosk.web import services as web
 
 from .models import KioskDevice
 
@@ -210,6 +210,6 @@ def suggest_cards(text: str, limit: int = 6) -> list[dict]:
 
 def offline_screens() -> dict:
     """The list screens a kiosk keeps for offline use: categories with published cards, life situations."""
-    counts = web.count_cards_by_category()
+    counts = published.count_cards_by_category()
     return {"categories": [c.slug for c in facts.list_categories() if counts.get(c.id)],
             "situations": [s.slug for s in facts.list_life_situations()]}  # fmt: skip

@@ -18,8 +18,8 @@ from flask import (
 from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException
 
-from kiosk.cards.services import get_published_card
-from kiosk.cards.translation_view import localize_card
+from kiosk.cards.published import count_cards_by_category, get_published_card, list_live_cards
+from kiosk.cards.translation_view import card_body_html, localize_card
 from kiosk.clock import now
 from kiosk.errors import DomainError, ValidationError
 from kiosk.extensions import csrf, db
@@ -28,8 +28,6 @@ from kiosk.intake import lookup
 from kiosk.intake.services import CODE_ALPHABET
 from kiosk.requestargs import free_text
 from kiosk.search import services as search
-from kiosk.web import services as web
-from kiosk.web.translated import card_body_html
 
 from . import qr, services
 from .fleet import bp as fleet_bp  # noqa: F401  (registered by the app factory)
@@ -107,20 +105,20 @@ def friendly_error(exc):
 def home():
     point = g.kiosk.location if g.kiosk else None
     return render_template("kiosk_ui/home.html", categories=facts.list_categories(), point=point,
-                           counts=web.count_cards_by_category(), situations=facts.list_life_situations())  # fmt: skip
+                           counts=count_cards_by_category(), situations=facts.list_life_situations())  # fmt: skip
 
 
 @bp.get("/kategorie/<slug>")
 def category(slug: str):
     category = facts.get_category(slug)
-    rows = web.list_live_cards(1, LIST_LIMIT, category=category).items
+    rows = list_live_cards(1, LIST_LIMIT, category=category).items
     return render_template("kiosk_ui/list.html", heading=category, rows=rows)
 
 
 @bp.get("/sytuacje/<slug>")
 def situation(slug: str):
     situation = facts.get_life_situation(slug)
-    rows = web.list_live_cards(1, LIST_LIMIT, situation=situation).items
+    rows = list_live_cards(1, LIST_LIMIT, situation=situation).items
     return render_template("kiosk_ui/list.html", heading=situation, rows=rows)
 
 
@@ -129,7 +127,7 @@ def here():
     point = g.kiosk.location if g.kiosk else None
     if point is None:
         return redirect(kurl("kiosk_ui.home"))
-    rows = web.list_live_cards(1, LIST_LIMIT, point=point).items
+    rows = list_live_cards(1, LIST_LIMIT, point=point).items
     return render_template("kiosk_ui/list.html", heading=point, rows=rows, here=True)
 
 

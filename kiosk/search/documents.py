@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.cards.models import Card
-from kiosk.cards.services import card_load_options
+from kiosk.cards.published import card_load_options
 
 BATCH = 200
 

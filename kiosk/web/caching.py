@@ -20,6 +20,7 @@ from flask import Response, current_app, request
 from flask_babel import get_locale
 from werkzeug.http import is_resource_modified
 
+from kiosk.cache_headers import public_cache_control
 from kiosk.clock import local_now
 from kiosk.facts.services import last_status_change, list_locations, point_status
 
@@ -162,16 +163,3 @@ def cache_headers(response: Response, etag: str, modified: datetime) -> Response
     else:
         public_cache_control(response, current_app.config.get("WEB_MAX_AGE", 60))
     return response
-
-
-def public_cache_control(response: Response, max_age: int) -> None:
-    """Browsers keep the response `max_age` seconds; a shared cache (nginx) only WEB_SHARED_MAX_AGE, then
-    revalidates with the ETag, serving its stale copy at most WEB_SHARED_STALE_SECONDS longer meanwhile.
-
-    The two shared values bound how long a publish takes to show through nginx (docs/deploy.md).
-    """
-    config = current_app.config
-    response.cache_control.public = True
-    response.cache_control.max_age = max_age
-    response.cache_control.s_maxage = config.get("WEB_SHARED_MAX_AGE", 5)
-    response.cache_control.stale_while_revalidate = config.get("WEB_SHARED_STALE_SECONDS", 5)

@@ -1,17 +1,12 @@
 """Card pages in the reader's language: the published translation over the live Polish facts, never a silent mix."""
 
-from functools import lru_cache
-
 from flask import g, url_for
-from markupsafe import Markup
 
-from kiosk.cards.snapshot import body_html
-from kiosk.cards.translation_view import CardLanguage, localize_card, translated_languages, translation_stamp
-from kiosk.markdown_render import render_markdown
+from kiosk.cards.translation_view import localize_card, translated_languages, translation_stamp
 
 from .services import Stamp
 
-__all__ = ["alternates_of", "card_body_html", "card_page_stamp", "content_language", "localize_card"]
+__all__ = ["alternates_of", "card_page_stamp", "content_language", "localize_card"]
 
 
 def card_page_stamp(stamp: Stamp, slug: str, lang: str) -> tuple[Stamp, bool]:
@@ -28,23 +23,6 @@ def content_language(response, lang: str, translated: bool):
     """`Content-Language`: the reader's language when the text is translated, else Polish (and the labels' language)."""
     response.headers["Content-Language"] = lang if translated or lang == "pl" else f"pl, {lang}"
     return response
-
-
-def card_body_html(shown: CardLanguage, live_edition) -> Markup:
-    """The card body as HTML; a Polish body inside a translated page is marked as Polish.
-
-    The Polish body comes from the edition's stored HTML (`body_html`); a translated body is rendered once
-    per process and text (bounded like every body)."""
-    text = shown.edition.body or ""
-    body = (body_html(live_edition) if text == live_edition.body else _translated_html(text)) if text else ""
-    if body and shown.translation is not None and not getattr(shown, "body_translated", False):
-        return Markup('<div lang="pl">') + body + Markup("</div>")
-    return body
-
-
-@lru_cache(maxsize=512)
-def _translated_html(text: str) -> Markup:
-    return render_markdown(text)
 
 
 def alternates_of(card) -> list[tuple[str, str]]:

@@ -8,8 +8,8 @@ from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from kiosk.cards.services import get_published_card
-from kiosk.clock import local_now
+from kiosk.cards.published import count_cards_by_category, edition_history, get_published_card, list_live_cards
+from kiosk.cards.translation_view import card_body_html
 from kiosk.errors import NotFound
 from kiosk.facts import services as facts
 from kiosk.requestargs import int_arg
@@ -18,7 +18,7 @@ from . import services
 from .caching import cached_page, keyed, remembered, with_opening_state
 from .i18n import template_gettext
 from .presenters import card_jsonld, diff_row, signatory
-from .translated import alternates_of, card_body_html, card_page_stamp, content_language, localize_card
+from .translated import alternates_of, card_page_stamp, content_language, localize_card
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/static/web")
 
@@ -74,19 +74,17 @@ def home():
     site = remembered("site", services.site_stamp)
     return cached_page(with_opening_state(site), lambda: render_template(
         "web/home.html", categories=facts.list_categories(), situations=facts.list_life_situations(),
-        counts=keyed("category_counts", site.parts, services.count_cards_by_category),
+        counts=keyed("category_counts", site.parts, count_cards_by_category),
         recent=keyed("recent_changes", site.parts, services.latest_changes),
         points=facts.list_service_points()))  # fmt: skip
 
 
 def _card_stamp(slug: str):
-    found = remembered(("card", slug), lambda: services.card_stamp(slug))
-    if found is None:
+    stamp = remembered(("card", slug), lambda: services.card_stamp(slug))
+    if stamp is None:
         raise NotFound("Nie ma takiej karty.")
-    stamp, scheduled = found
-    if stamp.parts[0] is None or (scheduled is not None and scheduled <= local_now().date()):
-        get_published_card(slug)  # publishes a due edition, or raises NotFound for a withdrawn card
-        stamp = services.card_stamp(slug)[0]
+    if stamp.parts[0] is None:
+        raise NotFound("Ta karta nie jest obecnie opublikowana.")
     return with_opening_state(stamp)
 
 
@@ -118,33 +116,33 @@ def _render_card(template: str, slug: str) -> str:
 def card_history(slug: str):
     card = get_published_card(slug)
     return render_template("web/history.html", card=card, edition=card.live_edition,
-                           history=services.edition_history(card))  # fmt: skip
+                           history=edition_history(card))  # fmt: skip
 
 
 @bp.get("/uslugi")
 def cards():
-    page = services.list_live_cards(int_arg("page", 1, MAX_PAGE), PER_PAGE)
+    page = list_live_cards(int_arg("page", 1, MAX_PAGE), PER_PAGE)
     return render_template("web/cards.html", page=page)
 
 
 @bp.get("/kategorie/<slug>")
 def category(slug: str):
     category = facts.get_category(slug)
-    page = services.list_live_cards(int_arg("page", 1, MAX_PAGE), PER_PAGE, category=category)
+    page = list_live_cards(int_arg("page", 1, MAX_PAGE), PER_PAGE, category=category)
     return render_template("web/listing.html", heading=localized(category), intro=category.description, page=page)
 
 
 @bp.get("/sytuacje/<slug>")
 def situation(slug: str):
     situation = facts.get_life_situation(slug)
-    page = services.list_live_cards(int_arg("page", 1, MAX_PAGE), PER_PAGE, situation=situation)
+    page = list_live_cards(int_arg("page", 1, MAX_PAGE), PER_PAGE, situation=situation)
     return render_template("web/listing.html", heading=localized(situation), intro=situation.description, page=page)
 
 
 @bp.get("/punkty/<slug>")
 def point(slug: str):
     location = facts.get_location(slug)
-    page = services.list_live_cards(int_arg("page", 1, MAX_PAGE), PER_PAGE, point=location)
+    page = list_live_cards(int_arg("page", 1, MAX_PAGE), PER_PAGE, point=location)
     return render_template("web/point.html", location=location, status=facts.point_status(location), page=page,
                            week=facts.weekly_hours(location))  # fmt: skip
 

@@ -39,6 +39,7 @@ ALLOWED = {
     "cards.send_back": {A},
     "cards.publish": {P},
     "cards.withdraw": {P},
+    "cards.publish_due": {P},
     "cards.revert": {E},
     "users.index": {ADM},
     "users.edit": {ADM},

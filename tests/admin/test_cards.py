@@ -89,6 +89,7 @@ def test_removing_a_row_removes_it(db, card, as_user):
         ("fees-0-amount", "abc", "Kwota musi być liczbą"),
         ("fees-0-amount", "-5", "Kwota nie może być ujemna"),
         ("fees-0-amount", "1e400", "Kwota może mieć najwyżej"),
+        ("fees-0-amount", "100 000 000", "do 99 999 999,99 zł"),
         ("title", "   ", "Tytuł jest wymagany"),
         ("body", "x" * 1_000_000, "Opis może mieć najwyżej"),
         ("settle_days", "dużo", "Nieprawidłowa"),
@@ -267,6 +268,20 @@ def test_publish_at_a_date_withdraw_and_revert(db, card, as_user):
     assert post(publisher, f"/admin/cards/editions/{first.id}/revert").status_code == 403
     refused = post(editor, f"/admin/cards/editions/{first.id}/revert", follow_redirects=True)
     assert "otwarte wydanie" in refused.get_data(as_text=True)
+
+
+def test_publisher_publishes_a_due_scheduled_edition_as_an_explicit_step(db, card, factory, as_user):
+    edition = factory.scheduled_edition(card, factory.team(), today(), title="Dowód osobisty – nowe wydanie")
+    editor, publisher = as_user("ewa"), as_user("piotr", [Role.PUBLISHER])
+    assert "Opublikuj teraz" not in editor.get(f"/admin/cards/{card.id}/").get_data(as_text=True)
+    assert post(editor, f"/admin/cards/{card.id}/publish-due").status_code == 403
+    assert "Opublikuj teraz" in publisher.get(f"/admin/cards/{card.id}/").get_data(as_text=True)
+    done = post(publisher, f"/admin/cards/{card.id}/publish-due", follow_redirects=True).get_data(as_text=True)
+    assert "Opublikowano zaplanowane wydanie: Wydanie 02" in done and "Opublikuj teraz" not in done
+    db.session.expire_all()
+    assert db.session.get(Card, card.id).live_edition_id == edition.id
+    again = post(publisher, f"/admin/cards/{card.id}/publish-due", follow_redirects=True).get_data(as_text=True)
+    assert "nie ma wydania, którego data publikacji już nadeszła" in again
 
 
 def test_history_and_diff(db, card, as_user):

@@ -1,11 +1,13 @@
 """Shared facts edited by the administrator, and the audit log screen."""
 
+from decimal import Decimal
+
 import pytest
 from sqlalchemy import select
 
 from kiosk.accounts.models import Role
 from kiosk.audit import AuditRecord
-from kiosk.facts.models import LegalAct, Location
+from kiosk.facts.models import LegalAct, Location, SharedFee
 
 from .conftest import post
 
@@ -45,6 +47,18 @@ def test_legal_act_create_and_list(app, db, as_user):
     assert "Dz.U. 2022 poz. 671" in listing and "<script>x</script>" not in listing
     duplicate = post(admin, "/admin/legal_acts/new/", form, token_from="/admin/legal_acts/new/")
     assert duplicate.status_code in (200, 302)  # a flashed error, never a 500
+
+
+def test_shared_fee_over_the_amount_limit_is_refused_next_to_the_field(app, db, as_user):
+    admin = as_user("admin", [Role.ADMINISTRATOR])
+    form = {"slug": "oplata-drogowa", "what": "Opłata drogowa", "amount": "100000000", "how_to_pay": "",
+            "exemptions": "", "source": ""}  # fmt: skip
+    refused = post(admin, "/admin/shared_fees/new/", form, token_from="/admin/shared_fees/new/")
+    assert refused.status_code == 200 and "do 99 999 999,99 zł" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(SharedFee)) is None
+    form["amount"] = "99999999.99"
+    assert post(admin, "/admin/shared_fees/new/", form, token_from="/admin/shared_fees/new/").status_code == 302
+    assert db.session.scalar(select(SharedFee.amount)) == Decimal("99999999.99")
 
 
 def test_audit_log_filters_by_person_card_and_date(app, db, factory, as_user):

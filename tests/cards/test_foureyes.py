@@ -14,6 +14,7 @@ from kiosk.accounts.models import Role
 from kiosk.audit import AuditRecord
 from kiosk.cards import services
 from kiosk.cards.models import Card, Edition, EditionContributor, EditionDocument, EditionFee, EditionStatus
+from kiosk.cards.published import get_published_card
 from kiosk.clock import frozen
 from kiosk.errors import ConflictError, InvalidTransition, PermissionDenied
 
@@ -140,7 +141,7 @@ def test_approve_refuses_content_changed_after_submission(db, factory):
         services.approve_edition(edition, approver)
 
 
-@pytest.mark.parametrize("route", ["command", "read"])
+@pytest.mark.parametrize("route", ["command", "step"])
 def test_scheduled_edition_with_changed_content_never_goes_live(db, factory, runner, client, route):
     team = factory.team()
     with frozen(datetime(2026, 11, 25, 10, tzinfo=UTC)):
@@ -155,7 +156,9 @@ def test_scheduled_edition_with_changed_content_never_goes_live(db, factory, run
             output = runner.invoke(args=["cards", "publish-due"]).output
             assert output.strip().endswith("0.") and f"wstrzymano {card.slug}" in output
         else:
-            assert client.get(f"/uslugi/{card.slug}").status_code == 404
+            assert client.get(f"/uslugi/{card.slug}").status_code == 404  # reading publishes nothing
+            assert services.publish_due() == []
+            db.session.commit()
     db.session.expire_all()
     edition = db.session.get(Edition, edition.id)
     assert edition.status == EditionStatus.APPROVED and edition.publisher_id is None
@@ -197,7 +200,7 @@ def test_saving_a_draft_never_changes_the_link_text_another_card_shows(db, facto
     assert "Nowy wniosek – wersja robocza" in client.get("/uslugi/karta-a").get_data(as_text=True)
     html_b = client.get("/uslugi/karta-b").get_data(as_text=True)
     assert "Wniosek o dowód (PDF)" in html_b and "wersja robocza" not in html_b
-    assert services.get_published_card("karta-b").live_edition.forms[0].link_text == "Wniosek o dowód (PDF)"
+    assert get_published_card("karta-b").live_edition.forms[0].link_text == "Wniosek o dowód (PDF)"
     assert card_b.live_edition_id is not None
 
 
@@ -344,6 +347,6 @@ def test_snapshots_written_before_contributors_and_link_texts_still_read(db, fac
     edition.rows_snapshot = old
     db.session.commit()
     db.session.expire_all()
-    live = services.get_published_card("stara-migawka").live_edition
+    live = get_published_card("stara-migawka").live_edition
     assert live.forms[0].link_text == "Wniosek (PDF)"
     assert live.prepared_by == [edition.author.display_name]

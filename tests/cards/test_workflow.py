@@ -10,8 +10,9 @@ from kiosk.accounts.models import Role
 from kiosk.audit import AuditRecord
 from kiosk.cards import services
 from kiosk.cards.models import Card, CardChange, EditionStatus
+from kiosk.cards.published import get_published_card
 from kiosk.clock import frozen
-from kiosk.errors import ConflictError, InvalidTransition, PermissionDenied
+from kiosk.errors import ConflictError, InvalidTransition, NotFound, PermissionDenied
 
 
 def test_full_workflow_publishes_and_records_who_did_what(db, factory):
@@ -24,7 +25,7 @@ def test_full_workflow_publishes_and_records_who_did_what(db, factory):
         services.publish_edition(edition, publisher)
     db.session.commit()
 
-    card = services.get_published_card("dowod")
+    card = get_published_card("dowod")
     assert card.live_edition.id == edition.id
     assert edition.status == EditionStatus.PUBLISHED
     assert edition.label == "Wydanie 01 z dnia 12.05.2026"
@@ -124,7 +125,7 @@ def test_new_edition_supersedes_the_previous_one(db, factory):
     services.publish_edition(draft, publisher)
     db.session.commit()
     assert first.status == EditionStatus.SUPERSEDED
-    assert services.get_published_card("dowod").live_edition.title == "Dowód osobisty – wydanie"
+    assert get_published_card("dowod").live_edition.title == "Dowód osobisty – wydanie"
 
 
 def test_only_one_open_draft_per_card(db, factory):
@@ -153,20 +154,32 @@ def test_scheduled_edition_goes_live_by_command_on_its_date(db, factory, runner)
     assert db.session.get(Card, card.id).live_edition_id == edition.id
 
 
-def test_scheduled_edition_goes_live_on_first_read_after_its_date(db, factory, client):
-    editor, approver, publisher = factory.team()
-    card = factory.card("wymeldowanie", editor)
-    edition = services.open_draft(card, editor, factory.content(title="Wymeldowanie"))
-    services.submit_edition(edition, editor)
-    services.approve_edition(edition, approver)
-    with frozen(datetime(2026, 11, 25, 10, tzinfo=UTC)):
-        services.publish_edition(edition, publisher, on=date(2026, 11, 30))
-        db.session.commit()
-        assert client.get("/uslugi/wymeldowanie").status_code == 404
+def test_reading_a_card_after_its_scheduled_date_shows_the_previous_edition_until_it_is_published(db, factory, client):
+    team = factory.team()
+    card = factory.published_card("wymeldowanie", team=team, title="Wymeldowanie (stare)")
+    edition = factory.scheduled_edition(card, team, date(2026, 11, 30), title="Wymeldowanie (nowe)")
     with frozen(datetime(2026, 11, 30, 8, tzinfo=UTC)):
+        for path in ("/uslugi/wymeldowanie", "/api/v1/cards/wymeldowanie", "/kiosk/uslugi/wymeldowanie"):
+            page = client.get(path).get_data(as_text=True)
+            assert "Wymeldowanie (stare)" in page and "Wymeldowanie (nowe)" not in page, path
+        db.session.expire_all()
+        assert db.session.get(Card, card.id).live_edition_id != edition.id  # reading published nothing
+        assert [e.id for e in services.publish_due()] == [edition.id]  # the explicit step (the job calls it)
+        db.session.commit()
         response = client.get("/uslugi/wymeldowanie")
-    assert response.status_code == 200
-    assert "Wydanie 01 z dnia 30.11.2026" in response.get_data(as_text=True)
+    assert "Wymeldowanie (nowe)" in response.get_data(as_text=True)
+    assert "Wydanie 02 z dnia 30.11.2026" in response.get_data(as_text=True)
+
+
+def test_a_first_edition_scheduled_for_a_past_date_is_not_shown_before_it_is_published(db, factory, client):
+    team = factory.team()
+    factory.scheduled_edition(factory.card("zgloszenie-psa", team[0]), team, date(2026, 11, 30))
+    with frozen(datetime(2026, 11, 30, 8, tzinfo=UTC)):
+        assert client.get("/uslugi/zgloszenie-psa").status_code == 404
+        assert client.get("/api/v1/cards/zgloszenie-psa").status_code == 404
+        services.publish_due()
+        db.session.commit()
+        assert client.get("/uslugi/zgloszenie-psa").status_code == 200
 
 
 def test_publish_date_in_the_past_is_refused(db, factory):
@@ -232,3 +245,35 @@ def test_stale_save_is_refused_with_the_other_editors_changes(db, factory):
     assert [c.field for c in error.value.changes] == ["title"]
     assert f"ostatnio: {other.display_name}" in error.value.message
     assert db.session.get(type(draft), draft.id).title == "Zapis pierwszego"
+
+
+def test_revert_guards_role_card_status_and_open_edition(db, factory):
+    team = factory.team()
+    editor, _, publisher = team
+    card = factory.published_card(team=team)
+    other = factory.published_card(team=team)
+    with pytest.raises(PermissionDenied, match="roli"):
+        services.revert_card(card, card.live_edition, publisher)
+    with pytest.raises(NotFound, match="nie należy do tej karty"):
+        services.revert_card(card, other.live_edition, editor)
+    draft = services.open_draft(card, editor)
+    with pytest.raises(InvalidTransition, match="tylko wydanie, które było opublikowane"):
+        services.revert_card(card, draft, editor)
+    with pytest.raises(InvalidTransition, match="otwarte wydanie"):
+        services.revert_card(card, card.live_edition, editor)
+
+
+def test_withdrawing_a_card_with_no_live_edition_is_refused(db, factory):
+    team = factory.team()
+    editor, _, publisher = team
+    never_published = factory.card(editor=editor)
+    services.open_draft(never_published, editor, factory.content())
+    withdrawn = factory.published_card(team=team)
+    services.withdraw_card(withdrawn, publisher)
+    for card in (never_published, withdrawn):
+        with pytest.raises(InvalidTransition, match="nie ma opublikowanego wydania"):
+            services.withdraw_card(card, publisher)
+    assert db.session.scalars(select(CardChange.kind).where(CardChange.card_id == withdrawn.id)).all() == [
+        "published",
+        "withdrawn",
+    ]

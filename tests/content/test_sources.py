@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from kiosk.cards.models import Card
-from kiosk.cards.services import get_published_card
+from kiosk.cards.published import get_published_card
 from kiosk.content.services import export_content, import_content
 from kiosk.content.yamlsource import ContentFileError
 from kiosk.facts.models import LegalAct, Location, SharedFee

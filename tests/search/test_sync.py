@@ -97,6 +97,18 @@ def test_database_fallback_honours_the_point_and_category_filters(index, factory
     assert everywhere.degraded and {h.slug for h in everywhere.results} == {"wycinka-bok", "wycinka-miodowa"}
     assert at_miodowa.degraded and [h.slug for h in at_miodowa.results] == ["wycinka-miodowa"]
     assert services.search("wycinka", point="miodowa-test", category="nie-ma-takiej").total == 0
+    in_category = services.search("wycinka", category="dokumenty")  # the factory's category
+    assert in_category.degraded and {h.slug for h in in_category.results} == {"wycinka-bok", "wycinka-miodowa"}
+    only_letters = services.search("a b c")  # no word long enough to look for: nothing, flagged
+    assert only_letters.degraded and only_letters.total == 0
+
+
+def test_suggestions_without_an_index_come_from_the_database(index, factory, app):
+    factory.published_card("wycinka", title="Wycinka drzew")
+    factory.published_card("dowod", title="Wydanie dowodu osobistego")
+    shutil.rmtree(app.config["KIOSK_INDEX_DIR"])
+    assert services.suggest("wycin") == [{"text": "Wycinka drzew", "slug": "wycinka"}]
+    assert services.suggest("w", limit=1) == []  # too short to suggest, index or not
 
 
 def test_a_publish_that_lands_during_a_rebuild_is_not_lost(index, factory, app, db):

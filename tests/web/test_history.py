@@ -49,3 +49,20 @@ def test_internal_approver_comment_is_never_public(client, history):
     for path in pages:
         response = client.get(path)
         assert SECRET not in response.get_data(as_text=True), path
+
+
+def test_changed_rows_read_as_lines_removed_and_added(db, factory, client):
+    editor, approver, publisher = team = factory.team()
+    card = factory.published_card("oplaty-test", team=team)
+    content = factory.content()
+    fees = [content["fees"][0], dict(content["fees"][1], amount=None)]  # the second fee now varies
+    edition = services.open_draft(card, editor, factory.content(fees=fees, documents=content["documents"][:1]))
+    services.submit_edition(edition, editor)
+    services.approve_edition(edition, approver)
+    services.publish_edition(edition, publisher)
+    db.session.commit()
+    html = client.get("/uslugi/oplaty-test/historia").get_data(as_text=True)
+    section = html[html.index('id="e2"') : html.index('id="e1"')]
+    assert "<del>Pełnomocnictwo: 17,00\u00a0zł</del>" in section
+    assert "<ins>Pełnomocnictwo: kwota zmienna</ins>" in section
+    assert "<del>Fotografia 35 × 45 mm" in section and "Wydanie dowodu" not in section  # unchanged rows are not listed
