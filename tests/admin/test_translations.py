@@ -176,3 +176,12 @@ def test_a_save_over_someone_elses_newer_save_shows_theirs_and_overwrites_nothin
     again = post(adam, page_of(card, action="save"), {**data, "expected_hash": html.split(
         'name="expected_hash" value="', 1)[1].split('"', 1)[0]}, token_from=page_of(card))  # fmt: skip
     assert again.status_code == 302 and latest(db, card).title == "Паспорт громадянина"
+
+
+def test_the_screen_speaks_the_translators_language_and_marks_each_text_with_its_own(db, card, as_user):
+    ola = as_user("ola", [Role.EDITOR])
+    html = ola.get(page_of(card) + "?lang=uk").get_data(as_text=True)
+    assert '<div lang="uk">' in html and "Зберегти переклад" in html and "Польський текст і переклад" in html
+    assert '<td lang="pl">Wydanie dowodu osobistego</td>' in html and 'lang="uk" id="title"' in html
+    listing = ola.get("/admin/translations/?lang=en&language=uk").get_data(as_text=True)
+    assert "Card translations" in listing and 'data-language="en"' not in listing
