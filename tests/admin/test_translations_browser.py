@@ -32,6 +32,8 @@ def test_a_behind_translation_is_updated_side_by_side_in_a_real_browser(db, fact
     page.get_by_role("navigation", name="Moduły").get_by_role("link", name="Tłumaczenia").click()
     page.get_by_label("Stan").select_option("behind")
     page.get_by_role("button", name="Filtruj").click()
+    expect(page.locator("#translations tbody tr")).to_have_count(1)
+    assert axe_violations(page) == []
     page.get_by_role("link", name="Wydanie dowodu osobistego (angielski)").click()
     changes = page.locator("#changes")
     expect(changes.locator("del")).to_have_text("Fotografia 35 × 45 mm")
