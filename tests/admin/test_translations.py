@@ -157,6 +157,7 @@ def test_hostile_addresses_and_fields_never_give_a_500(db, card, as_user):
     assert ola.get("/admin/translations/?language=xx&state=<b>&department=abc&q=" + "x" * 500).status_code == 200
     assert step(ola, card, "submit").status_code == 302  # nothing open: a message, not an error
     assert write(ola, card, summary="a\x00b").status_code == 400  # refused before any view (kiosk.requestargs)
+    assert ola.post(page_of(card, action="save"), data=UK).status_code == 400  # no CSRF token
     response = write(ola, card, **{"documents-99": "зайвий", "fees-7-what": "зайвий", "summary": " Стисло. "})
     assert response.status_code == 302
     tr = latest(db, card)
