@@ -54,7 +54,8 @@ system-deps:
 	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx; }
 
 # Interface translations (en, uk; pl for plural forms): compile the .po catalogues into .mo.
-# After changing UI strings: $(BIN)/pybabel extract -F babel.cfg -k _l -o messages.pot kiosk, then update the .po files.
+# After changing UI strings: $(BIN)/pybabel extract -F babel.cfg -k _l -o messages.pot kiosk admin, then update the
+# .po files (the back office is Polish; only its translation screens speak en/uk for translators).
 translations: install
 	$(BIN)/pybabel compile -d kiosk/translations
 	$(BIN)/pybabel compile -d kiosk/kiosk_ui/translations

@@ -10,7 +10,7 @@ from kiosk.web.security import csp_nonce
 
 def init_admin(app: Flask) -> Admin:
     """Build a fresh Admin for `app` with every back-office view."""
-    from . import auth, cards, facts, home, inbox, menu, users
+    from . import auth, cards, facts, home, inbox, menu, translations, users
 
     login_manager.login_view = "admin_auth.login"
     login_manager.login_message = "Zaloguj się, aby otworzyć tę stronę."
@@ -21,6 +21,7 @@ def init_admin(app: Flask) -> Admin:
                   csp_nonce_generator=csp_nonce)  # fmt: skip
     admin.add_view(inbox.InboxView(name="Do podpisu", endpoint="inbox", url="inbox"))
     admin.add_view(cards.CardsView(name="Karty usług", endpoint="cards", url="cards"))
+    admin.add_view(translations.TranslationsView(name="Tłumaczenia", endpoint="translations", url="translations"))
     facts.add_views(admin)
     admin.add_view(users.UsersView(name="Konta", endpoint="users", url="users", category="Administracja"))
     menu.init_menu(app, admin)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from kiosk.accounts.models import Role
 from kiosk.cards import services
 from kiosk.cards.models import Edition, EditionContributor, EditionStatus
+from kiosk.cards.translations import translations_awaiting
 from kiosk.extensions import db
 
 from .menu import landing_redirect
@@ -34,4 +35,5 @@ class HomeView(SecuredIndexView):
         signs = user.has_role(Role.APPROVER) or user.has_role(Role.PUBLISHER)
         inbox = [(e, services.changes_against_live(e)) for e in services.editions_awaiting(user)] if signs else None
         drafts = my_drafts(user) if user.has_role(Role.EDITOR) else None
-        return self.render("admin_ui/home.html", inbox=inbox, drafts=drafts)
+        translations = translations_awaiting(user) if signs else None
+        return self.render("admin_ui/home.html", inbox=inbox, drafts=drafts, translations=translations)

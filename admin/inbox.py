@@ -1,10 +1,11 @@
-"""The approver's and publisher's inbox: editions waiting for my signature, with what they change."""
+"""The approver's and publisher's inbox: editions and translations waiting for my signature, with what they change."""
 
 from flask_admin import expose
 from flask_login import current_user
 
 from kiosk.accounts.models import Role
 from kiosk.cards import services
+from kiosk.cards.translations import translations_awaiting
 
 from .security import SecuredView
 
@@ -16,6 +17,6 @@ class InboxView(SecuredView):
 
     @expose("/")
     def index(self):
-        editions = services.editions_awaiting(current_user._get_current_object())
-        items = [(e, services.changes_against_live(e)) for e in editions]
-        return self.render("admin_ui/inbox.html", items=items)
+        user = current_user._get_current_object()
+        items = [(e, services.changes_against_live(e)) for e in services.editions_awaiting(user)]
+        return self.render("admin_ui/inbox.html", items=items, translations=translations_awaiting(user))

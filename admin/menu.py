@@ -29,6 +29,7 @@ MODULES = (
     Module("Pulpit", "admin.index", (*CARD_ROLES, Role.ADMINISTRATOR), "/admin/"),
     Module("Do podpisu", "inbox.index", (Role.APPROVER, Role.PUBLISHER), "/admin/inbox/"),
     Module("Karty usług", "cards.index_view", CARD_ROLES, "/admin/cards/"),
+    Module("Tłumaczenia", "translations.index_view", CARD_ROLES, "/admin/translations/"),
     Module("Świeżość kart", "freshness.dashboard", (Role.EDITOR, Role.ADMINISTRATOR), "/admin/swiezosc/"),
     Module("BOK", "intake.desk", (Role.FRONT_DESK, Role.DEPARTMENT_STAFF, Role.ADMINISTRATOR), "/admin/bok/"),
     Module("Kioski", "kiosk_fleet.fleet", (Role.ADMINISTRATOR,), "/admin/kioski/"),

@@ -80,7 +80,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from kiosk.accounts.cli import users_cli
-    from kiosk.cards.cli import cards_cli
+    from kiosk.cards.cli import cards_cli, translations_cli
     from kiosk.content.cli import content_cli
     from kiosk.freshness.cli import freshness_cli
     from kiosk.intake.cli import intake_cli
@@ -90,6 +90,7 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(content_cli)
     app.cli.add_command(cards_cli)
+    app.cli.add_command(translations_cli)
     app.cli.add_command(search_cli)
     app.cli.add_command(freshness_cli)
     app.cli.add_command(users_cli)

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from kiosk.accounts.models import Role, User
 from kiosk.audit import record_audit
 from kiosk.clock import now
-from kiosk.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
+from kiosk.errors import ConflictError, InvalidTransition, NotFound, PermissionDenied, ValidationError
 from kiosk.extensions import db
 
 from .models import Card, CardChange, Edition
@@ -23,6 +23,7 @@ from .translation_models import TRANSLATION_LANGUAGES, Translation, TranslationS
 
 OPEN = (TranslationStatus.DRAFT, TranslationStatus.IN_REVIEW, TranslationStatus.APPROVED)
 MAX_TEXT = 20_000
+MAX_TITLE = 300  # the column's size (String(300)), as the Polish title's
 
 
 # --- the Polish texts a translation covers ----------------------------------------------------------
@@ -60,9 +61,11 @@ def make_pairs(edition: Edition, texts: dict) -> list[list[str]]:
     pairs = []
 
     def add(kind: str, polish: str, translated) -> None:
-        translated = (translated or "").strip()
-        if len(translated) > MAX_TEXT:
-            raise ValidationError(f"Tekst tłumaczenia ({kind}) jest za długi.", kind)
+        translated = _clean(translated)
+        limit = MAX_TITLE if kind == "title" else MAX_TEXT
+        if len(translated) > limit:
+            raise ValidationError(f"Tekst tłumaczenia ({kind}) jest za długi: najwyżej {limit:,} znaków."
+                                  .replace(",", " "), kind)  # fmt: skip
         if translated and polish:
             pairs.append([kind, polish, translated])
 
@@ -88,18 +91,23 @@ def make_pairs(edition: Edition, texts: dict) -> list[list[str]]:
     return pairs
 
 
+def _clean(value) -> str:
+    """A text as stored: trimmed, without NUL characters (PostgreSQL refuses them)."""
+    return str(value or "").replace("\x00", "").strip()
+
+
 def _normal_texts(texts: dict) -> dict:
     """The texts as written, in the shape of a translation file."""
     fees = [dict(zip(("what", "how_to_pay", "exemptions"), _fee(f), strict=True)) for f in texts.get("fees") or []]
     return {
-        "title": (texts.get("title") or "").strip(),
-        "summary": (texts.get("summary") or "").strip(),
-        "documents": [d or "" for d in texts.get("documents") or []],
-        "document_notes": [d or "" for d in texts.get("document_notes") or []],
-        "fees": [{k: (v or "") for k, v in f.items()} for f in fees],
-        "settle_text": (texts.get("settle_text") or "").strip(),
-        "point_notes": [d or "" for d in texts.get("point_notes") or []],
-        "body": (texts.get("body") or "").strip(),
+        "title": _clean(texts.get("title")),
+        "summary": _clean(texts.get("summary")),
+        "documents": [_clean(d) for d in texts.get("documents") or []],
+        "document_notes": [_clean(d) for d in texts.get("document_notes") or []],
+        "fees": [{k: _clean(v) for k, v in f.items()} for f in fees],
+        "settle_text": _clean(texts.get("settle_text")),
+        "point_notes": [_clean(d) for d in texts.get("point_notes") or []],
+        "body": _clean(texts.get("body")),
     }
 
 
@@ -146,6 +154,12 @@ def _require_not_contributor(tr: Translation, actor: User, what: str) -> None:
         raise PermissionDenied(f"Zasada czterech oczu: współautor tłumaczenia nie może go {what}.")
 
 
+def _require_department(tr: Translation, actor: User) -> None:
+    allowed = {d.id for d in actor.departments}
+    if allowed and tr.card.owner_department_id not in allowed:
+        raise PermissionDenied("Możesz zatwierdzać tylko karty swoich wydziałów.")
+
+
 def _require_language(language: str) -> str:
     if language not in TRANSLATION_LANGUAGES:
         raise ValidationError(f"Nieznany język tłumaczenia „{language}”. Dostępne: en, uk.", "language")
@@ -171,8 +185,12 @@ def published_translation(card: Card, language: str) -> Translation | None:
     )
 
 
-def write_translation(card: Card, language: str, texts: dict, actor: User) -> Translation:
-    """Write (or rewrite) the draft translation of the card's live edition into `language`."""
+def write_translation(card: Card, language: str, texts: dict, actor: User, expected_hash: str | None = None
+                      ) -> Translation:  # fmt: skip
+    """Write (or rewrite) the draft translation of the card's live edition into `language`.
+
+    `expected_hash` is the draft's content hash the writer started from ("" for no draft yet): when someone
+    saved in between, nothing is overwritten (ConflictError). None skips the check (import, scripts)."""
     _require_role(actor, Role.EDITOR)
     _require_language(language)
     edition = card.live_edition
@@ -181,6 +199,10 @@ def write_translation(card: Card, language: str, texts: dict, actor: User) -> Tr
     tr = open_translation_of(card, language)
     if tr is not None and tr.status != TranslationStatus.DRAFT:
         raise InvalidTransition("Tłumaczenie jest w przeglądzie; zwróć je do poprawy, aby je zmienić.")
+    if expected_hash is not None and expected_hash != (tr.content_hash if tr is not None else ""):
+        raise ConflictError(
+            "Ktoś w międzyczasie zapisał to tłumaczenie; sprawdź jego treść i wprowadź zmiany ponownie."
+        )
     pairs = make_pairs(edition, texts)
     if tr is None:
         number = db.session.scalar(
@@ -215,9 +237,7 @@ def approve_translation(tr: Translation, actor: User) -> Translation:
     _require_role(actor, Role.APPROVER)
     _require_status(tr, TranslationStatus.IN_REVIEW)
     _require_not_contributor(tr, actor, "zatwierdzić")
-    allowed = {d.id for d in actor.departments}
-    if allowed and tr.card.owner_department_id not in allowed:
-        raise PermissionDenied("Możesz zatwierdzać tylko karty swoich wydziałów.")
+    _require_department(tr, actor)
     if translation_hash(tr) != tr.submitted_hash:
         raise InvalidTransition("Treść tłumaczenia różni się od przekazanej do zatwierdzenia.")
     tr.status, tr.approver_id, tr.approved_at = TranslationStatus.APPROVED, actor.id, now()
@@ -230,6 +250,7 @@ def send_back_translation(tr: Translation, actor: User, comment: str) -> Transla
     """Return a translation to its translators as a draft; every sign-off is void."""
     _require_role(actor, Role.APPROVER)
     _require_status(tr, TranslationStatus.IN_REVIEW, TranslationStatus.APPROVED)
+    _require_department(tr, actor)
     if not comment.strip():
         raise InvalidTransition("Podaj powód zwrócenia tłumaczenia do poprawy.")
     tr.status = TranslationStatus.DRAFT
@@ -297,6 +318,27 @@ def translations_behind() -> list[Translation]:
         .order_by(Translation.language, Card.owner_name, Card.slug)
     )
     return list(db.session.scalars(query))
+
+
+def translations_awaiting(actor: User, limit: int = 100) -> list[Translation]:
+    """Translations waiting for `actor`'s signature, as `editions_awaiting`: in review (approvers, their
+    departments) and approved (publishers); never one they wrote, nor one they approved themselves."""
+    statuses = [s for role, s in ((Role.APPROVER, TranslationStatus.IN_REVIEW),
+                                  (Role.PUBLISHER, TranslationStatus.APPROVED)) if actor.has_role(role)]  # fmt: skip
+    if not statuses or not actor.active:
+        return []
+    query = select(Translation).join(Card, Translation.card_id == Card.id).where(Translation.status.in_(statuses))
+    departments = {d.id for d in actor.departments}
+    waiting = []
+    for tr in db.session.scalars(query.order_by(Translation.submitted_at, Translation.id)):
+        mine = actor.id in set(tr.contributor_ids or ()) | {tr.author_id}
+        signed = tr.status == TranslationStatus.APPROVED and tr.approver_id == actor.id
+        outside = (
+            tr.status == TranslationStatus.IN_REVIEW and departments and tr.card.owner_department_id not in departments
+        )
+        if not (mine or signed or outside):
+            waiting.append(tr)
+    return waiting[:limit]
 
 
 def get_translation(translation_id: int) -> Translation:

@@ -17,13 +17,14 @@ pytestmark = pytest.mark.browser
 
 # label in the menu -> (URL path it opens, heading there)
 MODULES = {"Do podpisu": ("/admin/inbox/", "Do podpisu"), "Karty usług": ("/admin/cards/", "Karty usług"),
+           "Tłumaczenia": ("/admin/translations/", "Tłumaczenia kart"),
            "Świeżość kart": ("/admin/swiezosc/", "Świeżość kart usług"), "BOK": ("/admin/bok/", "Przyjęcie wniosku"),
            "Kioski": ("/admin/kioski/", "Kioski"), "Konta": ("/admin/users/", "Konta"),
            "Dziennik zmian": ("/admin/audit/", "Dziennik zmian")}  # fmt: skip
 WALKS = [
-    (Role.EDITOR, "/admin/", "Moje szkice", ["Karty usług", "Świeżość kart"]),
-    (Role.APPROVER, "/admin/", "Do podpisu", ["Do podpisu", "Karty usług"]),
-    (Role.PUBLISHER, "/admin/", "Do podpisu", ["Do podpisu", "Karty usług", "Dziennik zmian"]),
+    (Role.EDITOR, "/admin/", "Moje szkice", ["Karty usług", "Tłumaczenia", "Świeżość kart"]),
+    (Role.APPROVER, "/admin/", "Do podpisu", ["Do podpisu", "Karty usług", "Tłumaczenia"]),
+    (Role.PUBLISHER, "/admin/", "Do podpisu", ["Do podpisu", "Karty usług", "Tłumaczenia", "Dziennik zmian"]),
     (Role.ADMINISTRATOR, "/admin/", "Dzień dobry", ["Świeżość kart", "BOK", "Kioski", "Konta", "Dziennik zmian"]),
     (Role.FRONT_DESK, "/admin/bok/", "Przyjęcie wniosku", []),
     (Role.DEPARTMENT_STAFF, "/admin/bok/kolejki/do-przekazania", "do przekazania", []),

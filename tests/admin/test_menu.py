@@ -7,12 +7,13 @@ import pytest
 from kiosk.accounts.models import Role
 
 MODULES = {"Pulpit": "/admin/", "Do podpisu": "/admin/inbox/", "Karty usług": "/admin/cards/",
-           "Świeżość kart": "/admin/swiezosc/", "BOK": "/admin/bok/", "Kioski": "/admin/kioski/",
+           "Tłumaczenia": "/admin/translations/", "Świeżość kart": "/admin/swiezosc/", "BOK": "/admin/bok/",
+           "Kioski": "/admin/kioski/",
            "Konta": "/admin/users/", "Dziennik zmian": "/admin/audit/"}  # fmt: skip
 PERMITTED = {
-    Role.EDITOR: {"Pulpit", "Karty usług", "Świeżość kart"},
-    Role.APPROVER: {"Pulpit", "Do podpisu", "Karty usług"},
-    Role.PUBLISHER: {"Pulpit", "Do podpisu", "Karty usług", "Dziennik zmian"},
+    Role.EDITOR: {"Pulpit", "Karty usług", "Tłumaczenia", "Świeżość kart"},
+    Role.APPROVER: {"Pulpit", "Do podpisu", "Karty usług", "Tłumaczenia"},
+    Role.PUBLISHER: {"Pulpit", "Do podpisu", "Karty usług", "Tłumaczenia", "Dziennik zmian"},
     Role.FRONT_DESK: {"BOK"},
     Role.DEPARTMENT_STAFF: {"BOK"},
     Role.ADMINISTRATOR: {"Pulpit", "Świeżość kart", "BOK", "Kioski", "Konta", "Dziennik zmian"},
@@ -41,7 +42,7 @@ def test_each_role_lands_on_its_work_and_sees_exactly_its_modules(db, factory, a
             assert status in (200, 302), (label, status)  # the intake desk sends department staff to their queue
         else:
             assert status == 403, (label, status)
-    pages = ["/admin/cards/", "/admin/swiezosc/", "/admin/kioski/", "/admin/inbox/"]
+    pages = ["/admin/cards/", "/admin/translations/", "/admin/swiezosc/", "/admin/kioski/", "/admin/inbox/"]
     for url in pages:
         response = client.get(url)
         if response.status_code == 200:
@@ -55,6 +56,6 @@ def test_module_pages_outside_flask_admin_share_the_menu(db, as_user):
     admin = as_user("admin", [Role.ADMINISTRATOR, Role.EDITOR])
     for url in ("/admin/swiezosc/", "/admin/swiezosc/moje-karty", "/admin/kioski/"):
         html = admin.get(url).get_data(as_text=True)
-        assert menu_of(html) == {"Pulpit", "Karty usług", "Świeżość kart", "BOK", "Kioski", "Konta",
+        assert menu_of(html) == {"Pulpit", "Karty usług", "Tłumaczenia", "Świeżość kart", "BOK", "Kioski", "Konta",
                                  "Dziennik zmian"}, url  # fmt: skip
         assert 'aria-current="page"' in html

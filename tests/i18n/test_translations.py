@@ -7,7 +7,8 @@ from kiosk.accounts.models import Role
 from kiosk.audit import AuditRecord
 from kiosk.cards import translations as tr_services
 from kiosk.cards.translation_models import TranslationStatus
-from kiosk.errors import InvalidTransition, PermissionDenied, ValidationError
+from kiosk.errors import ConflictError, InvalidTransition, PermissionDenied, ValidationError
+from kiosk.facts.models import Department
 from tests.web.helpers import publish_new_edition
 
 UK = {
@@ -161,3 +162,62 @@ def test_translated_and_polish_texts_are_escaped(db, client, factory, card, team
     html = client.get("/uslugi/dowod-osobisty-wydanie?lang=uk").get_data(as_text=True)
     assert "<script>alert" not in html and "<img src=x" not in html and "<b>Zdjęcie" not in html
     assert '<span lang="pl">&lt;b&gt;Zdjęcie&lt;/b&gt;</span>' in html
+
+
+def test_the_cli_lists_behind_translations_and_runs_the_same_four_eyes_steps(db, factory, runner, card, team):
+    translator = factory.user("tlumacz", roles=[Role.EDITOR, Role.APPROVER])
+    factory.user("boss", roles=[Role.APPROVER, Role.PUBLISHER])
+    tr_services.write_translation(card, "uk", UK, translator)
+    db.session.commit()
+    steps = (("submit", "tlumacz"), ("approve", "tlumacz"), ("approve", "boss"), ("publish", "boss"),
+             ("publish", team[2].username))  # fmt: skip
+    results = [runner.invoke(args=["translations", name, card.slug, "uk", "--user", user]) for name, user in steps]
+    assert [r.exit_code for r in results] == [0, 1, 0, 1, 0]
+    assert "czterech oczu" in results[1].output and "inna osoba" in results[3].output
+    listed = runner.invoke(args=["translations", "list", "--lang", "uk"])
+    assert f"{card.slug}\tuk\tpublished\t" in listed.output
+    assert runner.invoke(args=["translations", "list", "--behind"]).output.strip() == "Razem: 0."
+
+    documents = factory.content()["documents"]
+    documents[0] = {**documents[0], "name": "Wniosek o wydanie dowodu"}
+    publish_new_edition(db, factory, card, team, documents=documents)
+    behind = runner.invoke(args=["translations", "list", "--lang", "uk", "--behind"])
+    assert behind.output.startswith(f"{card.slug}\tuk\tbehind\t")
+    changes = runner.invoke(args=["translations", "changes", card.slug, "uk"])
+    assert "document 1: 'Wniosek' → 'Wniosek o wydanie dowodu'" in changes.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["submit", "dowod-osobisty-wydanie", "uk", "--user", "nobody"], "Nie ma użytkownika"),
+        (["submit", "no-such-card", "uk", "--user", "tlumacz"], "Nie ma karty"),
+        (["submit", "dowod-osobisty-wydanie", "uk", "--user", "tlumacz"], "nie ma otwartego tłumaczenia"),
+        (["submit", "dowod-osobisty-wydanie", "de", "--user", "tlumacz"], "'de' is not one of"),
+        (["send-back", "dowod-osobisty-wydanie", "uk", "--user", "tlumacz"], "--comment"),
+    ],
+)
+def test_cli_mistakes_are_messages(db, factory, runner, card, args, message):
+    factory.user("tlumacz", roles=[Role.EDITOR])
+    db.session.commit()
+    result = runner.invoke(args=["translations", *args])
+    assert result.exit_code != 0 and message in result.output
+
+
+def test_a_stale_save_is_refused_and_send_back_stays_within_the_approvers_departments(db, factory, card, team):
+    editor, _, _ = team
+    first = tr_services.write_translation(card, "en", {"title": "ID card"}, editor, expected_hash="")
+    seen = first.content_hash
+    tr_services.write_translation(card, "en", {"title": "Identity card"}, editor, expected_hash=seen)
+    with pytest.raises(ConflictError):
+        tr_services.write_translation(card, "en", {"title": "Old view"}, editor, expected_hash=seen)
+    with pytest.raises(ValidationError, match="najwyżej 300"):
+        tr_services.write_translation(card, "en", {"title": "x" * 301}, editor)
+    tr_services.submit_translation(first, editor)
+    other = Department(slug="inny", name="Inny wydział")
+    outsider = factory.user("outsider", roles=[Role.APPROVER], departments=[other])
+    with pytest.raises(PermissionDenied, match="swoich wydziałów"):
+        tr_services.send_back_translation(first, outsider, "Nie mój wydział")
+    assert tr_services.translations_awaiting(outsider) == []
+    assert tr_services.translations_awaiting(team[1]) == [first]
+    assert tr_services.translations_awaiting(editor) == []
