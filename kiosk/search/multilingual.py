@@ -181,25 +181,40 @@ _CACHE: dict = {}
 _POLISH: dict = {}
 
 
-def catalogue(vocabulary_path: Path) -> Catalogue:
+def catalogue(vocabulary_path: Path, stamps: tuple | None = None) -> Catalogue:
     """The catalogue, rebuilt only when a translation is published or the vocabulary file changes.
 
     The Polish stems change with every publish, so they are a part of their own, rebuilt only then.
+    `stamps` is (the published translations' count, last id and last publication; the newest live
+    edition) when the caller has read them already, in its own query.
     """
-    stamp = db.session.execute(
-        select(func.count(Translation.id), func.max(Translation.id), func.max(Translation.published_at)).where(
-            Translation.status == TranslationStatus.PUBLISHED
-        )
-    ).first()
-    polish_stamp = db.session.scalar(select(func.max(Card.live_edition_id)))
+    translated, polish_stamp = stamps or _stamps()
     mtime = vocabulary_path.stat().st_mtime if vocabulary_path.exists() else 0
     url = str(db.engine.url)
-    key = (url, tuple(stamp), polish_stamp, str(vocabulary_path), mtime)
+    key = (url, tuple(translated), str(vocabulary_path), mtime)
     if _POLISH.get("key") != (url, polish_stamp):
         _POLISH["value"], _POLISH["key"] = Stems(_polish_stems()), (url, polish_stamp)
     if _CACHE.get("key") != key:
         _CACHE["value"], _CACHE["key"] = _build(vocabulary_path, _POLISH["value"]), key
+    _CACHE["value"].polish = _POLISH["value"]
     return _CACHE["value"]
+
+
+def translations_stamp_columns() -> list:
+    """Scalar subqueries that change whenever the set of published translations does."""
+    published = Translation.status == TranslationStatus.PUBLISHED
+    aggregates = (func.count(Translation.id), func.max(Translation.id), func.max(Translation.published_at))
+    return [select(agg).where(published).scalar_subquery() for agg in aggregates]
+
+
+def live_stamp_column():
+    """A scalar subquery that changes whenever a card's live edition does."""
+    return select(func.max(Card.live_edition_id)).scalar_subquery()
+
+
+def _stamps() -> tuple:
+    row = db.session.execute(select(*translations_stamp_columns(), live_stamp_column())).one()
+    return tuple(row[:3]), row[3]
 
 
 def _build(vocabulary_path: Path, polish: Stems) -> Catalogue:
@@ -253,12 +268,14 @@ class ForeignQuery:
     scores: dict  # slug -> score from the translations
 
 
-def understand(text: str, vocabulary_path: Path, force: bool = False) -> ForeignQuery | None:
+def understand(
+    text: str, vocabulary_path: Path, force: bool = False, stamps: tuple | None = None
+) -> ForeignQuery | None:
     """The Polish words and translated cards a Ukrainian or English query points to; None for a Polish query."""
     words = words_of(text)
     if not words:
         return None
-    cat = catalogue(vocabulary_path)
+    cat = catalogue(vocabulary_path, stamps)
     stems = list(dict.fromkeys(stem(w) for w in words))[:MAX_WORDS]  # bounded work for any input
     polish = _vocabulary_matches(stems, cat)
     if not force and not CYRILLIC.search(text) and not _looks_foreign(stems, cat, bool(polish)):

@@ -62,6 +62,7 @@ def lemmas(word: str) -> tuple[str, ...]:
     return tuple(sorted(found)) or (word,)
 
 
+@functools.lru_cache(maxsize=8192)
 def phrase_signature(text: str) -> tuple[frozenset[str], ...]:
     """A phrase as, per word (stop words dropped), its folded form and lemmas: inflection and diacritics aside."""
     out = []

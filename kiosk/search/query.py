@@ -8,6 +8,7 @@ import functools
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
+from whoosh import matching
 from whoosh import query as wq
 
 from .polish import STOP_WORDS, TOKEN_RE, QueryWord, fold, lemmas, query_word, tokens
@@ -23,13 +24,15 @@ FUZZY_FIELDS = ("title_f", "keywords_f")
 
 
 class Or(wq.Or):
-    """Whoosh's Or, always matched as a tree of unions.
+    """Whoosh's Or, always matched as a balanced tree of unions: the same sums, less work.
 
     Below 5,000 documents Whoosh would pick its array matcher, which allocates and clears a 2,048-slot
-    array per node and per part: most of a small catalogue's search time, for the same sums.
+    array per node and per part (most of a small catalogue's search time); above, it estimates every
+    clause's size, one term-dictionary lookup each, only to shape the tree.
     """
 
-    matcher_type = wq.Or.DEFAULT_MATCHER
+    def _matcher(self, subs, searcher, context):
+        return self._tree_matcher(subs, matching.UnionMatcher, searcher, context, None)
 
 
 class _ExpandedOncePerReader:
