@@ -16,8 +16,11 @@ from tests.factories import Factory
 
 @pytest.fixture
 def other(app):
-    return create_app({k: app.config[k] for k in ("TESTING", "SQLALCHEMY_DATABASE_URI", "KIOSK_INDEX_DIR",
-                                                  "SECRET_KEY", "KIOSK_CONTENT_DIR")})  # fmt: skip
+    other = create_app({k: app.config[k] for k in ("TESTING", "SQLALCHEMY_DATABASE_URI", "KIOSK_INDEX_DIR",
+                                                   "SECRET_KEY", "KIOSK_CONTENT_DIR")})  # fmt: skip
+    yield other
+    with other.app_context():
+        _db.engine.dispose()  # its pooled connections must not outlive the test's database
 
 
 def in_other(other, work):
