@@ -7,10 +7,11 @@ words are unknown to the Polish cards yet known to the translations or the vocab
 is left to the Polish engine untouched.
 """
 
+import bisect
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -48,6 +49,7 @@ MAX_WORDS = 12
 FIELD_WEIGHTS = {"title": 3.0, "summary": 1.0, "documents": 0.6}
 
 
+@lru_cache(maxsize=65536)
 def skeleton(word: str) -> str:
     """A word reduced to a Latin skeleton: same for Cyrillic, its transliteration and most typos of case."""
     word = word.lower().replace("'", "").replace("’", "").replace("ʼ", "")
@@ -57,6 +59,7 @@ def skeleton(word: str) -> str:
     return re.sub(r"(.)\1+", r"\1", word)
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     sk = skeleton(word)
     for ending in ENDINGS:
@@ -95,6 +98,69 @@ def _distance(a: str, b: str) -> int:
 # --- the translations and the vocabulary, cached until they change --------------------------------
 
 
+class Stems:
+    """A set of stems that answers "which of you are similar to this one" without comparing it to all.
+
+    `similar` is ≥ 0.8 only for a stem that is a prefix of the other, and 0.7 only within two edits; so
+    the candidates are its prefixes, the stems it starts (a range of the sorted list), and the stems that
+    share a form with it once up to two letters are deleted from each (two edits need no more). Each
+    candidate is then scored by `similar` itself, so the answer is exactly that of comparing with all.
+    """
+
+    def __init__(self, stems):
+        self.all = frozenset(stems)
+        self.ordered = sorted(self.all)
+        self._deletes: dict | None = None  # built on first use: a Polish query never needs it
+        self._near: dict = {}
+
+    def __contains__(self, stem_: str) -> bool:
+        return stem_ in self.all
+
+    def __iter__(self):
+        return iter(self.ordered)
+
+    def __len__(self) -> int:
+        return len(self.all)
+
+    def has_prefix_relative(self, s: str) -> bool:
+        """Whether any stem is `s`, a prefix of it or starts with it (`similar` ≥ 0.8), with no scan."""
+        return s in self.all or any(s[:k] in self.all for k in range(4, len(s))) or bool(self._starting(s))
+
+    def near(self, s: str) -> dict[str, float]:
+        """{stem: similar(s, stem)} for every stem with a non-zero similarity (cached per catalogue)."""
+        found = self._near.get(s)
+        if found is None:
+            if len(self._near) > 20_000:  # bounded: the catalogue lives until a translation changes
+                self._near.clear()
+            candidates = {s, *(s[:k] for k in range(4, len(s))), *self._starting(s), *self._within_two(s)}
+            found = self._near[s] = {t: q for t in candidates & self.all if (q := similar(s, t))}
+        return found
+
+    def _starting(self, s: str) -> list[str]:
+        if len(s) < 4:
+            return []
+        start = bisect.bisect_right(self.ordered, s)
+        end = bisect.bisect_left(self.ordered, s + "\uffff", start)
+        return self.ordered[start:end]
+
+    def _within_two(self, s: str) -> set[str]:
+        if len(s) < 5:  # `similar` counts edits only between stems of five letters or more
+            return set()
+        if self._deletes is None:
+            self._deletes = {}
+            for t in self.all:
+                if len(t) >= 5:
+                    for form in _deleted(t):
+                        self._deletes.setdefault(form, []).append(t)
+        return {t for form in _deleted(s) for t in self._deletes.get(form, ())}
+
+
+def _deleted(word: str) -> set[str]:
+    """The word with zero, one or two letters deleted."""
+    once = {word[:i] + word[i + 1 :] for i in range(len(word))}
+    return {word} | once | {w[:i] + w[i + 1 :] for w in once for i in range(len(w))}
+
+
 @dataclass
 class Catalogue:
     """Stems of every published translation (per card and field), the vocabulary and the Polish words."""
@@ -102,28 +168,56 @@ class Catalogue:
     cards: dict  # slug -> {field: set of stems}
     df: dict  # stem -> number of cards
     vocabulary: list  # (list of stems of the foreign phrase, Polish text)
-    polish: set  # stems of the Polish titles, summaries and keywords
+    polish: Stems  # stems of the Polish titles, summaries and keywords
+    stems: Stems = field(init=False)  # the keys of `df`, searchable by similarity
+    vocabulary_stems: Stems = field(init=False)  # every word of the vocabulary's phrases
+
+    def __post_init__(self):
+        self.stems = Stems(self.df)
+        self.vocabulary_stems = Stems({s for phrase, _polish in self.vocabulary for s in phrase})
 
 
 _CACHE: dict = {}
+_POLISH: dict = {}
 
 
-def catalogue(vocabulary_path: Path) -> Catalogue:
-    """The catalogue, rebuilt only when a translation is published or the vocabulary file changes."""
-    stamp = db.session.execute(
-        select(func.count(Translation.id), func.max(Translation.id), func.max(Translation.published_at)).where(
-            Translation.status == TranslationStatus.PUBLISHED
-        )
-    ).first()
-    polish_stamp = db.session.scalar(select(func.max(Card.live_edition_id)))
+def catalogue(vocabulary_path: Path, stamps: tuple | None = None) -> Catalogue:
+    """The catalogue, rebuilt only when a translation is published or the vocabulary file changes.
+
+    The Polish stems change with every publish, so they are a part of their own, rebuilt only then.
+    `stamps` is (the published translations' count, last id and last publication; the newest live
+    edition) when the caller has read them already, in its own query.
+    """
+    translated, polish_stamp = stamps or _stamps()
     mtime = vocabulary_path.stat().st_mtime if vocabulary_path.exists() else 0
-    key = (str(db.engine.url), tuple(stamp), polish_stamp, str(vocabulary_path), mtime)
+    url = str(db.engine.url)
+    key = (url, tuple(translated), str(vocabulary_path), mtime)
+    if _POLISH.get("key") != (url, polish_stamp):
+        _POLISH["value"], _POLISH["key"] = Stems(_polish_stems()), (url, polish_stamp)
     if _CACHE.get("key") != key:
-        _CACHE["value"], _CACHE["key"] = _build(vocabulary_path), key
+        _CACHE["value"], _CACHE["key"] = _build(vocabulary_path, _POLISH["value"]), key
+    _CACHE["value"].polish = _POLISH["value"]
     return _CACHE["value"]
 
 
-def _build(vocabulary_path: Path) -> Catalogue:
+def translations_stamp_columns() -> list:
+    """Scalar subqueries that change whenever the set of published translations does."""
+    published = Translation.status == TranslationStatus.PUBLISHED
+    aggregates = (func.count(Translation.id), func.max(Translation.id), func.max(Translation.published_at))
+    return [select(agg).where(published).scalar_subquery() for agg in aggregates]
+
+
+def live_stamp_column():
+    """A scalar subquery that changes whenever a card's live edition does."""
+    return select(func.max(Card.live_edition_id)).scalar_subquery()
+
+
+def _stamps() -> tuple:
+    row = db.session.execute(select(*translations_stamp_columns(), live_stamp_column())).one()
+    return tuple(row[:3]), row[3]
+
+
+def _build(vocabulary_path: Path, polish: Stems) -> Catalogue:
     cards: dict = {}
     rows = db.session.execute(
         select(Card.slug, Translation.title, Translation.summary, Translation.texts)
@@ -139,12 +233,16 @@ def _build(vocabulary_path: Path) -> Catalogue:
     for fields in cards.values():
         for s in set().union(*fields.values()):
             df[s] = df.get(s, 0) + 1
+    return Catalogue(cards, df, _vocabulary(vocabulary_path), polish)
+
+
+def _polish_stems() -> set[str]:
     polish = set()
     for title, summary, keywords in db.session.execute(
         select(Edition.title, Edition.summary, Edition.keywords).join(Card, Card.live_edition_id == Edition.id)
     ):
         polish |= {stem(w) for w in words_of(" ".join([title, summary or "", *(keywords or [])]))}
-    return Catalogue(cards, df, _vocabulary(vocabulary_path), polish)
+    return polish
 
 
 def _vocabulary(path: Path) -> list:
@@ -170,14 +268,16 @@ class ForeignQuery:
     scores: dict  # slug -> score from the translations
 
 
-def understand(text: str, vocabulary_path: Path, force: bool = False) -> ForeignQuery | None:
+def understand(
+    text: str, vocabulary_path: Path, force: bool = False, stamps: tuple | None = None
+) -> ForeignQuery | None:
     """The Polish words and translated cards a Ukrainian or English query points to; None for a Polish query."""
     words = words_of(text)
     if not words:
         return None
-    cat = catalogue(vocabulary_path)
+    cat = catalogue(vocabulary_path, stamps)
     stems = list(dict.fromkeys(stem(w) for w in words))[:MAX_WORDS]  # bounded work for any input
-    polish = _vocabulary_matches(stems, cat.vocabulary)
+    polish = _vocabulary_matches(stems, cat)
     if not force and not CYRILLIC.search(text) and not _looks_foreign(stems, cat, bool(polish)):
         return None
     found = ForeignQuery(" ".join(polish), _score_cards(stems, cat))
@@ -186,16 +286,18 @@ def understand(text: str, vocabulary_path: Path, force: bool = False) -> Foreign
 
 def _looks_foreign(stems: list[str], cat: Catalogue, vocabulary_hit: bool) -> bool:
     """A Latin query is foreign when most of its words are not Polish card words but are known otherwise."""
-    unknown = [s for s in stems if not any(similar(s, p) >= 0.8 for p in cat.polish)]
+    unknown = [s for s in stems if not cat.polish.has_prefix_relative(s)]
     if len(unknown) * 2 < len(stems) or not unknown:
         return False
-    return vocabulary_hit or any(s in cat.df or any(similar(s, k) >= 0.8 for k in cat.df) for s in unknown)
+    return vocabulary_hit or any(cat.stems.has_prefix_relative(s) for s in unknown)
 
 
-def _vocabulary_matches(stems: list[str], vocabulary: list) -> list[str]:
+def _vocabulary_matches(stems: list[str], cat: Catalogue) -> list[str]:
+    """The Polish words of every vocabulary phrase whose each word is similar (≥ 0.7) to a query word."""
+    near = {t for s in stems for t in cat.vocabulary_stems.near(s)}  # `similar` is symmetric
     found = []
-    for phrase, polish in vocabulary:
-        if all(any(similar(p, s) >= 0.7 for s in stems) for p in phrase) and polish not in found:
+    for phrase, polish in cat.vocabulary:
+        if all(p in near for p in phrase) and polish not in found:
             found.append(polish)
     return found
 
@@ -204,7 +306,7 @@ def _score_cards(stems: list[str], cat: Catalogue) -> dict:
     n = max(1, len(cat.cards))
     scores: dict = {}
     for s in stems:
-        near = {t: q for t in cat.df if (q := similar(s, t))}  # each distinct stem compared once
+        near = cat.stems.near(s)
         if not near:
             continue
         for slug, fields in cat.cards.items():

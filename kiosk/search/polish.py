@@ -62,6 +62,7 @@ def lemmas(word: str) -> tuple[str, ...]:
     return tuple(sorted(found)) or (word,)
 
 
+@functools.lru_cache(maxsize=8192)
 def phrase_signature(text: str) -> tuple[frozenset[str], ...]:
     """A phrase as, per word (stop words dropped), its folded form and lemmas: inflection and diacritics aside."""
     out = []
@@ -172,6 +173,10 @@ class Synonyms:
 
     def __init__(self, entries: dict[str, list[str]]):
         self.entries = [Synonym(self._key(k), list(v)) for k, v in entries.items() if v]
+        self.by_first: dict[str, list[Synonym]] = {}  # a key's first word's forms → entries, in file order
+        for entry in self.entries:
+            for form in entry.key[0] if entry.key else ():
+                self.by_first.setdefault(form, []).append(entry)
 
     @staticmethod
     def _key(phrase: str) -> list[frozenset[str]]:
@@ -188,7 +193,8 @@ class Synonyms:
 
     def expansions_at(self, folded_words: list[str], start: int) -> list[tuple[int, list[str]]]:
         """(length of the matched key, expansions) for every key starting at word `start`."""
-        return [(len(s.key), s.expansions) for s in self.entries if s.matches(folded_words, start)]
+        candidates = self.by_first.get(folded_words[start], ()) if start < len(folded_words) else ()
+        return [(len(s.key), s.expansions) for s in candidates if s.matches(folded_words, start)]
 
 
 _synonyms_cache: dict[str, tuple[float, Synonyms]] = {}

@@ -23,6 +23,7 @@ from kiosk.cards.models import Card, CardKind, Edition, EditionPoint
 from kiosk.clock import now
 from kiosk.errors import ValidationError
 from kiosk.extensions import db
+from kiosk.facts.cache import facts_cache, facts_version_column
 from kiosk.facts.models import Category, Location
 from kiosk.ops.instruments import record_search
 
@@ -32,7 +33,7 @@ from .documents import iter_all_documents
 from .engine import IndexUnavailable
 from .models import SearchQuery
 from .polish import analyse_query, fold, phrase_signature, same_phrase, synonyms_from, tokens
-from .sync import catch_up, catch_up_locked, get_index
+from .sync import catch_up, catch_up_locked, change_stamp_column, get_index
 
 log = logging.getLogger(__name__)
 PARALLEL_FROM = 1000  # cards; below this a rebuild is faster in one process
@@ -100,19 +101,44 @@ def clean_query(text: str | None) -> str:
     return text[: current_app.config.get("MAX_QUERY_LENGTH", 200)].strip()
 
 
+@dataclass(frozen=True)
+class Stamp:
+    """What search's per-process caches key on, read in one query at the start of each search.
+
+    Each part changes in the same transaction as the data it stands for, so a publish committed by
+    any process is seen by the next search in every process.
+    """
+
+    change: int  # the change log's last id: the index, referral cards
+    facts: str | None  # the shared facts' version: names of categories and service points
+    translations: tuple  # published translations: count, last id, last publication
+    live: int | None  # the newest live edition
+
+
+def read_stamp() -> Stamp:
+    """The current stamp, in one query."""
+    columns = [change_stamp_column(), facts_version_column(), *multilingual.translations_stamp_columns(),
+               multilingual.live_stamp_column()]  # fmt: skip
+    change, facts, *translations, live = db.session.execute(select(*columns)).one()
+    return Stamp(change or 0, facts, tuple(translations), live)
+
+
 def search(text: str | None, point: str | None = None, category: str | None = None, limit: int = 10,
            log_query: bool = False, languages: bool = True) -> SearchResponse:  # fmt: skip
     """Cards matching what a resident typed, best first; the most-used cards when nothing matches.
 
     Ukrainian and English queries go through `search_foreign` (unless `languages` is False).
     """
-    text = clean_query(text)
+    return _search(clean_query(text), point, category, limit, log_query, languages, read_stamp())
+
+
+def _search(text: str, point, category, limit: int, log_query: bool, languages: bool, stamp: Stamp) -> SearchResponse:
     started = time.perf_counter()
-    foreign = _foreign(text) if languages else None
+    foreign = _foreign(text, stamp) if languages else None
     if foreign is not None:
-        return _timed(started, search_foreign(text, foreign, point, category, limit, log_query))
+        return _timed(started, search_foreign(text, foreign, point, category, limit, log_query, stamp))
     try:
-        response = _index_search(text, point, category, limit)
+        response = _index_search(text, point, category, limit, stamp)
     except IndexUnavailable as exc:
         log.warning("search index unavailable, using the database instead: %s", exc)
         response = _database_search(text, point, category, limit)
@@ -120,15 +146,15 @@ def search(text: str | None, point: str | None = None, category: str | None = No
         log.exception("search failed on the index, using the database instead")
         response = _database_search(text, point, category, limit)
     if response.total == 0 and text and languages:  # nothing in Polish: perhaps English or Ukrainian after all
-        foreign = _foreign(text, force=True)
+        foreign = _foreign(text, stamp, force=True)
         if foreign is not None:
-            return _timed(started, search_foreign(text, foreign, point, category, limit, log_query))
+            return _timed(started, search_foreign(text, foreign, point, category, limit, log_query, stamp))
     record_search(time.perf_counter() - started, response.degraded)
     if text and log_query:
         response.query_id = _log(text, response.total)
     if response.total == 0:
         response.results = popular_cards(limit)
-    keywords = mark_referrals(response.results)
+    keywords = mark_referrals(response.results, stamp)
     if response.total:
         response.results = referrals_first(response.results, keywords, text)
     return response
@@ -140,18 +166,18 @@ def _timed(started: float, response: SearchResponse) -> SearchResponse:
     return response
 
 
-def _foreign(text: str, force: bool = False):
+def _foreign(text: str, stamp: Stamp, force: bool = False):
     try:
         path = Path(current_app.config["KIOSK_CONTENT_DIR"]) / "vocabulary.yaml"
-        return multilingual.understand(text, path, force)
+        return multilingual.understand(text, path, force, (stamp.translations, stamp.live))
     except Exception:  # never let the foreign-language layer break a search
         log.exception("multilingual query analysis failed")
         return None
 
 
-def search_foreign(text: str, foreign, point, category, limit: int, log_query: bool) -> SearchResponse:
+def search_foreign(text: str, foreign, point, category, limit: int, log_query: bool, stamp: Stamp) -> SearchResponse:
     """A Ukrainian or English query: translations and the vocabulary's Polish words, merged."""
-    polish = search(foreign.polish, point, category, limit=10, languages=False) if foreign.polish else None
+    polish = _search(clean_query(foreign.polish), point, category, 10, False, False, stamp) if foreign.polish else None
     ranked = [h.slug for h in polish.results] if polish is not None and polish.total else []
     scores = {} if point or category else foreign.scores  # filters apply to the Polish engine's results
     slugs = multilingual.merge(multilingual.ForeignQuery(foreign.polish, scores), ranked, limit)
@@ -171,31 +197,43 @@ def search_foreign(text: str, foreign, point, category, limit: int, log_query: b
         response.query_id = _log(text, response.total)
     if response.total == 0:
         response.results = popular_cards(limit)
-    mark_referrals(response.results)
+    mark_referrals(response.results, stamp)
     return response
 
 
-def mark_referrals(hits: list[q.Hit]) -> dict[str, list[str]]:
-    """Referral cards say where to go right in the results: their kind and first institution (one query).
+def mark_referrals(hits: list[q.Hit], stamp: Stamp | None = None) -> dict[str, list[str]]:
+    """Referral cards say where to go right in the results: their kind and first institution.
 
     Returns each referral hit's keywords.
     """
-    slugs = [h.slug for h in hits]
-    if not slugs:
-        return {}
-    first_point = (EditionPoint.edition_id == Edition.id) & (EditionPoint.position == 0)
-    rows = db.session.execute(
-        select(Card.slug, Location.name, Edition.keywords)
-        .join(Edition, Card.live_edition_id == Edition.id)
-        .outerjoin(EditionPoint, first_point)
-        .outerjoin(Location, EditionPoint.location_id == Location.id)
-        .where(Card.slug.in_(slugs), Edition.kind == CardKind.REFERRAL.value)
-    )
-    found = {slug: (name or "", keywords or []) for slug, name, keywords in rows}
+    referrals = referral_cards(stamp or read_stamp())
     for hit in hits:
-        if hit.slug in found:
-            hit.kind, hit.referral_to = CardKind.REFERRAL.value, found[hit.slug][0]
-    return {slug: keywords for slug, (_name, keywords) in found.items()}
+        if hit.slug in referrals:
+            hit.kind, hit.referral_to = CardKind.REFERRAL.value, referrals[hit.slug][0]
+    return {hit.slug: referrals[hit.slug][1] for hit in hits if hit.slug in referrals}
+
+
+_REFERRALS: dict = {}
+
+
+def referral_cards(stamp: Stamp) -> dict[str, tuple[str, list[str]]]:
+    """Every live referral card: its first institution's name and its keywords (one query per change).
+
+    A new edition, a withdrawal or a renamed institution moves the stamp, so this is never stale.
+    """
+    key = (str(db.engine.url), stamp.change, stamp.facts)
+    if _REFERRALS.get("key") != key:
+        first_point = (EditionPoint.edition_id == Edition.id) & (EditionPoint.position == 0)
+        rows = db.session.execute(
+            select(Card.slug, Location.name, Edition.keywords)
+            .join(Edition, Card.live_edition_id == Edition.id)
+            .outerjoin(EditionPoint, first_point)
+            .outerjoin(Location, EditionPoint.location_id == Location.id)
+            .where(Edition.kind == CardKind.REFERRAL.value)
+        )
+        found = {slug: (name or "", list(keywords or [])) for slug, name, keywords in rows}
+        _REFERRALS["value"], _REFERRALS["key"] = found, key
+    return _REFERRALS["value"]
 
 
 def referrals_first(hits: list[q.Hit], keywords: dict[str, list[str]], text: str) -> list[q.Hit]:
@@ -209,9 +247,9 @@ def referrals_first(hits: list[q.Hit], keywords: dict[str, list[str]], text: str
     return wanted + [h for h in hits if h not in wanted] if wanted else hits
 
 
-def _index_search(text: str, point, category, limit: int) -> SearchResponse:
+def _index_search(text: str, point, category, limit: int, stamp: Stamp) -> SearchResponse:
     idx = get_index()
-    catch_up(db.session, idx)
+    catch_up(db.session, idx, stamp.change)
     searcher = idx.searcher()
     words = analyse_query(text, _synonyms())
     query = q.build_query(words, searcher.reader())
@@ -222,19 +260,19 @@ def _index_search(text: str, point, category, limit: int) -> SearchResponse:
         full = q.build_query(words, searcher.reader(), prune=False)
         hits, total, facets = q.run(searcher, full, q.filter_query(point, category), limit)
     hint = q.suggestion(searcher, text) if total < 3 else None
-    return SearchResponse(query=text, total=total, results=hits, suggestion=hint, facets=_label_facets(facets))
+    return SearchResponse(query=text, total=total, results=hits, suggestion=hint,
+                          facets=_label_facets(facets, stamp.facts))  # fmt: skip
 
 
 def _synonyms():
     return synonyms_from(Path(current_app.config["KIOSK_CONTENT_DIR"]) / "synonyms.yaml")
 
 
-def _label_facets(counts: dict) -> dict:
-    """Counts per filter value, with the names residents read, largest first."""
-    names = {
-        "category": {slug: name for slug, name in db.session.execute(select(Category.slug, Category.name))},
-        "point": {slug: name for slug, name in db.session.execute(select(Location.slug, Location.name))},
-    }
+def _label_facets(counts: dict, facts_version: str | None) -> dict:
+    """Counts per filter value, with the names residents read (from the shared-facts cache), largest first."""
+    facts = facts_cache().facts(facts_version)
+    names = {"category": {c.slug: c.name for c in facts[Category].values()},
+             "point": {p.slug: p.name for p in facts[Location].values()}}  # fmt: skip
     return {facet: [{"value": v, "label": names[facet].get(v, v), "count": n}
                     for v, n in sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))]
             for facet, values in counts.items()}  # fmt: skip

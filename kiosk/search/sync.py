@@ -29,14 +29,23 @@ def get_index() -> SearchIndex:
     return handle
 
 
-def catch_up(session: Session, idx: SearchIndex | None = None) -> int:
-    """Apply the committed changes this index has not seen; returns how many cards were touched."""
+def catch_up(session: Session, idx: SearchIndex | None = None, latest: int | None = None) -> int:
+    """Apply the committed changes this index has not seen; returns how many cards were touched.
+
+    `latest` is the change log's last id when the caller has just read it (`change_stamp_column`).
+    """
     idx = idx or get_index()
-    latest = session.scalar(select(func.max(CardChange.id))) or 0
+    if latest is None:
+        latest = session.scalar(select(func.max(CardChange.id))) or 0
     if latest == idx.known:
         return 0
     with idx.writing():
         return catch_up_locked(session, idx, latest)
+
+
+def change_stamp_column():
+    """A scalar subquery for the change log's last id, to select alongside other stamps."""
+    return select(func.max(CardChange.id)).scalar_subquery()
 
 
 def catch_up_locked(session: Session, idx: SearchIndex, latest: int | None = None) -> int:

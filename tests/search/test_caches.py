@@ -1,0 +1,57 @@
+"""Search's per-process caches never serve stale content after a change committed by another process.
+
+The caches (typo and prefix expansions per index reader, referral cards, facet labels, the catalogue of
+translations) key on what each search reads from the database first; here "another process" is a second
+app with its own index handle and facts cache, writing to the same database and index.
+"""
+
+import pytest
+
+from kiosk import create_app
+from kiosk.extensions import db as _db
+from kiosk.facts.models import Location
+from kiosk.search import services
+from tests.factories import Factory
+
+
+@pytest.fixture
+def other(app):
+    other = create_app({k: app.config[k] for k in ("TESTING", "SQLALCHEMY_DATABASE_URI", "KIOSK_INDEX_DIR",
+                                                   "SECRET_KEY", "KIOSK_CONTENT_DIR")})  # fmt: skip
+    yield other
+    with other.app_context():
+        _db.engine.dispose()  # its pooled connections must not outlive the test's database
+
+
+def in_other(other, work):
+    """Run `work` in the other app (its own session, index handle and caches), then commit there."""
+    with other.app_context():
+        work(Factory(_db))
+        _db.session.commit()
+        _db.session.remove()
+
+
+def test_a_card_published_elsewhere_is_found_by_a_typo_already_expanded_here(index, factory, other):
+    factory.published_card("dowod", title="Wydanie dowodu osobistego")
+    assert services.search("wycinkka").total == 0  # the typo's expansion is now remembered by this reader
+    in_other(other, lambda f: f.published_card("wycinka", title="Wycinka drzew"))
+    assert [h.slug for h in services.search("wycinkka").results][:1] == ["wycinka"]
+
+
+def test_a_referral_published_elsewhere_is_marked_as_one(index, factory, other):
+    factory.published_card("dowod", title="Wydanie dowodu osobistego")
+    assert services.search("emerytura").total == 0  # referral cards read and remembered: none yet
+    in_other(other, lambda f: f.published_card("emerytura-zus", title="Emerytura", kind="referral"))
+    hit = services.search("emerytura").results[0]
+    assert (hit.slug, hit.kind, hit.referral_to) == ("emerytura-zus", "referral", "BOK")
+
+
+def test_a_service_point_renamed_elsewhere_shows_its_new_name_in_the_facets(index, factory, other):
+    factory.published_card("dowod", title="Wydanie dowodu osobistego")
+    assert [f["label"] for f in services.search("dowodu").facets["point"]] == ["BOK"]
+
+    def rename(_factory):
+        _db.session.scalar(_db.select(Location).where(Location.slug == "bok-test")).name = "Biuro Obsługi"
+
+    in_other(other, rename)
+    assert [f["label"] for f in services.search("dowodu").facets["point"]] == ["Biuro Obsługi"]
