@@ -31,6 +31,7 @@
       if (button.classList.contains("move-down") && row.nextElementSibling) { body.insertBefore(row.nextElementSibling, row); }
       renumber(fieldset);
     });
+    fieldset.dataset.ready = "true";  // tests (and nothing else) wait for the rows' buttons to work
   });
   form.addEventListener("submit", function () { form.querySelectorAll("fieldset.rows").forEach(renumber); });
 

@@ -39,7 +39,7 @@ def test_edit_submit_approve_publish_in_a_real_browser(db, factory, make_user, l
     fees = page.locator('fieldset[data-prefix="fees"] tbody tr')
     fees.nth(0).get_by_label("Za co").fill("Opłata ekspresowa")
     fees.nth(0).get_by_label("Kwota (zł)").fill("45,50")
-    documents = page.locator('fieldset[data-prefix="documents"]')
+    documents = page.locator('fieldset[data-prefix="documents"][data-ready="true"]')  # editor.js has run
     documents.locator("tbody tr").nth(1).get_by_label("Dokument").fill("Fotografia biometryczna 35 × 45 mm")
     documents.get_by_role("button", name="+ Dodaj wiersz").click()
     documents.locator("tbody tr").nth(2).get_by_label("Dokument").fill("Poprzedni dowód osobisty")

@@ -51,7 +51,7 @@ def test_editor_controls_never_overlap_and_fee_amounts_are_readable(db, factory,
     log_in(page, base, "ewa")
     page.goto(f"{base}/admin/cards/{card.id}/")
     page.get_by_role("button", name="Otwórz nowy szkic").click()
-    fees = page.locator('fieldset[data-prefix="fees"]')
+    fees = page.locator('fieldset[data-prefix="fees"][data-ready="true"]')  # editor.js has wired the rows
     fees.get_by_role("button", name="+ Dodaj wiersz").click()
     fees.locator("tbody tr").last.get_by_label("Kwota (zł)").fill("10000,00")
     save_screenshot(page, f"admin-editor-{width}")
