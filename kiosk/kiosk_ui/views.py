@@ -26,6 +26,7 @@ from kiosk.extensions import csrf, db
 from kiosk.facts import services as facts
 from kiosk.intake import lookup
 from kiosk.intake.services import CODE_ALPHABET
+from kiosk.outage import database_unavailable, service_unavailable
 from kiosk.requestargs import free_text
 from kiosk.search import services as search
 
@@ -92,13 +93,19 @@ def friendly_error(exc):
     """Never a browser or stack-trace page on the kiosk: a screen with "try again" and "start"."""
     code = getattr(exc, "status_code", None) or getattr(exc, "code", None)
     code = code if isinstance(code, int) else 500  # a database error's `code` is a string such as "9h9h"
-    if code >= 500:
+    if database_unavailable(exc):
+        code = 503
+        current_app.logger.error("Database unavailable on %s: %s", request.path, exc.__class__.__name__)
+        db.session.rollback()
+    elif code >= 500:
         current_app.logger.exception("kiosk screen failed on %s", request.path)
         db.session.rollback()
     if request.endpoint == "kiosk_ui.heartbeat":
         message = getattr(exc, "message", None) or getattr(exc, "description", None) or "error"
-        return jsonify({"error": {"status": code, "message": str(message) if code < 500 else "error"}}), code
-    return render_template("kiosk_ui/error.html", code=code), code
+        response = jsonify({"error": {"status": code, "message": str(message) if code < 500 else "error"}}), code
+    else:
+        response = render_template("kiosk_ui/error.html", code=code), code
+    return service_unavailable(response) if code == 503 else response
 
 
 @bp.get("/")

@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException
 
 from kiosk.errors import DomainError
 from kiosk.extensions import db
+from kiosk.outage import database_unavailable, service_unavailable
 
 MESSAGES = {
     400: (_l("Nieprawidłowe zapytanie"), _l("Adres lub parametry są niepoprawne.")),
@@ -17,6 +18,7 @@ MESSAGES = {
     413: (_l("Za duże zapytanie"), _l("Przesłane dane są za duże.")),
     429: (_l("Za dużo prób"), _l("Spróbuj ponownie za chwilę.")),
     500: (_l("Błąd serwera"), _l("Coś poszło nie tak po naszej stronie. Spróbuj ponownie za chwilę.")),
+    503: (_l("Chwilowa przerwa"), _l("Serwis jest chwilowo niedostępny. Spróbuj ponownie za kilka sekund.")),
 }
 
 
@@ -43,6 +45,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def server_error(exc: Exception):
-        app.logger.exception("Unhandled error on %s", request.path)
         db.session.rollback()
+        if database_unavailable(exc):
+            app.logger.error("Database unavailable on %s: %s", request.path, exc.__class__.__name__)
+            return service_unavailable(render_error(503))
+        app.logger.exception("Unhandled error on %s", request.path)
         return render_error(500)
