@@ -5,11 +5,14 @@ reached the run fails (never skips), so CI's PostgreSQL leg always runs.
 """
 
 import copy
+import importlib
+import inspect
 import os
 import shutil
 import subprocess
 import tempfile
 import time
+from functools import cached_property
 from pathlib import Path
 
 import pytest
@@ -92,12 +95,14 @@ def _session_app(database_url, tmp_path_factory):
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url,
                       "KIOSK_INDEX_DIR": str(tmp_path_factory.mktemp("unused-index")),
                       "KIOSK_CONTENT_DIR": str(REPO / "content")})  # fmt: skip
-    return app, copy.deepcopy(dict(app.config)), dict(app.extensions)
+    return app, copy.deepcopy(dict(app.config)), dict(app.extensions), dict(vars(app))
 
 
 @pytest.fixture
 def app(_session_app, tmp_path):
-    app, settings, extensions = _session_app
+    app, settings, extensions, attributes = _session_app
+    _restore_attributes(app, attributes)  # a test's own client or request class (FreshContextClient) ends with it
+    _forget_process_caches()
     # Every test gets its own copy of content/: whatever a test writes (a synonym added from a search gap,
     # an export) lands under tmp_path, never in the repository.
     work_content = shutil.copytree(REPO / "content", tmp_path / "content-work")
@@ -111,6 +116,31 @@ def app(_session_app, tmp_path):
         _db.session.remove()
         _clear_tables()
         _db.engine.dispose()
+
+
+def _restore_attributes(app, attributes: dict) -> None:
+    for name in set(vars(app)) - set(attributes):
+        if not isinstance(inspect.getattr_static(type(app), name, None), property | cached_property):  # jinja_loader
+            delattr(app, name)
+    for name, value in attributes.items():
+        if getattr(app, name) is not value:
+            setattr(app, name, value)
+
+
+# Per-process caches keyed on ids and versions: every test starts from empty tables, so the same ids come back
+# with other content (in production ids only grow). Pure caches of analysis (Morfeusz, stems) stay.
+PROCESS_CACHES = [
+    ("kiosk.search.services", "_REFERRALS"),
+    ("kiosk.search.multilingual", "_CACHE"),
+    ("kiosk.search.multilingual", "_POLISH"),
+    ("kiosk.cards.translation_view", "_PAGE_CACHE"),
+    ("kiosk.cards.snapshot", "_RENDERED"),
+]
+
+
+def _forget_process_caches() -> None:
+    for module, name in PROCESS_CACHES:
+        getattr(importlib.import_module(module), name).clear()
 
 
 @pytest.fixture
