@@ -27,7 +27,7 @@ def ceiling() -> Flask:
 
 
 def okienko(page_cache: bool = True, stamp_ttl: float | None = None, facts_cache: bool = True,
-            snapshot: bool = True, stored_body: bool = True) -> Flask:  # fmt: skip
+            snapshot: bool = True, stored_body: bool = True, durable_search_log: bool = False) -> Flask:  # fmt: skip
     """Okienko as deployed, with the named caching layers switched off."""
     from kiosk import create_app
 
@@ -35,6 +35,10 @@ def okienko(page_cache: bool = True, stamp_ttl: float | None = None, facts_cache
     if stamp_ttl is not None:
         config["WEB_STAMP_TTL"] = stamp_ttl
     disable_layers(facts_cache=facts_cache, snapshot=snapshot, stored_body=stored_body)
+    if durable_search_log:  # as before: every logged search waits for its WAL flush
+        from kiosk.search import services
+
+        services._commit_without_waiting_for_disk = lambda: None
     return create_app(config)
 
 
