@@ -1,7 +1,7 @@
 """Public website benchmark: every public route side by side under gunicorn, and render times in-process.
 
 Usage: .venv/bin/python bench/web.py [--cards 5000] [--duration 10] [--rounds 3] [--write]
-           [--database postgresql://postgres@127.0.0.1:5432/bench_webbench]
+           [--database postgresql://postgres@127.0.0.1:5432/bench_web]  (or KIOSK_BENCH_DATABASE_URL)
 
 `--cards 0` serves the real content only; `--duration 2 --rounds 1` is a dry run; `--write` puts the table
 into docs/benchmarks.md (section "Every route side by side"), with machine, date, commit and load average.
@@ -48,7 +48,7 @@ from kiosk.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
-DEFAULT_DB = "postgresql://postgres@127.0.0.1:5432/bench_webbench"
+DEFAULT_DB = os.environ.get("KIOSK_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/bench_web")
 SECRET = "bench-secret-key-0123456789abcdef0123456789"
 NGINX_CONF = """worker_processes 2;
 pid {tmp}/nginx.pid;
@@ -121,12 +121,18 @@ def wait_for(port: int, timeout: float = 30) -> None:
 
 
 def fresh_database(url: str) -> None:
-    """An empty PostgreSQL schema (or SQLite file) for the run."""
-    from sqlalchemy import create_engine, text
+    """An empty PostgreSQL database (created when missing) for the run; SQLite starts from a new file anyway."""
+    from sqlalchemy import create_engine, make_url, text
 
     if not url.startswith("postgresql"):
         return
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    target = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    server = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}).first():
+            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    server.dispose()
+    engine = create_engine(target)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))

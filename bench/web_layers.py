@@ -1,7 +1,7 @@
 """Each caching layer's measured win: public routes timed in-process with all layers on, then one layer off.
 
 Usage: .venv/bin/python bench/web_layers.py [--cards 0] [--requests 400] [--profile ROUTE]
-           [--database postgresql://postgres@127.0.0.1:5432/bench_webbench]
+           [--database postgresql://postgres@127.0.0.1:5432/bench_web]  (or KIOSK_BENCH_DATABASE_URL)
 
 Every variant runs in its own process (bench/web_apps.py switches a layer off for the whole process) over
 the same path mixes bench/web.py serves: every card in a random order, 350 distinct queries. Times are per
@@ -69,7 +69,7 @@ def run_variant(url: str, workdir: Path, flags: dict, requests: int, profile: st
         results[name] = (statistics.median(cpu), statistics.median(wall), statistics.mean(cpu))
         if profiler:
             pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(18)
-            pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(25)
+            pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(60)
     return results
 
 
