@@ -243,6 +243,8 @@ def stop(proc: subprocess.Popen) -> None:
 def start_nginx(workdir: Path, port: int, page: bytes) -> subprocess.Popen:
     static = workdir / "static"
     (static / "uslugi").mkdir(parents=True, exist_ok=True)
+    for folder in (workdir, static, static / "uslugi"):  # nginx's workers run as another user: 403 otherwise
+        folder.chmod(0o755)
     (static / "uslugi" / "karta.html").write_bytes(page)
     conf = workdir / "nginx.conf"
     conf.write_text(NGINX_CONF.format(tmp=workdir, port=port))
