@@ -108,7 +108,9 @@ bench: install-dev system-deps node-deps pg-up translations bench-tools
 	$(BIN)/python bench/cards.py
 	$(BIN)/python bench/search_quality.py
 	$(BIN)/python bench/search_speed.py
-	$(BIN)/python bench/web.py
+	$(BIN)/python bench/web.py --cards 0
+	$(BIN)/python bench/web.py --cards 5000
+	$(BIN)/python bench/web_layers.py
 	$(BIN)/python bench/kiosk.py
 	$(BIN)/python bench/freshness.py
 	$(BIN)/python bench/intake.py

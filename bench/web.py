@@ -1,15 +1,28 @@
-"""Public website benchmark: render times in-process, throughput under gunicorn vs nginx, page weight.
+"""Public website benchmark: every public route side by side under gunicorn, and render times in-process.
 
-Usage: .venv/bin/python bench/web.py [--cards 5000] [--duration 10] [--connections 32]
-Targets (issue 3): card page and home render p95 ≤ 10 ms in-process with 5,000 cards; the card page
-served by gunicorn (2 workers) sustains ≥ 1,500 req/s without errors, measured with wrk in the same
-run as nginx serving the same page saved as a static file; 304s sustain more; a card page weighs
-≤ 60 KB with all its assets. Installs wrk and nginx from Debian's packages when they are missing.
+Usage: .venv/bin/python bench/web.py [--cards 5000] [--duration 10] [--rounds 3] [--write]
+           [--database postgresql://postgres@127.0.0.1:5432/bench_web]  (or KIOSK_BENCH_DATABASE_URL)
+
+`--cards 0` serves the real content only; `--duration 2 --rounds 1` is a dry run; `--write` puts the table
+into docs/benchmarks.md (section "Every route side by side"), with machine, date, commit and load average.
+
+Side by side, in one run (issue 15): wrk -t2 -c32 against gunicorn with 2 sync workers in production mode on
+PostgreSQL, each route walking a list of paths (a Lua script): every card in a random order, and 350
+distinct resident queries (bench/query_mix.py). Each route's rate is divided by the ceiling measured in the
+same run: a minimal Flask app under the same gunicorn returning the same card bytes. nginx serving the card
+page as a static file is shown beside it. Rounds are interleaved (every route once per round) and each
+figure is the median of the rounds. Okienko runs twice, with the page cache on and off.
+
+Targets (issue 3): card page and home render p95 ≤ 10 ms in-process with 5,000 cards; a card page weighs
+≤ 60 KB with all its assets. Targets (issue 15), ratios to the ceiling: card page (mix) ≥ 0.70, kiosk card
+and JSON card ≥ 0.60, search page and /api/v1/search ≥ 0.30 at 81 cards and ≥ 0.15 at 5,081.
+Installs wrk and nginx from Debian's packages when they are missing.
 """
 
 import argparse
 import gzip
 import os
+import platform
 import random
 import re
 import shutil
@@ -20,10 +33,14 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
+import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.query_mix import query_mix
 from bench.synthetic import write_synthetic_content
 from kiosk import create_app
 from kiosk.content.services import import_content
@@ -31,17 +48,48 @@ from kiosk.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
+DEFAULT_DB = os.environ.get("KIOSK_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/bench_web")
+SECRET = "bench-secret-key-0123456789abcdef0123456789"
 NGINX_CONF = """worker_processes 2;
 pid {tmp}/nginx.pid;
 error_log {tmp}/nginx-error.log;
 events {{ worker_connections 1024; }}
 http {{
   access_log off;
+  keepalive_requests 1000000;
   client_body_temp_path {tmp}/nginx-body; proxy_temp_path {tmp}/nginx-proxy; fastcgi_temp_path {tmp}/nginx-fcgi;
   uwsgi_temp_path {tmp}/nginx-uwsgi; scgi_temp_path {tmp}/nginx-scgi;
   server {{ listen 127.0.0.1:{port}; root {tmp}/static; default_type text/html; }}
 }}
 """
+# Each wrk thread walks the list from its own offset; the path file is the script's argument.
+WALK_LUA = """
+local paths, counter, threads = {}, 0, 0
+function setup(thread) threads = threads + 1; thread:set("offset", threads * 7919) end
+function init(args)
+  for line in io.lines(args[1]) do paths[#paths + 1] = line end
+  counter = (offset or 0) % #paths
+end
+function request()
+  counter = counter % #paths + 1
+  return wrk.format("GET", paths[counter])
+end
+"""
+ROUTES = [  # (label, server, path list)
+    ("ceiling: minimal Flask, same bytes", "ceiling", "cards"),
+    ("nginx, static copy", "nginx", "static"),
+    ("card page, one URL", "on", "one"),
+    ("card page, random mix", "on", "cards"),
+    ("card page, random mix, page cache off", "off", "cards"),
+    ("kiosk card page", "on", "kiosk"),
+    ("JSON card /api/v1/cards/<slug>", "on", "api"),
+    ("search page /szukaj", "on", "search"),
+    ("/api/v1/search", "on", "api_search"),
+]
+SEARCH_TARGET = "≥ 0.30 (81 cards) / 0.15 (5,081)"
+TARGETS = {"card page, random mix": "≥ 0.70", "kiosk card page": "≥ 0.60", "JSON card /api/v1/cards/<slug>": "≥ 0.60",
+           "search page /szukaj": SEARCH_TARGET, "/api/v1/search": SEARCH_TARGET}  # fmt: skip
+SLUG = "dowod-osobisty-wydanie"
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -63,7 +111,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for(port: int, timeout: float = 20) -> None:
+def wait_for(port: int, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with socket.socket() as sock:
@@ -73,22 +121,51 @@ def wait_for(port: int, timeout: float = 20) -> None:
     raise RuntimeError(f"nothing listens on port {port}")
 
 
-def build_site(workdir: Path, count: int) -> tuple[str, list[str]]:
-    """A migrated SQLite database with the real content plus `count` synthetic cards."""
-    content = workdir / "content"
-    synthetic = write_synthetic_content(ROOT / "content", content, count)
-    url = f"sqlite:///{workdir / 'web.db'}"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "KIOSK_INDEX_DIR": str(workdir / "index")})
-    with app.app_context():
-        from flask_migrate import upgrade
+def fresh_database(url: str) -> None:
+    """An empty PostgreSQL database (created when missing) for the run; SQLite starts from a new file anyway."""
+    from sqlalchemy import create_engine, make_url, text
 
+    if not url.startswith("postgresql"):
+        return
+    target = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    server = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}).first():
+            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    server.dispose()
+    engine = create_engine(target)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def site_config(url: str, workdir: Path) -> dict:
+    return {"SQLALCHEMY_DATABASE_URI": url, "KIOSK_INDEX_DIR": str(workdir / "index"),
+            "KIOSK_CONTENT_DIR": str(workdir / "content")}  # fmt: skip
+
+
+def build_site(url: str, workdir: Path, count: int) -> list[str]:
+    """A migrated database with the real content plus `count` synthetic cards, and its search index."""
+    from flask_migrate import upgrade
+
+    from kiosk.cards.models import Card
+    from kiosk.search import services as search
+
+    write_synthetic_content(ROOT / "content", workdir / "content", count)
+    fresh_database(url)
+    app = create_app(site_config(url, workdir))
+    with app.app_context():
         upgrade(revision="heads")
         start = time.perf_counter()
-        import_content(content)
+        import_content(workdir / "content")
         db.session.commit()
-        print(f"  imported {count} synthetic + real cards in {time.perf_counter() - start:.0f} s", file=sys.stderr)
+        search.rebuild()
+        slugs = list(db.session.scalars(db.select(Card.slug).where(Card.live_edition_id.is_not(None))))
+        print(f"  {len(slugs)} cards imported and indexed in {time.perf_counter() - start:.0f} s", file=sys.stderr)
+        db.session.remove()
         db.engine.dispose()
-    return url, synthetic
+    return sorted(slugs)
 
 
 def time_renders(app, paths: list[str], samples: int) -> list[float]:
@@ -107,24 +184,28 @@ def in_process(url: str, workdir: Path, slugs: list[str], samples: int) -> dict:
     """Render timings with the page cache off (real rendering) and on (what a repeat visitor costs)."""
     results = {}
     for cache in (False, True):
-        app = create_app(
-            {"SQLALCHEMY_DATABASE_URI": url, "KIOSK_INDEX_DIR": str(workdir / "index"), "WEB_PAGE_CACHE": cache}
-        )
+        app = create_app({**site_config(url, workdir), "WEB_PAGE_CACHE": cache})
         with app.app_context():
             time_renders(app, ["/", *[f"/uslugi/{s}" for s in slugs[:50]]], 100)  # warm-up
-            # Cache off: any of the 5,000 cards; cache on: a popular few, as under real traffic.
+            # Cache off: any card; cache on: a popular few, as under real traffic.
             cards = time_renders(app, [f"/uslugi/{s}" for s in (slugs[:20] if cache else slugs)], samples)
             home = time_renders(app, ["/"], samples // 2)
+            db.session.remove()
             db.engine.dispose()
         results[cache] = (cards, home)
     return results
 
 
-def wrk(url: str, duration: int, connections: int, headers: dict | None = None) -> dict:
-    args = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency"]
+def wrk(url: str, duration: int, connections: int, headers: dict | None = None, paths: Path | None = None) -> dict:
+    """One wrk run; with `paths`, each request takes the next path of that file (WALK_LUA)."""
+    args = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "--latency"]
     for name, value in (headers or {}).items():
         args += ["-H", f"{name}: {value}"]
-    out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
+    tail = []
+    if paths is not None:
+        args += ["-s", str(paths.parent / "walk.lua")]
+        tail = ["--", str(paths)]
+    out = subprocess.run([*args, url, *tail], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
@@ -137,18 +218,19 @@ def wrk(url: str, duration: int, connections: int, headers: dict | None = None) 
     }
 
 
-def start_gunicorn(url: str, workdir: Path, port: int, worker_class: str) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "KIOSK_DATABASE_URL": url,
-        "KIOSK_INDEX_DIR": str(workdir / "index"),
-        "KIOSK_SECRET_KEY": "bench-secret-key-0123456789abcdef0123456789",
-        "PYTHONPATH": str(ROOT),
-    }
-    args = [str(VENV_BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning"]
-    if worker_class == "gthread":
-        args += ["-k", "gthread", "--threads", "1", "--keep-alive", "5"]  # threads only add GIL contention
-    proc = subprocess.Popen([*args, "kiosk:create_app()"], env=env, cwd=ROOT, start_new_session=True)
+def production_env(url: str, workdir: Path, **extra) -> dict:
+    env = {**os.environ, "KIOSK_ENV": "production", "KIOSK_PUBLIC_URL": "https://okienko.plock.eu",
+           "KIOSK_SECRET_KEY": SECRET, "KIOSK_DATABASE_URL": url, "KIOSK_INDEX_DIR": str(workdir / "index"),
+           "KIOSK_CONTENT_DIR": str(workdir / "content"), "PYTHONPATH": str(ROOT), **extra}  # fmt: skip
+    env.pop("KIOSK_TEST_DATABASE_URL", None)
+    return env
+
+
+def start_gunicorn(app: str, env: dict, port: int, log: Path) -> subprocess.Popen:
+    """gunicorn with 2 sync workers (no access log, as behind nginx), stopped by its own process group."""
+    args = [str(VENV_BIN / "gunicorn"), "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{port}", "--log-level", "warning"]
+    with open(log, "ab") as out:
+        proc = subprocess.Popen([*args, app], env=env, cwd=ROOT, stdout=out, stderr=out, start_new_session=True)
     wait_for(port)
     return proc
 
@@ -161,6 +243,8 @@ def stop(proc: subprocess.Popen) -> None:
 def start_nginx(workdir: Path, port: int, page: bytes) -> subprocess.Popen:
     static = workdir / "static"
     (static / "uslugi").mkdir(parents=True, exist_ok=True)
+    for folder in (workdir, static, static / "uslugi"):  # nginx's workers run as another user: 403 otherwise
+        folder.chmod(0o755)
     (static / "uslugi" / "karta.html").write_bytes(page)
     conf = workdir / "nginx.conf"
     conf.write_text(NGINX_CONF.format(tmp=workdir, port=port))
@@ -171,45 +255,141 @@ def start_nginx(workdir: Path, port: int, page: bytes) -> subprocess.Popen:
 
 def page_weight(base: str, path: str) -> tuple[int, int, int]:
     """Bytes of the HTML and every stylesheet, script and image it references (raw and gzipped)."""
-    import urllib.request
-
     html = urllib.request.urlopen(base + path).read()
-    assets = re.findall(rb'(?:href|src)="(/[^"]+\.(?:css|js|png|svg|jpg|woff2?))"', html)
+    assets = re.findall(rb'(?:href|src)="(/[^"]+\.(?:css|js|png|svg|jpg|woff2?)(?:\?[^"]*)?)"', html)
     bodies = [html] + [urllib.request.urlopen(base + a.decode()).read() for a in assets]
     return sum(map(len, bodies)), sum(len(gzip.compress(b)) for b in bodies), len(assets)
 
 
-def served(url: str, workdir: Path, slug: str, duration: int, connections: int) -> dict:
-    import urllib.request
+def path_lists(workdir: Path, slugs: list[str]) -> dict[str, Path]:
+    """The path files wrk walks: every card in a random order, and the distinct queries."""
+    rng = random.Random(5)
+    cards = rng.sample(slugs, len(slugs))
+    queries = rng.sample(query_mix(), len(query_mix()))
+    quoted = [urllib.parse.quote(text) for text in queries]
+    lists = {
+        "cards": [f"/uslugi/{s}" for s in cards],
+        "one": [f"/uslugi/{SLUG}"],
+        "static": ["/uslugi/karta.html"],
+        "kiosk": [f"/kiosk/uslugi/{s}" for s in cards],
+        "api": [f"/api/v1/cards/{s}" for s in cards],
+        "search": [f"/szukaj?q={q}" for q in quoted],
+        "api_search": [f"/api/v1/search?q={q}" for q in quoted],
+    }
+    (workdir / "walk.lua").write_text(WALK_LUA)
+    files = {}
+    for name, paths in lists.items():
+        files[name] = workdir / f"paths-{name}.txt"
+        files[name].write_text("\n".join(paths) + "\n")
+    return files
 
-    results = {}
-    nginx_port = free_port()
-    for worker_class in ("sync", "gthread"):
-        port = free_port()
-        proc = start_gunicorn(url, workdir, port, worker_class)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            response = urllib.request.urlopen(f"{base}/uslugi/{slug}")
-            page, etag = response.read(), response.headers["ETag"]
-            wrk(f"{base}/uslugi/{slug}", 2, connections)  # warm-up: every worker renders and caches the page
-            results[worker_class] = {
-                "page": wrk(f"{base}/uslugi/{slug}", duration, connections),
-                "304": wrk(f"{base}/uslugi/{slug}", duration, connections, {"If-None-Match": etag}),
-                "print": wrk(f"{base}/uslugi/{slug}/druk", duration, connections),
-                "home": wrk(f"{base}/", duration, connections),
-            }
-            results["weight"] = page_weight(base, f"/uslugi/{slug}")
-        finally:
-            stop(proc)
-    nginx = start_nginx(workdir, nginx_port, page)
+
+def check_paths(base: str, files: dict[str, Path], limit: int) -> None:
+    """The paths the routes walk answer 200 (a 404 would be measured as fast as a page)."""
+    for name, file in files.items():
+        if name in ("static", "one"):
+            continue
+        for path in file.read_text().split()[:limit]:
+            status = urllib.request.urlopen(base + path).status
+            assert status == 200, (path, status)
+
+
+def side_by_side(url: str, workdir: Path, slugs: list[str], args) -> dict:
+    """Every route once per round, interleaved; returns {label: [wrk result per round]} and the page weight."""
+    files = path_lists(workdir, slugs)
+    log = workdir / "gunicorn.log"
+    ports = {name: free_port() for name in ("ceiling", "nginx", "on", "off")}
+    servers = {"on": start_gunicorn("bench.web_apps:okienko()", production_env(url, workdir), ports["on"], log),
+               "off": start_gunicorn("bench.web_apps:okienko(page_cache=False)", production_env(url, workdir),
+                                     ports["off"], log)}  # fmt: skip
+    results: dict = {}
     try:
-        results["nginx"] = wrk(f"http://127.0.0.1:{nginx_port}/uslugi/karta.html", duration, connections)
+        base = f"http://127.0.0.1:{ports['on']}"
+        page = urllib.request.urlopen(f"{base}/uslugi/{SLUG}").read()
+        (workdir / "card.html").write_bytes(page)
+        env = production_env(url, workdir, BENCH_PAGE=str(workdir / "card.html"))
+        servers["ceiling"] = start_gunicorn("bench.web_apps:ceiling()", env, ports["ceiling"], log)
+        servers["nginx"] = start_nginx(workdir, ports["nginx"], page)
+        check_paths(base, files, 1_000_000 if args.cards == 0 else 50)
+        results["weight"] = page_weight(base, f"/uslugi/{SLUG}")
+        for _label, server, paths in ROUTES:  # warm-up: every worker imports, opens the index, fills caches
+            wrk(f"http://127.0.0.1:{ports[server]}", 2, args.connections, paths=files[paths])
+        for round_no in range(args.rounds):
+            print(f"  round {round_no + 1} of {args.rounds}", file=sys.stderr)
+            for label, server, paths in ROUTES:
+                result = wrk(f"http://127.0.0.1:{ports[server]}", args.duration, args.connections, paths=files[paths])
+                results.setdefault(label, []).append(result)
+        results["load_end"] = os.getloadavg()
     finally:
-        stop(nginx)
+        for proc in servers.values():
+            stop(proc)
     return results
 
 
-def report(renders: dict, serving: dict, count: int, connections: int) -> None:
+def machine() -> str:
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "?")
+    meminfo = Path("/proc/meminfo").read_text().splitlines()
+    memory = int(next(line.split()[1] for line in meminfo if line.startswith("MemTotal"))) / 2**20
+    return f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB, Python {platform.python_version()}"
+
+
+def commit() -> str:
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
+    dirty = subprocess.run(["git", "status", "--porcelain", "--", "kiosk", "bench"], cwd=ROOT,
+                           capture_output=True, text=True).stdout  # fmt: skip
+    return head.strip() + (" with uncommitted changes" if dirty.strip() else "")
+
+
+def database_name(url: str) -> str:
+    if not url.startswith("postgresql"):
+        return "SQLite"
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.connect() as conn:
+        version = conn.execute(text("SHOW server_version")).scalar()
+    engine.dispose()
+    return f"PostgreSQL {version.split()[0]}"
+
+
+def side_by_side_table(results: dict, cards: int, args, load_start: tuple, database: str) -> str:
+    ceiling = statistics.median(r["rps"] for r in results[ROUTES[0][0]])
+    loads = " / ".join(f"{x:.1f}" for x in load_start), " / ".join(f"{x:.1f}" for x in results["load_end"])
+    lines = [
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {commit()}, {machine()}, {database}; "
+        f"{cards:,} cards; load average (1/5/15 min) {loads[0]} at the start, {loads[1]} at the end. "
+        f"wrk -t2 -c{args.connections} -d{args.duration}s, median of {args.rounds} interleaved rounds; gunicorn "
+        "with 2 sync workers, production settings.",
+        "",
+        "| route | req/s | ratio to the ceiling | p99 | non-2xx / socket errors | target |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for label, _, _ in ROUTES:
+        runs = results[label]
+        rps = statistics.median(r["rps"] for r in runs)
+        errors = f"{sum(r['non2xx'] for r in runs)} / {sum(r['socket_errors'] for r in runs)}"
+        p99 = sorted(runs, key=lambda r: r["rps"])[len(runs) // 2]["p99"]
+        lines.append(f"| {label} | {rps:,.0f} | {rps / ceiling:.2f} | {p99} | {errors} | {TARGETS.get(label, '')} |")
+    return "\n".join(lines) + "\n"
+
+
+def write_into_docs(table: str, cards: int) -> None:
+    """Replace (or add) this card count's table in docs/benchmarks.md, between markers."""
+    path = ROOT / "docs" / "benchmarks.md"
+    text = path.read_text(encoding="utf-8")
+    begin, end = f"<!-- bench/web.py side by side, {cards} synthetic cards -->", "<!-- end -->"
+    block = f"{begin}\n{table}{end}"
+    if begin in text:
+        start = text.index(begin)
+        text = text[:start] + block + text[text.index(end, start) + len(end) :]
+    else:
+        anchor = text.index("## Kiosk (")
+        text = text[:anchor] + block + "\n\n" + text[anchor:]
+    path.write_text(text, encoding="utf-8")
+
+
+def render_report(renders: dict, count: int) -> None:
     def line(name, values, target=""):
         print(f"| {name} | {statistics.median(values):.2f} | {percentile(values, 95):.2f} | {target} |")
 
@@ -219,42 +399,35 @@ def report(renders: dict, serving: dict, count: int, connections: int) -> None:
     line("home page, rendered (page cache off)", renders[False][1], "p95 ≤ 10")
     line("card page, page-cache hit", renders[True][0])
     line("home page, page-cache hit", renders[True][1])
-    nginx = serving["nginx"]["rps"]
-    print(f"\nServed over HTTP (wrk -t2 -c{connections}, same run, same machine; nginx: {nginx:,.0f} req/s):\n")
-    print("| gunicorn 2 workers | request | req/s | ratio to nginx | p99 | errors |")
-    print("| --- | --- | --- | --- | --- | --- |")
-    for worker_class in ("sync", "gthread"):
-        for kind, label in (
-            ("page", "card page 200"),
-            ("304", "card page 304 (If-None-Match)"),
-            ("print", "print view 200"),
-            ("home", "home 200"),
-        ):
-            r = serving[worker_class][kind]
-            errors = r["non2xx"] + r["socket_errors"]
-            print(f"| {worker_class} | {label} | {r['rps']:,.0f} | {r['rps'] / nginx:.2f} | {r['p99']} | {errors} |")
-    print(f"\nLoad average during the run (1/5/15 min): {' / '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    raw, gz, assets = serving["weight"]
-    print(
-        f"\nCard page weight with all assets ({assets} file(s) besides the HTML): {raw / 1024:.1f} KB raw, "
-        f"{gz / 1024:.1f} KB gzipped (target ≤ 60 KB)"
-    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--cards", type=int, default=5000)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cards", type=int, default=5000, help="synthetic cards besides the real ones (0: none)")
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--samples", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--samples", type=int, default=1000, help="in-process renders timed (0: skip)")
+    parser.add_argument("--database", default=DEFAULT_DB, help="PostgreSQL URL (emptied), or sqlite")
+    parser.add_argument("--write", action="store_true", help="write the table into docs/benchmarks.md")
     args = parser.parse_args()
     ensure_tools()
+    load_start = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        url, slugs = build_site(workdir, args.cards)
-        renders = in_process(url, workdir, slugs, args.samples)
-        serving = served(url, workdir, "dowod-osobisty-wydanie", args.duration, args.connections)
-    report(renders, serving, args.cards, args.connections)
+        url = f"sqlite:///{workdir / 'web.db'}" if args.database == "sqlite" else args.database
+        slugs = build_site(url, workdir, args.cards)
+        if args.samples:
+            render_report(in_process(url, workdir, slugs, args.samples), args.cards)
+        results = side_by_side(url, workdir, slugs, args)
+        database = database_name(url)
+    table = side_by_side_table(results, len(slugs), args, load_start, database)
+    print("\n" + table)
+    raw, gz, assets = results["weight"]
+    print(f"Card page weight with all assets ({assets} file(s) besides the HTML): {raw / 1024:.1f} KB raw, "
+          f"{gz / 1024:.1f} KB gzipped (target ≤ 60 KB)")  # fmt: skip
+    if args.write:
+        write_into_docs(table, args.cards)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,13 @@
 """HTTP caching: validators from the published edition and language, 304s, and a publish changes the ETag."""
 
+import json
 from datetime import datetime
 
 import pytest
 
-from kiosk import clock
+from kiosk import clock, create_app
+from kiosk.extensions import db as _db
+from tests.factories import Factory
 
 from .helpers import publish_new_edition
 
@@ -120,3 +123,31 @@ def test_validators_are_remembered_for_a_moment_under_load(app, client, team_car
         again = client.get("/uslugi/dowod-test", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
     assert ("card", "dowod-test") in app.extensions["web_stamps"]
+
+
+@pytest.fixture
+def other(app):
+    """A second process: its own app with its own page cache, facts cache and validators, on the same data."""
+    keys = ("TESTING", "SQLALCHEMY_DATABASE_URI", "KIOSK_INDEX_DIR", "SECRET_KEY", "KIOSK_CONTENT_DIR")
+    other = create_app({key: app.config[key] for key in keys})
+    other.config["WEB_STAMP_TTL"] = 0
+    yield other
+    with other.app_context():
+        _db.engine.dispose()  # its pooled connections must not outlive the test's database
+
+
+def test_a_publish_or_fact_change_committed_by_another_process_is_never_served_stale(db, team_card, other):
+    """Pages cached here (page cache, shared facts, hydrated rows) follow what another process committed."""
+    team, card = team_card
+    pages = ("/uslugi/dowod-test", "/api/v1/cards/dowod-test", "/kiosk/uslugi/dowod-test")
+    client = other.test_client()
+    with clock.frozen(MORNING):
+        assert all(client.get(path).status_code == 200 for path in pages)  # the other process's caches filled
+    with clock.frozen(datetime(2026, 5, 13, 9, 0)):
+        publish_new_edition(db, Factory(db), card, team, title="Dowód osobisty – nowe zasady")
+        Factory(db).facts()["location"].address = "Stary Rynek 1, wejście od ul. Zduńskiej 3"
+        db.session.commit()
+        for path in pages:
+            response = client.get(path)
+            text = json.dumps(response.get_json(), ensure_ascii=False) if response.is_json else response.text
+            assert "Dowód osobisty – nowe zasady" in text and "Zduńskiej 3" in text, path
