@@ -10,7 +10,7 @@ FLASK := $(BIN)/flask --app kiosk
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: lock run serve setup test test-sqlite test-postgres test-cluster install install-dev system-deps node-deps pg-up lint format bench bench-tools bench-nginx bench-soak clean translations
+.PHONY: coverage lock run serve setup test test-sqlite test-postgres test-cluster install install-dev system-deps node-deps pg-up lint format bench bench-tools bench-nginx bench-soak clean translations
 
 run: setup serve
 
@@ -88,6 +88,12 @@ test-postgres:
 	@echo "== test suite on PostgreSQL =="
 	@mkdir -p $(TEST_TMP)
 	KIOSK_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest --basetemp=$(TEST_TMP)/postgres $(PYTEST_ARGS)
+
+# Line coverage of kiosk/ and admin/ over the SQLite leg (the figure in docs/architecture.md).
+coverage: install-dev system-deps node-deps translations
+	@mkdir -p $(TEST_TMP)
+	env -u KIOSK_TEST_DATABASE_URL $(BIN)/coverage run -m pytest -q --basetemp=$(TEST_TMP)/coverage $(PYTEST_ARGS)
+	$(BIN)/coverage report | tail -25
 
 # Two gunicorn app servers (deploy/gunicorn.conf.py) on one PostgreSQL behind a real nginx on loopback
 # (tests/ops/test_cluster.py, about a minute; not part of `make test`).
