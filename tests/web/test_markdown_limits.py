@@ -2,6 +2,7 @@
 published edition is rendered once, not on each request."""
 
 import shutil
+import sys
 import time
 
 import pytest
@@ -15,35 +16,60 @@ from tests.admin.conftest import login, post
 from tests.backoffice import FreshContextClient
 
 N = MAX_BODY_CHARS
-# Each of these took Python-Markdown from seconds to minutes (16,000 "[" took ~90 s).
+# Each of these took Python-Markdown from seconds to minutes (16,000 "[" took ~90 s). Each is built for a size
+# budget n, so the test can compare the work done at n and at 4n.
 PATHOLOGICAL = {
-    "brackets": "[" * N,
-    "images": "![" * (N // 2),
-    "open links": "[a](" * (N // 4),
-    "nested links": "[[" * (N // 8) + "a" + "](b)" * (N // 8),
-    "raw html": "<a " * (N // 3),
-    "nested emphasis": "*" * (N // 2 - 1) + "a" + "*" * (N // 2 - 1),
-    "mixed emphasis": "**_" * (N // 3),
-    "underscores": "_a " * (N // 3),
-    "backticks": "`" * N,
-    "backtick runs": "`a``" * (N // 4),
-    "deep list": "".join(" " * (2 * i) + "- x\n" for i in range(135)),
-    "deep ordered list": "".join(" " * (3 * i) + "1. x\n" for i in range(110)),
-    "deep quote": ">" * (N - 2) + " a",
-    "list markers": "- " * (N // 2),
-    "entities": "&#" * (N // 2),
-    "autolinks": "<http://" * (N // 8),
-    "table columns": "|" * (N // 2 - 1) + "\n" + "|-" * (N // 4),
+    "brackets": lambda n: "[" * n,
+    "images": lambda n: "![" * (n // 2),
+    "open links": lambda n: "[a](" * (n // 4),
+    "nested links": lambda n: "[[" * (n // 8) + "a" + "](b)" * (n // 8),
+    "raw html": lambda n: "<a " * (n // 3),
+    "nested emphasis": lambda n: "*" * (n // 2 - 1) + "a" + "*" * (n // 2 - 1),
+    "mixed emphasis": lambda n: "**_" * (n // 3),
+    "underscores": lambda n: "_a " * (n // 3),
+    "backticks": lambda n: "`" * n,
+    "backtick runs": lambda n: "`a``" * (n // 4),
+    # Indentation grows with depth, so the text grows with depth squared: depth scales with the root of n.
+    "deep list": lambda n: "".join(" " * (2 * i) + "- x\n" for i in range(int(135 * (n / N) ** 0.5))),
+    "deep ordered list": lambda n: "".join(" " * (3 * i) + "1. x\n" for i in range(int(110 * (n / N) ** 0.5))),
+    "deep quote": lambda n: ">" * (n - 2) + " a",
+    "list markers": lambda n: "- " * (n // 2),
+    "entities": lambda n: "&#" * (n // 2),
+    "autolinks": lambda n: "<http://" * (n // 8),
+    "table columns": lambda n: "|" * (n // 2 - 1) + "\n" + "|-" * (n // 4),
 }
+
+
+def _calls_to_render(text: str) -> int:
+    """Python and C function calls made while rendering: a count of work that neither a loaded machine nor a
+    tracer (coverage) inflates, unlike seconds."""
+    calls = 0
+
+    def count(frame, event, arg):
+        nonlocal calls
+        if event in ("call", "c_call"):
+            calls += 1
+
+    sys.setprofile(count)
+    try:
+        render_markdown(text)
+    finally:
+        sys.setprofile(None)
+    return calls
 
 
 @pytest.mark.parametrize("name", PATHOLOGICAL)
 def test_pathological_markdown_renders_in_linear_time(name):
-    text = PATHOLOGICAL[name]
-    assert len(text) <= MAX_BODY_CHARS
-    started = time.thread_time()  # CPU time: a loaded test machine does not inflate it
-    render_markdown(text)
-    assert time.thread_time() - started < 3.0, name  # Python-Markdown needed minutes for several of these
+    build = PATHOLOGICAL[name]
+    small, large = build(N // 4), build(N)
+    assert len(large) <= MAX_BODY_CHARS
+    # Four times the input: linear work is about 4x the calls, quadratic 16x.
+    assert _calls_to_render(large) <= 5 * _calls_to_render(small) + 1_000, name
+    # A backstop for work inside one C call (a backtracking regex), where calls are not counted. CPU time, so a
+    # loaded machine does not inflate it; Python-Markdown needed minutes for several of these.
+    started = time.thread_time()
+    render_markdown(large)
+    assert time.thread_time() - started < 10.0, name
 
 
 def test_a_body_over_the_limit_is_refused_with_a_message():
