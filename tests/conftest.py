@@ -5,7 +5,6 @@ reached the run fails (never skips), so CI's PostgreSQL leg always runs.
 """
 
 import copy
-import importlib
 import inspect
 import os
 import shutil
@@ -21,6 +20,7 @@ from sqlalchemy import create_engine, text
 
 from kiosk import create_app
 from kiosk.extensions import db as _db
+from kiosk.process_caches import forget_all as forget_process_caches
 
 from .factories import Factory
 
@@ -102,7 +102,7 @@ def _session_app(database_url, tmp_path_factory):
 def app(_session_app, tmp_path):
     app, settings, extensions, attributes = _session_app
     _restore_attributes(app, attributes)  # a test's own client or request class (FreshContextClient) ends with it
-    _forget_process_caches()
+    forget_process_caches()  # their keys are ids, and every test's empty tables hand the same ids out again
     # Every test gets its own copy of content/: whatever a test writes (a synonym added from a search gap,
     # an export) lands under tmp_path, never in the repository.
     work_content = shutil.copytree(REPO / "content", tmp_path / "content-work")
@@ -125,22 +125,6 @@ def _restore_attributes(app, attributes: dict) -> None:
     for name, value in attributes.items():
         if getattr(app, name) is not value:
             setattr(app, name, value)
-
-
-# Per-process caches keyed on ids and versions: every test starts from empty tables, so the same ids come back
-# with other content (in production ids only grow). Pure caches of analysis (Morfeusz, stems) stay.
-PROCESS_CACHES = [
-    ("kiosk.search.services", "_REFERRALS"),
-    ("kiosk.search.multilingual", "_CACHE"),
-    ("kiosk.search.multilingual", "_POLISH"),
-    ("kiosk.cards.translation_view", "_PAGE_CACHE"),
-    ("kiosk.cards.snapshot", "_RENDERED"),
-]
-
-
-def _forget_process_caches() -> None:
-    for module, name in PROCESS_CACHES:
-        getattr(importlib.import_module(module), name).clear()
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from sqlalchemy.orm.instrumentation import manager_of_class
 
 from kiosk.facts.models import Category, Department, FormFile, LegalAct, LifeSituation, Location, SharedFee
 from kiosk.markdown_render import render_markdown
+from kiosk.process_caches import process_cache
 
 from .models import (
     Card,
@@ -55,7 +56,7 @@ def build_snapshot(edition: Edition) -> dict:
     }
 
 
-_RENDERED: OrderedDict = OrderedDict()
+_RENDERED: OrderedDict = process_cache(OrderedDict())
 _RENDERED_LOCK = Lock()
 RENDERED_SIZE = 4096
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from kiosk.extensions import db
 from kiosk.markdown_render import render_markdown
+from kiosk.process_caches import process_cache
 
 from .models import Card, Edition
 from .snapshot import body_html
@@ -99,7 +100,7 @@ def localize_card(card: Card, language: str, plain: bool = False, stamp: tuple |
     return result
 
 
-_PAGE_CACHE: dict = {}
+_PAGE_CACHE: dict = process_cache({})
 
 
 def _published_for_page(card: Card, language: str, stamp: tuple | None) -> Translation | None:

@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from kiosk.cards.models import Card, Edition
 from kiosk.cards.translation_models import Translation, TranslationStatus
 from kiosk.extensions import db
+from kiosk.process_caches import process_cache
 
 from .polish import fold
 
@@ -177,8 +178,8 @@ class Catalogue:
         self.vocabulary_stems = Stems({s for phrase, _polish in self.vocabulary for s in phrase})
 
 
-_CACHE: dict = {}
-_POLISH: dict = {}
+_CACHE: dict = process_cache({})
+_POLISH: dict = process_cache({})
 
 
 def catalogue(vocabulary_path: Path, stamps: tuple | None = None) -> Catalogue:

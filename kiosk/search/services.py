@@ -27,6 +27,7 @@ from kiosk.extensions import db
 from kiosk.facts.cache import facts_cache, facts_version_column
 from kiosk.facts.models import Category, Location
 from kiosk.ops.instruments import record_search
+from kiosk.process_caches import process_cache
 
 from . import multilingual
 from . import query as q
@@ -214,7 +215,7 @@ def mark_referrals(hits: list[q.Hit], stamp: Stamp | None = None) -> dict[str, l
     return {hit.slug: referrals[hit.slug][1] for hit in hits if hit.slug in referrals}
 
 
-_REFERRALS: dict = {}
+_REFERRALS: dict = process_cache({})
 
 
 def referral_cards(stamp: Stamp) -> dict[str, tuple[str, list[str]]]:
