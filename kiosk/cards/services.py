@@ -14,6 +14,7 @@ from kiosk.audit import AuditRecord, record_audit
 from kiosk.clock import now, today
 from kiosk.errors import ConflictError, InvalidTransition, NotFound, ValidationError
 from kiosk.extensions import db
+from kiosk.facts.models import Department, FormFile, LegalAct, Location, SharedFee
 
 from . import notifications, signoff
 from .content import References, apply_content, edition_to_content, signoff_hash
@@ -23,6 +24,10 @@ from .models import (
     CardChange,
     Edition,
     EditionContributor,
+    EditionFee,
+    EditionForm,
+    EditionLegalAct,
+    EditionPoint,
     EditionStatus,
 )
 from .snapshot import build_snapshot
@@ -436,6 +441,41 @@ def editions_awaiting(actor: User, limit: int = 100) -> list[Edition]:
     if departments:  # an approver with departments approves only their cards
         query = query.where(or_(Edition.status != EditionStatus.IN_REVIEW, Card.owner_department_id.in_(departments)))
     return list(db.session.scalars(query.order_by(Edition.submitted_at, Edition.id).limit(limit)))
+
+
+def _editions_showing(fact):
+    """A query of the ids of editions that show `fact` (a shared legal act, fee, service point, form file or
+    department), or None for a kind of fact no edition shows."""
+    rows = {LegalAct: EditionLegalAct.legal_act_id, SharedFee: EditionFee.shared_fee_id,
+            Location: EditionPoint.location_id, FormFile: EditionForm.form_file_id}  # fmt: skip
+    column = rows.get(type(fact))
+    if column is not None:
+        return select(column.class_.edition_id).where(column == fact.id)
+    if isinstance(fact, Department):
+        return select(Edition.id).where(Edition.department_id == fact.id)
+    return None
+
+
+def record_shared_fact_change(fact, actor: User) -> list[Edition]:
+    """Whoever changes a shared fact changes what every open edition showing it will publish: they become a
+    contributor of each, so four eyes refuses them as its approver and publisher. Returns those editions.
+
+    Only the contributor row is added (the edition's own row is untouched), so an editor's open form does not
+    turn stale because someone corrected a shared fact."""
+    showing = _editions_showing(fact)
+    if showing is None or actor is None:
+        return []
+    editions = list(db.session.scalars(select(Edition).where(Edition.id.in_(showing),
+                                                             Edition.status.in_(OPEN_STATUSES))))  # fmt: skip
+    for edition in editions:
+        if actor.id in _contributors(edition):
+            continue
+        db.session.add(EditionContributor(edition_id=edition.id, user_id=actor.id, kind="shared_fact",
+                                          first_at=now(), last_at=now()))  # fmt: skip
+        record_audit(actor, "shared_fact_contributor", edition, card=edition.card, edition=edition,
+                     fact=f"{fact.__tablename__}:{getattr(fact, 'slug', None) or fact.id}")  # fmt: skip
+    db.session.flush()
+    return editions
 
 
 def changes_against_live(edition: Edition):

@@ -3,29 +3,10 @@
 from flask_admin.contrib.sqla import ModelView
 
 from kiosk.accounts.models import Role
-from tests.admin.conftest import _FormParser
+from tests.admin.conftest import admin_form_data
 from tests.backoffice import csrf_token
 
 HOSTILE = ["99999999999999999999", "²", "a\x00b", "1e999", " JaVaScRiPt:x", "\x01javascript:x", "x" * 5000]
-
-
-class AdminForm(_FormParser):
-    """The fields of Flask-Admin's create/edit form (class `admin-form`), as a browser submits them."""
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "form":
-            self.inside = "admin-form" in (dict(attrs).get("class") or "")
-            return
-        super().handle_starttag(tag, attrs)
-
-
-def filled(html: str) -> dict:
-    parser = AdminForm(None)
-    parser.feed(html)
-    data = {}
-    for name, value in parser.fields:
-        data.setdefault(name, []).append(value)
-    return data
 
 
 def test_every_field_of_every_shared_fact_form_survives_hostile_values(app, db, factory, as_user):
@@ -40,7 +21,7 @@ def test_every_field_of_every_shared_fact_form_survives_hostile_values(app, db, 
         edit = f"/admin/{view.endpoint}/edit/?id={first.id}"
         page = client.get(edit)
         assert page.status_code == 200, (edit, page.get_data(as_text=True)[:500])
-        base = filled(page.get_data(as_text=True))
+        base = admin_form_data(page.get_data(as_text=True))
         saved = client.post(edit, data={**base, "csrf_token": csrf_token(client, edit)})
         assert saved.status_code == 302, (edit, saved.get_data(as_text=True)[-3000:])  # the untouched form saves
         for name in [n for n in base if n != "csrf_token"]:
