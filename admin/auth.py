@@ -6,6 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from kiosk.accounts import services
 from kiosk.errors import DomainError, ValidationError
 from kiosk.extensions import db
+from kiosk.links import local_target
 
 from .forms import LoginForm, PasswordForm
 
@@ -14,9 +15,7 @@ bp = Blueprint("admin_auth", __name__, url_prefix="/admin", template_folder="tem
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/admin") and not target.startswith("//"):
-        return target
-    return url_for("admin.index")
+    return local_target(target, url_for("admin.index"), "/admin")
 
 
 @bp.route("/login", methods=["GET", "POST"])

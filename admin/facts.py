@@ -9,6 +9,7 @@ from wtforms.validators import Optional, ValidationError
 
 from kiosk.accounts.models import Role
 from kiosk.audit import AuditRecord, record_audit
+from kiosk.cards.services import record_shared_fact_change
 from kiosk.errors import ValidationError as DomainValidationError
 from kiosk.extensions import db
 from kiosk.facts.amounts import check_amount
@@ -64,10 +65,13 @@ class AuditedModelView(SecuredModelView):
     form_excluded_columns = ("updated_at", "unverified")
 
     def on_model_change(self, form, model, is_created):
+        changed = not is_created and db.session.is_modified(model)
         db.session.add(model)
         db.session.flush()
-        record_audit(current_user._get_current_object(), ("create_" if is_created else "update_") + self.endpoint,
-                     model)  # fmt: skip
+        actor = current_user._get_current_object()
+        record_audit(actor, ("create_" if is_created else "update_") + self.endpoint, model)
+        if changed:  # whoever changes what open editions show is their co-author (four eyes)
+            record_shared_fact_change(model, actor)
 
 
 class LocationView(AuditedModelView):

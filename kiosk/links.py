@@ -58,3 +58,15 @@ def _check_host(value: str, label: str, field: str) -> None:
         raise ValidationError(f"{label} „{value[:60]}” nie zawiera nazwy serwera. {HINT}", field)
     if "@" in parts.netloc:
         raise ValidationError(f"{label} nie może zawierać nazwy użytkownika ani hasła („…@serwer”). {HINT}", field)
+
+
+def local_target(value: str | None, default: str, prefix: str = "/") -> str:
+    """`value` if it is a path inside this site starting with `prefix`, else `default`.
+
+    For every "back" or "next" address a client sends: the link rule above refuses `//host`, `\\`, and tabs,
+    newlines or invisible characters that browsers drop (so `/\\t/host` would become `//host`)."""
+    try:
+        path = check_link(value)
+    except ValidationError:
+        return default
+    return path if path.startswith(prefix) and path.startswith("/") else default

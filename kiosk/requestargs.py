@@ -11,6 +11,8 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
+from kiosk.links import local_target
+
 # The largest id or page the database can hold (PostgreSQL `integer`, the type of every id column).
 MAX_DB_INT = 2**31 - 1
 _MAX_DIGITS = len(str(MAX_DB_INT))
@@ -105,9 +107,17 @@ class GuardedRequest(Request):
             raise BadRequest(nul_message())
 
 
+def here() -> str:
+    """The request's path for links back to the same page ("?lang=en", "?page=2"), or "/" when it is no safe site
+    path: an error page for `/\\evil.example` must not link to `/\\evil.example?lang=en`, which browsers read as
+    `//evil.example`."""
+    return local_target(request.path, "/")
+
+
 def init_app(app: Flask) -> None:
     """Bounded `<int:...>` converters (before any blueprint adds rules), the NUL guards, `link_args` in templates."""
     app.url_map.converters["int"] = BoundedIntConverter
     app.request_class = GuardedRequest
     app.before_request(refuse_nul_bytes)
     app.jinja_env.globals["link_args"] = link_args
+    app.jinja_env.globals["here"] = here

@@ -12,10 +12,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from kiosk.accounts.models import Role, User
 from kiosk.audit import AuditRecord, record_audit
 from kiosk.clock import now, today
-from kiosk.errors import ConflictError, InvalidTransition, NotFound, PermissionDenied, ValidationError
+from kiosk.errors import ConflictError, InvalidTransition, NotFound, ValidationError
 from kiosk.extensions import db
+from kiosk.facts.models import Department, FormFile, LegalAct, Location, SharedFee
 
-from . import notifications
+from . import notifications, signoff
 from .content import References, apply_content, edition_to_content, signoff_hash
 from .diff import FIELD_LABELS, diff_contents
 from .models import (
@@ -23,6 +24,10 @@ from .models import (
     CardChange,
     Edition,
     EditionContributor,
+    EditionFee,
+    EditionForm,
+    EditionLegalAct,
+    EditionPoint,
     EditionStatus,
 )
 from .snapshot import build_snapshot
@@ -31,34 +36,24 @@ from .translations import mark_translations_behind
 OPEN_STATUSES = (EditionStatus.DRAFT, EditionStatus.IN_REVIEW, EditionStatus.APPROVED)
 
 
-def _require_role(actor: User, role: Role) -> None:
-    if actor is None or not actor.active or not actor.has_role(role):
-        raise PermissionDenied(f"Ta czynność wymaga roli: {role.value}.")
+def _contributors(edition: Edition) -> set[int]:
+    """Everyone who put content into the edition: the rows in memory and, for a loaded edition, those stored."""
+    stored = db.session.scalars(select(EditionContributor.user_id).where(EditionContributor.edition_id == edition.id))
+    return edition.contributor_ids | set(stored)
+
+
+EDITION = signoff.Reviewed(
+    statuses=EditionStatus,
+    name=lambda e: f"Wydanie {e.number:02d}",
+    genitive=lambda e: f"wydania {e.number:02d}",
+    contributors=_contributors,
+    content_hash=signoff_hash,
+)
+_require_role = signoff.require_role
 
 
 def _require_status(edition: Edition, *allowed: EditionStatus) -> None:
-    if edition.status not in allowed:
-        names = ", ".join(s.value for s in allowed)
-        raise InvalidTransition(
-            f"Wydanie {edition.number:02d} ma status „{edition.status.value}”; ta czynność wymaga: {names}."
-        )
-
-
-def _require_not_contributor(edition: Edition, actor: User, what: str) -> None:
-    """Four eyes: nobody who put content into the edition signs it off, whatever roles they hold."""
-    stored = db.session.scalars(select(EditionContributor.user_id).where(EditionContributor.edition_id == edition.id))
-    if actor.id in edition.contributor_ids | set(stored):
-        raise PermissionDenied(
-            f"Zasada czterech oczu: współautor wydania (kto zmieniał jego treść) nie może go {what}."
-        )
-
-
-def _require_third_person(edition: Edition, actor: User) -> None:
-    """The seed's three signatures: whoever approved on substance does not also approve for use."""
-    if edition.approver_id is not None and edition.approver_id == actor.id:
-        raise PermissionDenied(
-            "Zatwierdzenie do użytkowania wydaje inna osoba niż ta, która zatwierdziła wydanie merytorycznie."
-        )
+    signoff.require_status(EDITION, edition, *allowed)
 
 
 def _add_contributor(edition: Edition, actor: User, kind: str) -> None:
@@ -71,17 +66,6 @@ def _add_contributor(edition: Edition, actor: User, kind: str) -> None:
         edition.contributors.append(EditionContributor(user=actor, user_id=actor.id, kind=kind, first_at=now(),
                                                        last_at=now()))  # fmt: skip
     edition.updated_by = actor
-
-
-def _require_signed_content(edition: Edition, signed: str, what: str) -> str:
-    """The edition's content now, refused unless it is exactly the content `signed` was given for."""
-    current = signoff_hash(edition)
-    if not signed or current != signed:
-        raise InvalidTransition(
-            f"Treść wydania {edition.number:02d} różni się od treści, którą {what}; "
-            "zwróć je do poprawy i przeprowadź zatwierdzenie od nowa."
-        )
-    return current
 
 
 def _log_change(card: Card, kind: str) -> None:
@@ -244,33 +228,15 @@ def resolve_conflict(saved: dict, mine: dict, choices: dict[str, str]) -> dict:
 
 def submit_edition(edition: Edition, actor: User) -> Edition:
     """Send a draft for substantive approval; from now on its content is frozen."""
-    _require_role(actor, Role.EDITOR)
-    _require_status(edition, EditionStatus.DRAFT)
-    edition.status = EditionStatus.IN_REVIEW
-    edition.submitted_at = now()
-    edition.submitted_hash = signoff_hash(edition)
+    signoff.submit(EDITION, edition, actor)
     record_audit(actor, "submit", edition, card=edition.card, edition=edition)
     notifications.queue_submitted(edition)
     return edition
 
 
-def _require_department(edition: Edition, actor: User) -> None:
-    allowed = {d.id for d in actor.departments}
-    owner = edition.card.owner_department_id
-    if allowed and owner not in allowed:
-        raise PermissionDenied("Możesz zatwierdzać tylko karty swoich wydziałów.")
-
-
 def approve_edition(edition: Edition, actor: User, comment: str = "") -> Edition:
     """Approve on substance (zatwierdził merytorycznie); never by the edition's author."""
-    _require_role(actor, Role.APPROVER)
-    _require_status(edition, EditionStatus.IN_REVIEW)
-    _require_not_contributor(edition, actor, "zatwierdzić")
-    _require_department(edition, actor)
-    edition.approved_hash = _require_signed_content(edition, edition.submitted_hash, "przekazano do zatwierdzenia")
-    edition.status = EditionStatus.APPROVED
-    edition.approver = actor
-    edition.approved_at = now()
+    signoff.approve(EDITION, edition, actor)
     edition.comment = comment
     record_audit(actor, "approve", edition, card=edition.card, edition=edition, comment=comment)
     return edition
@@ -278,16 +244,8 @@ def approve_edition(edition: Edition, actor: User, comment: str = "") -> Edition
 
 def send_back_edition(edition: Edition, actor: User, comment: str) -> Edition:
     """Return a submitted edition to its author as a draft, with the reason; every sign-off is void."""
-    _require_role(actor, Role.APPROVER)
-    _require_status(edition, EditionStatus.IN_REVIEW, EditionStatus.APPROVED)
-    _require_department(edition, actor)
-    if not comment.strip():
-        raise InvalidTransition("Podaj powód zwrócenia wydania do poprawy.")
     scheduled = edition.publisher_id is not None or edition.publisher is not None
-    edition.status = EditionStatus.DRAFT
-    edition.submitted_at = edition.approved_at = None
-    edition.approver = edition.publisher = None
-    edition.submitted_hash = edition.approved_hash = ""
+    signoff.send_back(EDITION, edition, actor, comment)
     if scheduled:  # the date was the publisher's schedule, void with their sign-off
         edition.effective_date = None
     edition.comment = comment
@@ -301,11 +259,7 @@ def send_back_edition(edition: Edition, actor: User, comment: str) -> Edition:
 
 def publish_edition(edition: Edition, actor: User, on: date | None = None) -> Edition:
     """Approve for use: go live now, or on `on` / the effective date when that is in the future."""
-    _require_role(actor, Role.PUBLISHER)
-    _require_status(edition, EditionStatus.APPROVED)
-    _require_not_contributor(edition, actor, "opublikować")
-    _require_third_person(edition, actor)
-    _require_signed_content(edition, edition.approved_hash, "zatwierdzono merytorycznie")
+    signoff.check_publish(EDITION, edition, actor)
     if on is not None:
         if on < today():
             raise InvalidTransition("Data publikacji nie może być w przeszłości.")
@@ -364,7 +318,7 @@ def publish_due(card: Card | None = None, voided: list | None = None) -> list[Ed
     candidates = list(db.session.scalars(query.order_by(Edition.card_id, Edition.number)))
     due = []
     for edition in candidates:
-        if signoff_hash(edition) != edition.approved_hash or not edition.approved_hash:
+        if not signoff.signed_content_matches(EDITION, edition):
             _void_schedule(edition)
             if voided is not None:
                 voided.append(edition)
@@ -487,6 +441,41 @@ def editions_awaiting(actor: User, limit: int = 100) -> list[Edition]:
     if departments:  # an approver with departments approves only their cards
         query = query.where(or_(Edition.status != EditionStatus.IN_REVIEW, Card.owner_department_id.in_(departments)))
     return list(db.session.scalars(query.order_by(Edition.submitted_at, Edition.id).limit(limit)))
+
+
+def _editions_showing(fact):
+    """A query of the ids of editions that show `fact` (a shared legal act, fee, service point, form file or
+    department), or None for a kind of fact no edition shows."""
+    rows = {LegalAct: EditionLegalAct.legal_act_id, SharedFee: EditionFee.shared_fee_id,
+            Location: EditionPoint.location_id, FormFile: EditionForm.form_file_id}  # fmt: skip
+    column = rows.get(type(fact))
+    if column is not None:
+        return select(column.class_.edition_id).where(column == fact.id)
+    if isinstance(fact, Department):
+        return select(Edition.id).where(Edition.department_id == fact.id)
+    return None
+
+
+def record_shared_fact_change(fact, actor: User) -> list[Edition]:
+    """Whoever changes a shared fact changes what every open edition showing it will publish: they become a
+    contributor of each, so four eyes refuses them as its approver and publisher. Returns those editions.
+
+    Only the contributor row is added (the edition's own row is untouched), so an editor's open form does not
+    turn stale because someone corrected a shared fact."""
+    showing = _editions_showing(fact)
+    if showing is None or actor is None:
+        return []
+    editions = list(db.session.scalars(select(Edition).where(Edition.id.in_(showing),
+                                                             Edition.status.in_(OPEN_STATUSES))))  # fmt: skip
+    for edition in editions:
+        if actor.id in _contributors(edition):
+            continue
+        db.session.add(EditionContributor(edition_id=edition.id, user_id=actor.id, kind="shared_fact",
+                                          first_at=now(), last_at=now()))  # fmt: skip
+        record_audit(actor, "shared_fact_contributor", edition, card=edition.card, edition=edition,
+                     fact=f"{fact.__tablename__}:{getattr(fact, 'slug', None) or fact.id}")  # fmt: skip
+    db.session.flush()
+    return editions
 
 
 def changes_against_live(edition: Edition):

@@ -15,9 +15,10 @@ from sqlalchemy import func, select
 from kiosk.accounts.models import Role, User
 from kiosk.audit import record_audit
 from kiosk.clock import now
-from kiosk.errors import ConflictError, InvalidTransition, NotFound, PermissionDenied, ValidationError
+from kiosk.errors import ConflictError, InvalidTransition, NotFound, ValidationError
 from kiosk.extensions import db
 
+from . import signoff
 from .models import Card, CardChange, Edition
 from .translation_models import TRANSLATION_LANGUAGES, Translation, TranslationStatus
 
@@ -137,27 +138,13 @@ def is_behind(tr: Translation, edition: Edition) -> bool:
 # --- the workflow ---------------------------------------------------------------------------------
 
 
-def _require_role(actor: User, role: Role) -> None:
-    if actor is None or not actor.active or not actor.has_role(role):
-        raise PermissionDenied(f"Ta czynność wymaga roli: {role.value}.")
-
-
-def _require_status(tr: Translation, *allowed: TranslationStatus) -> None:
-    if tr.status not in allowed:
-        raise InvalidTransition(
-            f"Tłumaczenie ma status „{tr.status.value}”; ta czynność wymaga: {', '.join(s.value for s in allowed)}."
-        )
-
-
-def _require_not_contributor(tr: Translation, actor: User, what: str) -> None:
-    if actor.id in set(tr.contributor_ids or ()) | ({tr.author_id} if tr.author_id else set()):
-        raise PermissionDenied(f"Zasada czterech oczu: współautor tłumaczenia nie może go {what}.")
-
-
-def _require_department(tr: Translation, actor: User) -> None:
-    allowed = {d.id for d in actor.departments}
-    if allowed and tr.card.owner_department_id not in allowed:
-        raise PermissionDenied("Możesz zatwierdzać tylko karty swoich wydziałów.")
+TRANSLATION = signoff.Reviewed(
+    statuses=TranslationStatus,
+    name=lambda tr: "Tłumaczenie",
+    genitive=lambda tr: "tłumaczenia",
+    contributors=lambda tr: set(tr.contributor_ids or ()) | ({tr.author_id} if tr.author_id else set()),
+    content_hash=translation_hash,
+)
 
 
 def _require_language(language: str) -> str:
@@ -191,7 +178,7 @@ def write_translation(card: Card, language: str, texts: dict, actor: User, expec
 
     `expected_hash` is the draft's content hash the writer started from ("" for no draft yet): when someone
     saved in between, nothing is overwritten (ConflictError). None skips the check (import, scripts)."""
-    _require_role(actor, Role.EDITOR)
+    signoff.require_role(actor, Role.EDITOR)
     _require_language(language)
     edition = card.live_edition
     if edition is None:
@@ -225,50 +212,28 @@ def write_translation(card: Card, language: str, texts: dict, actor: User, expec
 
 def submit_translation(tr: Translation, actor: User) -> Translation:
     """Send a draft translation for review; its text is frozen from now on."""
-    _require_role(actor, Role.EDITOR)
-    _require_status(tr, TranslationStatus.DRAFT)
-    tr.status, tr.submitted_at, tr.submitted_hash = TranslationStatus.IN_REVIEW, now(), translation_hash(tr)
+    signoff.submit(TRANSLATION, tr, actor)
     record_audit(actor, "submit_translation", tr, card=tr.card, language=tr.language)
     return tr
 
 
 def approve_translation(tr: Translation, actor: User) -> Translation:
     """Approve a translation on substance; never by anyone who wrote it."""
-    _require_role(actor, Role.APPROVER)
-    _require_status(tr, TranslationStatus.IN_REVIEW)
-    _require_not_contributor(tr, actor, "zatwierdzić")
-    _require_department(tr, actor)
-    if translation_hash(tr) != tr.submitted_hash:
-        raise InvalidTransition("Treść tłumaczenia różni się od przekazanej do zatwierdzenia.")
-    tr.status, tr.approver_id, tr.approved_at = TranslationStatus.APPROVED, actor.id, now()
-    tr.approved_hash = tr.submitted_hash
+    signoff.approve(TRANSLATION, tr, actor)
     record_audit(actor, "approve_translation", tr, card=tr.card, language=tr.language)
     return tr
 
 
 def send_back_translation(tr: Translation, actor: User, comment: str) -> Translation:
     """Return a translation to its translators as a draft; every sign-off is void."""
-    _require_role(actor, Role.APPROVER)
-    _require_status(tr, TranslationStatus.IN_REVIEW, TranslationStatus.APPROVED)
-    _require_department(tr, actor)
-    if not comment.strip():
-        raise InvalidTransition("Podaj powód zwrócenia tłumaczenia do poprawy.")
-    tr.status = TranslationStatus.DRAFT
-    tr.approver_id = tr.submitted_at = tr.approved_at = None
-    tr.submitted_hash = tr.approved_hash = ""
+    signoff.send_back(TRANSLATION, tr, actor, comment)
     record_audit(actor, "send_back_translation", tr, card=tr.card, comment=comment, language=tr.language)
     return tr
 
 
 def publish_translation(tr: Translation, actor: User) -> Translation:
     """Put an approved translation on the public pages, replacing the previous one of its language."""
-    _require_role(actor, Role.PUBLISHER)
-    _require_status(tr, TranslationStatus.APPROVED)
-    _require_not_contributor(tr, actor, "opublikować")
-    if tr.approver_id == actor.id:
-        raise PermissionDenied("Tłumaczenie publikuje inna osoba niż ta, która je zatwierdziła.")
-    if translation_hash(tr) != tr.approved_hash:
-        raise InvalidTransition("Treść tłumaczenia różni się od zatwierdzonej.")
+    signoff.check_publish(TRANSLATION, tr, actor)
     _go_live(tr, reviewed=True)
     tr.publisher_id = actor.id
     record_audit(actor, "publish_translation", tr, card=tr.card, language=tr.language)

@@ -288,7 +288,8 @@ def open_feedback(limit: int | None = None) -> list[Feedback]:
 
 
 def purge_feedback() -> int:
-    """Forget addresses after the rate-limit window and delete resolved reports (with any contact) after retention."""
+    """Forget addresses after the rate-limit window, delete resolved reports (with any contact) after retention, and
+    forget the contact of a report still open after retention: one nobody resolves must not keep an e-mail forever."""
     cfg = current_app.config
     db.session.execute(update(Feedback).where(Feedback.address_hash.is_not(None),
                                               Feedback.created_at < now() - timedelta(days=1))
@@ -296,6 +297,7 @@ def purge_feedback() -> int:
     forget_attempts()  # the hashed addresses the rate limit counted
     cutoff = now() - timedelta(days=cfg["FEEDBACK_RETENTION_DAYS"])
     result = db.session.execute(delete(Feedback).where(Feedback.resolved_at < cutoff))
+    db.session.execute(update(Feedback).where(Feedback.contact != "", Feedback.created_at < cutoff).values(contact=""))
     return result.rowcount or 0
 
 

@@ -12,6 +12,7 @@ from kiosk.cards.models import Card
 from kiosk.cards.translations import translations_behind
 from kiosk.errors import DomainError, NotFound, PermissionDenied, ValidationError
 from kiosk.extensions import csrf, db
+from kiosk.links import local_target
 from kiosk.web.errors import render_error
 
 from . import exports, gaps, services, verification
@@ -41,8 +42,7 @@ def verification_of(card) -> verification.Verification:
 
 
 def _back(default: str) -> str:
-    back = request.form.get("back", "")
-    return back if back.startswith("/") and not back.startswith("//") and "\\" not in back else default
+    return local_target(request.form.get("back", ""), default)
 
 
 @bp.get("/uslugi/<slug>/zgloszenie")
@@ -141,8 +141,7 @@ def confirm(card_id: int):
 
 
 def _return_to() -> str:
-    target = request.form.get("next", "")
-    return target if target.startswith("/admin/swiezosc/") else url_for(".dashboard")
+    return local_target(request.form.get("next", ""), url_for(".dashboard"), "/admin/swiezosc/")
 
 
 @bp.post("/admin/swiezosc/zgloszenia/<int:feedback_id>/rozwiaz")

@@ -107,3 +107,28 @@ def form_data(html: str, form_id: str = "edition-form") -> dict:
     for name, value in parser.fields:
         data.setdefault(name, []).append(value)
     return {k: v if len(v) > 1 else v[0] for k, v in data.items()}
+
+
+class _AdminFormParser(_FormParser):
+    """The fields of Flask-Admin's create/edit form (class `admin-form`), as a browser submits them."""
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "form":
+            self.inside = "admin-form" in (dict(attrs).get("class") or "")
+            return
+        super().handle_starttag(tag, attrs)
+
+    def handle_data(self, data):
+        if self._textarea and not self._textarea[1]:  # a browser drops the newline right after <textarea>
+            data = data.removeprefix("\r\n") if data.startswith("\r\n") else data.removeprefix("\n")
+        super().handle_data(data)
+
+
+def admin_form_data(html: str) -> dict:
+    """What a browser submits for a Flask-Admin create/edit page as it is filled in."""
+    parser = _AdminFormParser(None)
+    parser.feed(html)
+    data = {}
+    for name, value in parser.fields:
+        data.setdefault(name, []).append(value)
+    return {k: v if len(v) > 1 else v[0] for k, v in data.items()}

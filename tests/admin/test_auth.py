@@ -190,3 +190,19 @@ def test_users_cli(app, db, runner, factory):
     user = db.session.scalar(select(User).where(User.username == "szef"))
     assert user.roles == {Role.PUBLISHER, Role.APPROVER} and user.active is False
     assert [d.slug for d in user.departments] == ["wydzial-testowy"]
+
+
+def test_log_in_never_sends_anyone_off_the_back_office(app, make_user):
+    """`next` is a back-office path or nothing: no other site, no header injection, no 500."""
+    from urllib.parse import quote
+
+    make_user("ewa")
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    for target in ["/admin\r\nSet-Cookie: x=1", "/admin/\t/evil.example", "//evil.example/admin", "/\\evil.example",
+                   "https://evil.example/admin", "/admin/cards/"]:  # fmt: skip
+        client = app.test_client()
+        data = {"username": "ewa", "password": PASSWORD, "csrf_token": csrf_token(client)}
+        response = client.post(f"/admin/login?next={quote(target)}", data=data)
+        assert response.status_code == 302, (target, response.status_code)
+        location = response.headers["Location"]
+        assert location in ("/admin/", "/admin/cards/") and "evil" not in location, (target, location)

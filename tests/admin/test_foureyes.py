@@ -16,6 +16,7 @@ from kiosk.cards.models import (
     EditionPoint,
     EditionStatus,
 )
+from kiosk.cards.translation_models import Translation
 from kiosk.facts.models import FormFile
 
 from .conftest import post
@@ -23,7 +24,7 @@ from .test_cards import draft_of, edit_form, open_draft, save
 
 ALL_CARD_ROLES = [Role.EDITOR, Role.APPROVER, Role.PUBLISHER]
 CARD_MODELS = {Card, CardChange, Edition, EditionContributor, EditionDocument, EditionFee, EditionForm,
-               EditionLegalAct, EditionPoint, FormFile}  # fmt: skip
+               EditionLegalAct, EditionPoint, FormFile, Translation}  # fmt: skip
 
 
 def test_insider_who_edited_someone_elses_draft_cannot_approve_or_publish_it(db, factory, as_user):
@@ -103,3 +104,36 @@ def test_the_open_data_api_has_no_way_to_write(app):
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("api."):
             assert rule.methods <= {"GET", "HEAD", "OPTIONS"}, rule
+
+
+def test_an_administrator_who_changed_a_shared_fact_an_open_edition_shows_cannot_sign_it_off(db, factory, as_user):
+    """A legal act, shared fee, service point or department is part of what an edition publishes: whoever
+    changes one in the back office is a co-author of every open edition showing it (unchanged saves are not)."""
+    from kiosk.facts.models import LegalAct, Location
+
+    from .conftest import admin_form_data
+
+    card = factory.published_card("dowod-osobisty")
+    other = factory.published_card("karta-bez-zmian")
+    editor, approver = as_user("ewa"), as_user("anna", [Role.APPROVER])
+    boss = as_user("boss", [*ALL_CARD_ROLES, Role.ADMINISTRATOR])
+    for c in (card, other):
+        open_draft(editor, c)
+        assert post(editor, f"/admin/cards/editions/{draft_of(db, c).id}/submit").status_code == 302
+
+    def edit_fact(endpoint: str, fact_id: int, **changes) -> None:
+        path = f"/admin/{endpoint}/edit/?id={fact_id}"
+        data = {**admin_form_data(boss.get(path).get_data(as_text=True)), **changes}
+        assert post(boss, path, data, path).status_code == 302
+
+    act = db.session.scalar(select(LegalAct).where(LegalAct.slug == "kpa"))
+    edit_fact("legal_acts", act.id)  # saved unchanged: no co-authorship
+    assert post(boss, f"/admin/cards/editions/{draft_of(db, other).id}/approve").status_code == 302
+    edit_fact("legal_acts", act.id, title="Kodeks postępowania administracyjnego (zmieniony przez szefa)")
+    assert post(boss, f"/admin/cards/editions/{draft_of(db, card).id}/approve").status_code == 403
+    assert post(approver, f"/admin/cards/editions/{draft_of(db, card).id}/approve").status_code == 302
+    point = db.session.scalar(select(Location).where(Location.slug == "bok-test"))
+    edit_fact("locations", point.id, address="Stary Rynek 2")
+    assert post(boss, f"/admin/cards/editions/{draft_of(db, card).id}/publish").status_code == 403
+    assert draft_of(db, card).status == EditionStatus.APPROVED
+    assert "Boss" in {c.user.display_name for c in draft_of(db, card).contributors}

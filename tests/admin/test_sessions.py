@@ -160,3 +160,24 @@ def test_log_out_over_real_http_kills_the_replayed_cookie(db, make_user, live_se
     replayed = urllib.request.Request(f"{base}/admin/", headers={"Cookie": f"session={captured}"})
     status, headers, _ = _open(urllib.request.build_opener(NoRedirect()), replayed)
     assert status == 302 and "/admin/login" in headers["Location"]
+
+
+def test_the_back_office_account_screen_ends_sessions_when_it_takes_access_away(app, db, as_user):
+    """The administrator's screen calls the same rule as the CLI: fewer roles, no role or disabling ends sessions."""
+    admin = as_user("szefowa", [Role.ADMINISTRATOR])
+    clients = {"ewa": as_user("ewa", [Role.EDITOR, Role.APPROVER]), "piotr": as_user("piotr", [Role.FRONT_DESK]),
+               "olga": as_user("olga", [Role.EDITOR])}  # fmt: skip
+    cookies = {name: session_cookie(c) for name, c in clients.items()}
+    ids = {name: c.user.id for name, c in clients.items()}
+
+    def screen(path: str, form: dict) -> None:
+        assert post(admin, path, form, "/admin/users/").status_code == 302
+
+    screen(f"/admin/users/{ids['ewa']}", {"roles": ["editor"]})  # one role taken away
+    assert is_logged_out(replay(app, cookies["ewa"]).get("/admin/"))
+    screen(f"/admin/users/{ids['piotr']}", {})  # every role taken away
+    assert is_logged_out(replay(app, cookies["piotr"]).get("/admin/bok/kolejki/dzisiaj"))
+    screen(f"/admin/users/{ids['olga']}/disable", {})
+    assert is_logged_out(replay(app, cookies["olga"]).get("/admin/"))
+    assert db.session.scalar(select(func.count(UserSession.id)).where(UserSession.user_id != admin.user.id)) == 0
+    assert admin.get("/admin/users/").status_code == 200  # the administrator's own session goes on

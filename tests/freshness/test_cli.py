@@ -31,6 +31,19 @@ def test_check_purges_old_resolved_feedback_with_its_contact(runner, factory, at
     assert rows == [("nowe", "", None)]
 
 
+def test_a_report_nobody_resolves_still_loses_its_contact_after_the_retention_period(runner, factory, at_now):
+    """A report left open forever must not keep a resident's e-mail forever; the report itself stays to be handled."""
+    card = factory.published_card("dowod")
+    db.session.add(Feedback(card=card, message="stare", contact="jan@example.com", created_at=at_now))
+    db.session.add(Feedback(card=card, message="młodsze", contact="ola@example.com",
+                            created_at=at_now + timedelta(days=10)))  # fmt: skip
+    db.session.commit()
+    with frozen(at_now + timedelta(days=181)):
+        assert runner.invoke(args=["freshness", "check"]).exit_code == 0
+    rows = db.session.execute(select(Feedback.message, Feedback.contact).order_by(Feedback.id)).all()
+    assert rows == [("stare", ""), ("młodsze", "ola@example.com")]
+
+
 def test_report_prints_a_table_per_department(runner, factory, at_now):
     factory.published_card("dowod")
     with frozen(at_now + timedelta(days=200)):

@@ -110,3 +110,15 @@ def test_standalone_form_returns_to_the_card(client, factory, at_now):
     again = send(client, token="zly", back="/uslugi/dowod").get_data(as_text=True)
     assert 'name="back" value="/uslugi/dowod"' in again
     assert 'href="/uslugi/dowod"' in send(client, back="/\\evil.example").get_data(as_text=True)
+
+
+def test_the_back_link_after_feedback_never_leads_off_the_site(client, factory, at_now):
+    """Browsers drop tabs and newlines inside a URL and read `\\` as `/`, so each of these would be `//evil.example`."""
+    factory.published_card("dowod")
+    hostile = ["/\t/evil.example", "/\n/evil.example", "/\r/evil.example", "/\\evil.example", "//evil.example",
+               "https://evil.example/", " /evil.example", "/\x00/evil.example"]  # fmt: skip
+    for i, back in enumerate(hostile):
+        response = send(client, address=f"10.0.1.{i}", back=back)
+        html = response.get_data(as_text=True)
+        assert response.status_code in (200, 400), (back, response.status_code)
+        assert "evil.example" not in html, back

@@ -124,3 +124,22 @@ def test_development_default_needs_nothing(tmp_path, monkeypatch):
         monkeypatch.delenv(name, raising=False)
     settings = load_settings(tmp_path)
     assert settings["KIOSK_PUBLIC_URL"] == "http://localhost:5000" and settings["KIOSK_TRUSTED_HOSTS"] == []
+
+
+@pytest.mark.parametrize("headers", FORGED)
+def test_hreflang_alternates_of_a_translated_card_use_the_public_address(public_app, db, factory, client, headers):
+    from kiosk.accounts.models import Role
+    from kiosk.cards import translations as tr
+
+    editor, approver, publisher = factory.team()
+    card = factory.published_card("dowod-przetlumaczony", team=(editor, approver, publisher))
+    translator = factory.user("tlumacz", roles=[Role.EDITOR])
+    draft = tr.write_translation(card, "uk", {"title": "Посвідчення особи"}, translator)
+    tr.submit_translation(draft, translator)
+    tr.approve_translation(draft, approver)
+    tr.publish_translation(draft, publisher)
+    db.session.commit()
+    for path in ("/uslugi/dowod-przetlumaczony?lang=uk", "/uslugi/dowod-przetlumaczony", "/sitemap.xml"):
+        text = client.get(path, headers=headers).get_data(as_text=True)
+        assert EVIL not in text, path
+        assert f'hreflang="uk" href="{PUBLIC}/uslugi/dowod-przetlumaczony?lang=uk"' in text, path
