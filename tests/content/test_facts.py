@@ -227,6 +227,10 @@ def test_referrals_added_for_held_out_matters_cite_what_was_found_and_guess_noth
     bank = cards["kredyt-spor-z-bankiem"]
     assert bank["online_url"] == "https://rf.gov.pl/" and bank["online_source"].startswith("https://rf.gov.pl/")
     assert bank["unverified"]
+    rtv = cards["abonament-rtv-poczta-polska"]
+    assert rtv["online_source"].startswith("https://rtv.poczta-polska.pl/") and "14 dni" in rtv["body"]
+    pip = cards["inspekcja-pracy-pip"]
+    assert not pip["service_points"] and any("adres" in u for u in pip["unverified"])  # no Płock office guessed
 
 
 @pytest.mark.parametrize("name", ["doubt", "gendered", "pilsudskiego"])
