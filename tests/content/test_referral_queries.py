@@ -50,3 +50,16 @@ def test_new_referral_doors_are_marked_as_referrals(real_index):
         assert (top.slug, top.kind) == (slug, "referral")
         if place:
             assert top.referral_to.startswith(place), top.referral_to
+
+
+def test_every_referral_card_renders_as_a_referral_everywhere(real_index, client, content_dir):
+    """All referral files, the ones added for held-out matters too: web, print view and kiosk say "not here"."""
+    slugs = [p.stem for p in (content_dir / "cards").glob("*.md") if p.name.count(".") == 1]
+    referrals = [s for s in slugs if (content_dir / "cards" / f"{s}.md").read_text().startswith("---\nkind: referral")]
+    assert len(referrals) >= 27
+    for slug in referrals:
+        for path in (f"/uslugi/{slug}", f"/uslugi/{slug}/druk", f"/kiosk/uslugi/{slug}", f"/kiosk/uslugi/{slug}/druk"):
+            response = client.get(path)
+            html = response.get_data(as_text=True)
+            assert response.status_code == 200, path
+            assert "Tego nie załatwisz w Urzędzie Miasta Płocka" in html and "Bez opłat." not in html, path
