@@ -26,10 +26,11 @@ from .yamlsource import ContentFileError, Source, parse_yaml
 
 MAX_CONSOLIDATED_AGE_YEARS = 3
 # Editors' doubt, not information: each belongs under `unverified`. Plain "sprawdzić" is common in resident
-# text ("urząd musi sprawdzić dokument"), so only the note-like forms of it count.
+# text ("urząd musi sprawdzić dokument"), so only the note-like forms of it count; likewise "chyba że" is
+# plain "unless" ("nie ujawnia, chyba że skarżący się zgodzi"), only a bare "chyba" is doubt.
 EDITORIAL_DOUBT = re.compile(
     r"\b(być może|do potwierdzenia|do weryfikacji|do sprawdzenia|(?:według|wg\.?) (?:starszej|starej|dawnej) karty"
-    r"|prawdopodobnie|nie potwierdzono|niepotwierdzon\w*|nie zweryfikowano|chyba)\b"
+    r"|prawdopodobnie|nie potwierdzono|niepotwierdzon\w*|nie zweryfikowano|chyba(?!,?\s+że\b))\b"
     r"|[(\[]\s*(?:trzeba |należy )?sprawdzić|\bsprawdzić\s*[)\]!?]|\bTODO\b|\bFIXME\b|\?\?+",
     re.IGNORECASE,
 )

@@ -27,6 +27,19 @@ def test_saving_a_changed_fee_warns_about_the_old_amount_in_the_summary(db, card
     assert "Szkic zapisany." in html and "dawną wartość" not in html
 
 
+def test_saving_a_changed_deadline_warns_about_the_old_days_in_the_body(db, factory, as_user):
+    card = factory.published_card("meldunek", settle_days=30, body="Sprawę załatwimy w ciągu 30 dni.")
+    client = as_user("ewa")
+    assert post(client, f"/admin/cards/{card.id}/open-draft").status_code == 302
+    data = form_data(client.get(f"/admin/cards/{card.id}/edit").get_data(as_text=True))
+    assert data["settle_days"] == "30"
+    data["settle_days"] = "14"
+    html = client.post(f"/admin/cards/{card.id}/edit", data=data, follow_redirects=True).get_data(as_text=True)
+    assert "Szkic zapisany." in html
+    assert "Opis nadal podaje dawną wartość: „Sprawę załatwimy w ciągu 30 dni.”" in html
+    assert "termin załatwienia to teraz 14 dni" in html
+
+
 def test_an_insecure_source_is_refused_by_the_service_not_only_by_the_file_reader(db, card, as_user):
     client = as_user("ewa")
     assert post(client, f"/admin/cards/{card.id}/open-draft").status_code == 302

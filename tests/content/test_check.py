@@ -88,6 +88,18 @@ def test_a_clean_directory_passes(app, runner, content):
     assert "bez uwag" in result.output
 
 
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [("Wniosek składasz chyba osobiście.", True), ("Nie ujawnia nazwiska, chyba że się zgodzisz.", False),
+     ("Nie ujawnia nazwiska, chyba, że się zgodzisz.", False)],
+)  # fmt: skip
+def test_unless_is_plain_polish_but_a_bare_chyba_is_doubt(app, runner, content, text, flagged):
+    edit(content / CARD_PATH, "Wniosek składasz osobiście.", text)
+    result = run(runner, content)
+    assert (result.exit_code == 1) is flagged, result.output
+    assert ("editorial_doubt 1" in result.output) is flagged
+
+
 def test_the_real_content_passes(app, runner, content_dir):
     # Expected to pass once content/ is fully sourced (issue 12); `make test` runs it on every change.
     result = run(runner, content_dir)

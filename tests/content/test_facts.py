@@ -176,6 +176,8 @@ def test_id_card_of_a_12_to_17_year_old_is_valid_10_years(cards):
     body = cards["dowod-osobisty-wydanie"]["body"]
     assert any("12–17" in line and "10 lat" in line for line in body.splitlines())
     assert "dziecka do 12 lat – 5 lat" not in body
+    # the one exception among residents over 12: no fingerprints could be taken (art. 7 ust. 3 since 2021)
+    assert any("odcisków palców" in line and "12 miesięcy" in line for line in body.splitlines())
 
 
 def test_appeal_wording_is_the_same_on_every_registration_card(cards):
@@ -208,6 +210,27 @@ def test_links_not_given_by_the_research_notes_are_marked_unverified(cards):
             found += 1
             assert card["online_unverified"], slug
     assert found >= 5
+
+
+def test_referrals_added_for_held_out_matters_cite_what_was_found_and_guess_nothing(facts, cards):
+    locations = facts["locations.yaml"]
+    word = locations["word-plock"]
+    assert word["address"] == "ul. Otolińska 25, 09-410 Płock" and "wordplock.pl" in word["source"]
+    assert any("godziny" in u for u in word["unverified"])
+    exam = cards["egzamin-na-prawo-jazdy-word"]
+    assert "14 dni" in exam["body"] and "Marszałek Województwa Mazowieckiego" in exam["body"]
+    assert any("2013" in u for u in exam["unverified"])  # the exam price list is the one found, of 2013
+    police = locations["kwp-radom-wpa"]
+    assert not re.search(r"\bul\.|\d{2}-\d{3}", police["address"])  # no street guessed
+    assert any("adres" in u for u in police["unverified"]) and any("Radom" in u for u in police["unverified"])
+    assert not cards["pozwolenie-na-bron-policja"]["online_url"]  # the police site was not seen in a source
+    bank = cards["kredyt-spor-z-bankiem"]
+    assert bank["online_url"] == "https://rf.gov.pl/" and bank["online_source"].startswith("https://rf.gov.pl/")
+    assert bank["unverified"]
+    rtv = cards["abonament-rtv-poczta-polska"]
+    assert rtv["online_source"].startswith("https://rtv.poczta-polska.pl/") and "14 dni" in rtv["body"]
+    pip = cards["inspekcja-pracy-pip"]
+    assert not pip["service_points"] and any("adres" in u for u in pip["unverified"])  # no Płock office guessed
 
 
 @pytest.mark.parametrize("name", ["doubt", "gendered", "pilsudskiego"])

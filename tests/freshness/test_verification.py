@@ -16,6 +16,12 @@ from kiosk.freshness import services
 from kiosk.freshness.verification import label_for, open_doubts, verification_status
 
 CLAIM = "Informacja zweryfikowana"
+# The claim and the calm "still being confirmed" line, as each language's pages print them.
+CLAIMS = {
+    "pl": (CLAIM, "Trwa potwierdzanie"),
+    "en": ("Information verified", "Being confirmed:"),
+    "uk": ("Інформацію перевірено", "Триває підтвердження:"),
+}
 
 
 def _owner(factory, card, name="wlasciciel"):
@@ -171,7 +177,8 @@ CLEAN_POINT = "- {slug: punkt-bez-watpliwosci, name: Punkt, address: ul. Testowa
 
 
 def test_no_page_calls_any_real_card_with_an_open_doubt_verified(db, client, factory, content_dir, tmp_path):
-    """All cards of content/, each confirmed by its owner: the claim appears exactly on the doubt-free ones."""
+    """All cards of content/, each confirmed by its owner: the claim appears exactly on the doubt-free ones,
+    on the web, print view and kiosk in Polish, English and Ukrainian, and in the API."""
     work = tmp_path / "content"
     shutil.copytree(content_dir, work)
     locations = work / "locations.yaml"
@@ -191,14 +198,23 @@ def test_no_page_calls_any_real_card_with_an_open_doubt_verified(db, client, fac
     db.session.commit()
     doubtful = {card.slug: bool(open_doubts(card)) for card in all_cards}
     for slug, has_doubts in doubtful.items():
-        for url in (f"/uslugi/{slug}", f"/uslugi/{slug}/druk", f"/kiosk/uslugi/{slug}", f"/kiosk/uslugi/{slug}/druk"):
-            response = client.get(url)
-            assert response.status_code == 200, url
-            html = response.get_data(as_text=True)
-            assert (CLAIM in html) is not has_doubts, url
-            assert ("Trwa potwierdzanie" in html) is has_doubts, url
-        data = client.get(f"/api/v1/cards/{slug}").get_json()
-        assert (data["verified_at"] is None) is has_doubts, slug
+        for lang, (claim, confirming) in CLAIMS.items():
+            for path in (
+                f"/uslugi/{slug}",
+                f"/uslugi/{slug}/druk",
+                f"/kiosk/uslugi/{slug}",
+                f"/kiosk/uslugi/{slug}/druk",
+            ):
+                url = f"{path}?lang={lang}"
+                response = client.get(url)
+                assert response.status_code == 200, url
+                html = response.get_data(as_text=True)
+                assert (claim in html) is not has_doubts, url
+                assert (confirming in html) is has_doubts, url
+                assert lang == "pl" or CLAIM not in html, url  # never the Polish claim on a translated page
+            data = client.get(f"/api/v1/cards/{slug}?lang={lang}").get_json()
+            assert (data["verified_at"] is None) is has_doubts, (slug, lang)
+            assert bool(data["unverified"]) is has_doubts, (slug, lang)
     assert doubtful["zz-karta-bez-watpliwosci"] is False
     assert any(doubtful.values())
 
