@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from kiosk import clock
-from tests.conftest import axe_violations
+from tests.conftest import axe_violations, docs_shot
 
 pytestmark = pytest.mark.browser
 
@@ -48,6 +48,10 @@ def test_amounts_stay_on_one_line_at_390_px(site, page, lang):
             assert cell["lines"] == 1 and cell["height"] <= cell["lineHeight"] * 1.2, (path, cell)
         assert page.evaluate("document.scrollingElement.scrollWidth") <= 390, path
     assert axe_violations(page) == []
+    if lang == "pl":
+        page.goto(f"{site}/uslugi/zezwolenie")
+        page.locator("table.fees").scroll_into_view_if_needed()
+        docs_shot(page, "web-fees-phone", full_page=False)
 
 
 def test_fee_table_stays_a_table_on_desktop(site, page):
