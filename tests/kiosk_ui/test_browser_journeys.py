@@ -21,6 +21,11 @@ KEY_BOXES = """() => Object.fromEntries([...document.querySelectorAll('[data-key
   .filter((el) => getComputedStyle(el).visibility !== 'hidden' && el.offsetParent !== null)
   .map((el) => { const r = el.getBoundingClientRect();
                  return [el.dataset.key || 'switch:' + el.dataset.switch, [r.x, r.y, r.width, r.height]]; }))"""
+COVERED_KEYS = """() => [...document.querySelectorAll('[data-key], [data-switch]')]
+  .filter((el) => getComputedStyle(el).visibility !== 'hidden' && el.offsetParent !== null)
+  .filter((el) => { const r = el.getBoundingClientRect();
+                    return !el.contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)); })
+  .map((el) => el.dataset.key || el.dataset.switch)"""
 BOX = """(sel) => { const r = document.querySelector(sel).getBoundingClientRect();
                    return [r.x, r.y, r.width, r.height]; }"""
 
@@ -184,8 +189,12 @@ def test_offline_every_screen_from_the_start_screen(screen, live_server, catalog
     page.goto(live_server.url + START)
     page.wait_for_function("() => navigator.serviceWorker.controller && document.documentElement.dataset.offlineReady",
                            timeout=20000)  # fmt: skip
+    online_keys = page.evaluate(KEY_BOXES)
     page.context.set_offline(True)
     banner = re.compile(r"Brak połączenia – pokazujemy dane z \d\d\.\d\d\.\d{4} \d\d:\d\d")
+    expect(page.locator("#offline")).to_have_text(banner)  # the banner comes while the resident is on the screen
+    assert same_places(page.evaluate(KEY_BOXES), online_keys), "a key moved when the banner came"
+    assert page.evaluate(COVERED_KEYS) == [], "the banner covers a key"
 
     def home(lang_label: str | None = None):
         page.locator("[data-nav=home]").tap()
@@ -194,6 +203,7 @@ def test_offline_every_screen_from_the_start_screen(screen, live_server, catalog
 
     page.reload()
     expect(page.locator("#offline")).to_have_text(banner)
+    assert same_places(page.evaluate(KEY_BOXES), online_keys) and page.evaluate(COVERED_KEYS) == []
     page.locator("a.tile", has_text="Sprawy załatwiane w tym punkcie").tap()
     wait_for_screen(page, "/kiosk/tutaj")
     expect(page.locator("a.row", has_text="Zameldowanie na pobyt stały")).to_be_visible()
