@@ -180,6 +180,8 @@ def test_print_slip_names_every_point(screen, live_server, catalogue):
     expect(page.locator(".office")).to_contain_text("Urząd Miasta Płocka")
     expect(page.locator(".points li")).to_have_count(2)
     expect(page.locator(".points")).to_contain_text("al. Piłsudskiego 6")
+    for point in page.locator(".points li").all():  # today's hours (or "closed today") under every point
+        expect(point).to_contain_text(re.compile(r"Dziś(:| nieczynne)"))
     assert axe_violations(page) == []
     shot(page, "print")
 
