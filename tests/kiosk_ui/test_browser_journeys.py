@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ..conftest import axe_violations
-from .conftest import shot
+from .conftest import SUGGEST_WAIT, shot
 from .test_browser import SMALL_TARGETS, check_screen, wait_for_screen
 
 pytestmark = pytest.mark.browser
@@ -53,7 +53,7 @@ def type_by_taps(page, keys: dict, text: str, field: str = "#q", wait_suggestion
         tap(page, keys[letter])
         expect(page.locator(field)).to_have_value(text[:i])
         if i == wait_suggestions_after:  # the rest is typed while suggestions are on screen
-            expect(page.locator("#suggestions a").first).to_be_visible()
+            expect(page.locator("#suggestions a").first).to_be_visible(timeout=SUGGEST_WAIT)
 
 
 def test_keys_never_move_under_the_finger(screen, live_server, catalogue):
@@ -107,7 +107,7 @@ def test_typo_suggestions_online(screen, live_server, catalogue):
     keys = page.evaluate(KEY_BOXES)
     type_by_taps(page, keys, "dowud")
     suggestion = page.locator("#suggestions a", has_text="Wydanie dowodu osobistego")
-    expect(suggestion).to_be_visible()
+    expect(suggestion).to_be_visible(timeout=SUGGEST_WAIT)
     suggestion.tap()
     wait_for_screen(page, "/kiosk/uslugi/dowod-osobisty-wydanie")
 

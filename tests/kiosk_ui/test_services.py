@@ -270,7 +270,8 @@ def test_kiosk_status_tells_a_posted_case_the_truth_in_every_language(case, clie
     intake.mark_ready(registered, staff)
     intake.deliver(registered, clerk, "post", "RR123456789PL")
     db.session.commit()
-    expected = {"pl": ("Dokument wysłany pocztą.", "Numer nadania"), "en": ("Document sent by post.", "Postal tracking number"),
+    expected = {"pl": ("Dokument wysłany pocztą.", "Numer nadania"),
+                "en": ("Document sent by post.", "Postal tracking number"),
                 "uk": ("Документ надіслано поштою.", "Номер відправлення")}  # fmt: skip
     for lang, (sentence, label) in expected.items():
         html = client.get("/kiosk/sprawa", query_string={"k": "bok-1", "nr": number, "kod": code, "lang": lang})

@@ -33,6 +33,9 @@ def test_posted_case_status_on_a_phone(db, register, desk_user, dept_user, live_
     page.goto(f"{live_server.url}/sprawa")
     expect(page.locator("header.site-header")).to_be_visible()  # the site's header, menu and stylesheet
     assert page.evaluate("[...document.styleSheets].some((s) => (s.href || '').includes('site.css'))")
+    boxes = {sel: page.locator(sel).bounding_box() for sel in ("#nr", "#kod", ".status-form button")}
+    assert all(box["height"] >= 40 for box in boxes.values()), boxes  # the site's form, sized for a thumb
+    assert boxes["#nr"]["y"] + boxes["#nr"]["height"] < boxes["#kod"]["y"], "the fields stack on a phone"
     tap_at(page, "#nr")
     page.keyboard.type(case.number)
     tap_at(page, "#kod")
