@@ -53,6 +53,7 @@ def test_print_button_prints_and_is_hidden_on_paper(card, live_server, page):
     page.evaluate("() => { window.__printed = 0; window.print = () => { window.__printed += 1; }; }")
     button = page.get_by_role("button", name="Drukuj")
     assert button.is_visible()
+    assert button.bounding_box()["height"] >= 40  # a real button in the site's colours, not a browser default
     button.click()
     assert page.evaluate("window.__printed") == 1
     assert axe_violations(page) == []
