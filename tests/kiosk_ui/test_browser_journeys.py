@@ -121,6 +121,8 @@ def test_case_status_by_keypad_then_idle_reset(screen, live_server, catalogue, c
     wait_for_screen(page, "/kiosk/sprawa")
     check_screen(page, "status")
     keys = page.evaluate(KEY_BOXES)
+    height = page.viewport_size["height"]
+    assert "/" in keys and all(y >= 0 and y + h <= height for x, y, w, h in keys.values()), "a key is off screen"
     prefix, rest = number.split("/", 1)
     tap(page, keys[prefix + "/"])
     for ch in rest:
