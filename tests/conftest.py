@@ -255,3 +255,11 @@ def save_screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def docs_shot(page, name: str, full_page: bool = True) -> None:
+    """A screenshot for docs/img, taken only when OKIENKO_DOCS_SHOTS=1 (bench/screenshots.py sets it), into
+    ARTIFACTS: the script copies the images the docs reference into docs/img; tests never write into the repository."""
+    if os.environ.get("OKIENKO_DOCS_SHOTS") == "1":
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from kiosk.kiosk_ui import services
 
 from ..conftest import axe_violations
-from .conftest import serve, shot
+from .conftest import SUGGEST_WAIT, serve, shot
 
 pytestmark = pytest.mark.browser
 START = "/kiosk/?k=bok-1"
@@ -81,7 +81,7 @@ def test_on_screen_keyboard_and_suggestion(screen, live_server, catalogue):
     page.locator("[data-key=r]").tap()
     expect(page.locator("#q")).to_have_value("rejestr")
     suggestion = page.locator("#suggestions a", has_text="Rejestracja pojazdu")
-    expect(suggestion).to_be_visible()
+    expect(suggestion).to_be_visible(timeout=SUGGEST_WAIT)
     expect(page.locator("#suggest-status")).to_have_text("Podpowiedzi: 1")
     check_screen(page, "suggestions")
     suggestion.tap()

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ..conftest import axe_violations
-from .conftest import shot
+from .conftest import SUGGEST_WAIT, shot
 from .test_browser import SMALL_TARGETS, check_screen, wait_for_screen
 
 pytestmark = pytest.mark.browser
@@ -21,6 +21,11 @@ KEY_BOXES = """() => Object.fromEntries([...document.querySelectorAll('[data-key
   .filter((el) => getComputedStyle(el).visibility !== 'hidden' && el.offsetParent !== null)
   .map((el) => { const r = el.getBoundingClientRect();
                  return [el.dataset.key || 'switch:' + el.dataset.switch, [r.x, r.y, r.width, r.height]]; }))"""
+COVERED_KEYS = """() => [...document.querySelectorAll('[data-key], [data-switch]')]
+  .filter((el) => getComputedStyle(el).visibility !== 'hidden' && el.offsetParent !== null)
+  .filter((el) => { const r = el.getBoundingClientRect();
+                    return !el.contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)); })
+  .map((el) => el.dataset.key || el.dataset.switch)"""
 BOX = """(sel) => { const r = document.querySelector(sel).getBoundingClientRect();
                    return [r.x, r.y, r.width, r.height]; }"""
 
@@ -48,7 +53,7 @@ def type_by_taps(page, keys: dict, text: str, field: str = "#q", wait_suggestion
         tap(page, keys[letter])
         expect(page.locator(field)).to_have_value(text[:i])
         if i == wait_suggestions_after:  # the rest is typed while suggestions are on screen
-            expect(page.locator("#suggestions a").first).to_be_visible()
+            expect(page.locator("#suggestions a").first).to_be_visible(timeout=SUGGEST_WAIT)
 
 
 def test_keys_never_move_under_the_finger(screen, live_server, catalogue):
@@ -102,7 +107,7 @@ def test_typo_suggestions_online(screen, live_server, catalogue):
     keys = page.evaluate(KEY_BOXES)
     type_by_taps(page, keys, "dowud")
     suggestion = page.locator("#suggestions a", has_text="Wydanie dowodu osobistego")
-    expect(suggestion).to_be_visible()
+    expect(suggestion).to_be_visible(timeout=SUGGEST_WAIT)
     suggestion.tap()
     wait_for_screen(page, "/kiosk/uslugi/dowod-osobisty-wydanie")
 
@@ -116,6 +121,8 @@ def test_case_status_by_keypad_then_idle_reset(screen, live_server, catalogue, c
     wait_for_screen(page, "/kiosk/sprawa")
     check_screen(page, "status")
     keys = page.evaluate(KEY_BOXES)
+    height = page.viewport_size["height"]
+    assert "/" in keys and all(y >= 0 and y + h <= height for x, y, w, h in keys.values()), "a key is off screen"
     prefix, rest = number.split("/", 1)
     tap(page, keys[prefix + "/"])
     for ch in rest:
@@ -175,6 +182,8 @@ def test_print_slip_names_every_point(screen, live_server, catalogue):
     expect(page.locator(".office")).to_contain_text("Urząd Miasta Płocka")
     expect(page.locator(".points li")).to_have_count(2)
     expect(page.locator(".points")).to_contain_text("al. Piłsudskiego 6")
+    for point in page.locator(".points li").all():  # today's hours (or "closed today") under every point
+        expect(point).to_contain_text(re.compile(r"Dziś(:| nieczynne)"))
     assert axe_violations(page) == []
     shot(page, "print")
 
@@ -184,8 +193,12 @@ def test_offline_every_screen_from_the_start_screen(screen, live_server, catalog
     page.goto(live_server.url + START)
     page.wait_for_function("() => navigator.serviceWorker.controller && document.documentElement.dataset.offlineReady",
                            timeout=20000)  # fmt: skip
+    online_keys = page.evaluate(KEY_BOXES)
     page.context.set_offline(True)
     banner = re.compile(r"Brak połączenia – pokazujemy dane z \d\d\.\d\d\.\d{4} \d\d:\d\d")
+    expect(page.locator("#offline")).to_have_text(banner)  # the banner comes while the resident is on the screen
+    assert same_places(page.evaluate(KEY_BOXES), online_keys), "a key moved when the banner came"
+    assert page.evaluate(COVERED_KEYS) == [], "the banner covers a key"
 
     def home(lang_label: str | None = None):
         page.locator("[data-nav=home]").tap()
@@ -194,6 +207,7 @@ def test_offline_every_screen_from_the_start_screen(screen, live_server, catalog
 
     page.reload()
     expect(page.locator("#offline")).to_have_text(banner)
+    assert same_places(page.evaluate(KEY_BOXES), online_keys) and page.evaluate(COVERED_KEYS) == []
     page.locator("a.tile", has_text="Sprawy załatwiane w tym punkcie").tap()
     wait_for_screen(page, "/kiosk/tutaj")
     expect(page.locator("a.row", has_text="Zameldowanie na pobyt stały")).to_be_visible()

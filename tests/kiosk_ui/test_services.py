@@ -249,3 +249,32 @@ def test_a_database_error_is_a_friendly_screen(catalogue, client, monkeypatch):
     monkeypatch.setattr(services, "place_matter", broken)
     response = client.get("/kiosk/uslugi/dowod-osobisty-wydanie?k=bok-1")
     assert response.status_code == 500 and "Spróbuj ponownie" in response.get_data(as_text=True)
+
+
+def test_kiosk_status_tells_a_posted_case_the_truth_in_every_language(case, client, db):
+    """The same sentence per (state, delivery method) as /sprawa, translated, with the dispatch reference."""
+    from sqlalchemy import select
+
+    from kiosk.accounts import services as accounts
+    from kiosk.accounts.models import Role, User
+    from kiosk.intake import services as intake
+    from kiosk.intake.models import Case
+
+    number, code = case
+    registered = db.session.scalar(select(Case).where(Case.number == number))
+    clerk = db.session.scalar(select(User).where(User.username == "okienko"))  # who registered it (fixture)
+    intake.correct_registration(registered, clerk, "Wnioskodawca chce dostać dokument pocztą", delivery="post")
+    staff = accounts.create_user("wydzial", "Pan z wydziału", "hasło-bardzo-długie-2", [Role.DEPARTMENT_STAFF],
+                                 departments=[registered.card.owner_department])  # fmt: skip
+    intake.hand_over(registered, staff)
+    intake.mark_ready(registered, staff)
+    intake.deliver(registered, clerk, "post", "RR123456789PL")
+    db.session.commit()
+    expected = {"pl": ("Dokument wysłany pocztą.", "Numer nadania"),
+                "en": ("Document sent by post.", "Postal tracking number"),
+                "uk": ("Документ надіслано поштою.", "Номер відправлення")}  # fmt: skip
+    for lang, (sentence, label) in expected.items():
+        html = client.get("/kiosk/sprawa", query_string={"k": "bok-1", "nr": number, "kod": code, "lang": lang})
+        html = html.get_data(as_text=True)
+        assert sentence in html and label in html and "RR123456789PL" in html, lang
+        assert "do odbioru" not in html and "gotowy" not in html, lang

@@ -40,3 +40,13 @@ def test_polish_plural_forms(db, factory, client):
         factory.published_card(f"karta-{i}-pl")
     assert "3 karty usług" in client.get("/uslugi").get_data(as_text=True)
     assert "3 service cards" in client.get("/uslugi?lang=en").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [("pl", "Nie znaleźliśmy sprawy o takim numerze i kodzie"), ("en", "We found no case with this number and code"),
+     ("uk", "Ми не знайшли справи з таким номером і кодом")],
+)  # fmt: skip
+def test_a_failed_status_lookup_is_explained_in_the_reader_language(db, client, lang, text):
+    response = client.get("/sprawa", query_string={"nr": "BOK/2026/000999", "kod": "ABCDEFGH", "lang": lang})
+    assert response.status_code == 404 and text in response.get_data(as_text=True)

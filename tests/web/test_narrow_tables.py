@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from kiosk import clock
-from tests.conftest import axe_violations
+from tests.conftest import axe_violations, docs_shot
 
 pytestmark = pytest.mark.browser
 
@@ -37,6 +37,24 @@ def site(db, factory, live_server):
     return live_server.url
 
 
+# Every number on the page (amounts "1 234 567,89", dates "13.05.2026", times "08:00–15:30" count as one number
+# each) with the lines its glyphs fall on: a number drawn on two lines was broken mid-digit.
+BROKEN_NUMBERS = r"""() => {
+  const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+  const broken = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const match of node.data.matchAll(/\d+(?:[.,:\u00a0\u202f–]\d+)*/g)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+      if (tops.size > 1) broken.push(match[0] + ' in ' + node.parentElement.outerHTML.slice(0, 60));
+    }
+  }
+  return broken;
+}"""
+
+
 @pytest.mark.parametrize("lang", ["pl", "en"])
 def test_amounts_stay_on_one_line_at_390_px(site, page, lang):
     page.set_viewport_size({"width": 390, "height": 844})
@@ -46,8 +64,13 @@ def test_amounts_stay_on_one_line_at_390_px(site, page, lang):
         assert len(cells) >= 3, path
         for cell in cells:
             assert cell["lines"] == 1 and cell["height"] <= cell["lineHeight"] * 1.2, (path, cell)
+        assert page.evaluate(BROKEN_NUMBERS) == [], path  # the metryczka, dates, hours: no number split either
         assert page.evaluate("document.scrollingElement.scrollWidth") <= 390, path
     assert axe_violations(page) == []
+    if lang == "pl":
+        page.goto(f"{site}/uslugi/zezwolenie")
+        page.locator("table.fees").scroll_into_view_if_needed()
+        docs_shot(page, "web-fees-phone", full_page=False)
 
 
 def test_fee_table_stays_a_table_on_desktop(site, page):

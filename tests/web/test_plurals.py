@@ -26,14 +26,30 @@ def ukrainian_form(n: int) -> int:
 
 
 WORDS = {
-    "pl": (polish_form, {"%(num)d sprawa": ("sprawa", "sprawy", "spraw"),
-                         "%(num)d karta usługi": ("karta usługi", "karty usług", "kart usług")}),
-    "uk": (ukrainian_form, {"%(num)d sprawa": ("справа", "справи", "справ"),
-                            "%(num)d karta usługi": ("картка послуги", "картки послуг", "карток послуг")}),
-    "en": (lambda n: 0 if n == 1 else 1, {"%(num)d sprawa": ("matter", "matters"),
-                                          "%(num)d karta usługi": ("service card", "service cards")}),
+    "pl": (polish_form, {"%(num)d sprawa": ("{n} sprawa", "{n} sprawy", "{n} spraw"),
+                         "%(num)d karta usługi": ("{n} karta usługi", "{n} karty usług", "{n} kart usług"),
+                         "termin ustawowy: %(num)d dzień": ("termin ustawowy: {n} dzień", "termin ustawowy: {n} dni",
+                                                            "termin ustawowy: {n} dni"),
+                         "do %(num)d dnia": ("do {n} dnia", "do {n} dni", "do {n} dni")}),
+    "uk": (ukrainian_form, {"%(num)d sprawa": ("{n} справа", "{n} справи", "{n} справ"),
+                            "%(num)d karta usługi": ("{n} картка послуги", "{n} картки послуг", "{n} карток послуг"),
+                            "termin ustawowy: %(num)d dzień": ("строк за законом: {n} день",
+                                                               "строк за законом: {n} дні",
+                                                               "строк за законом: {n} днів"),
+                            "do %(num)d dnia": ("до {n} дня", "до {n} днів", "до {n} днів")}),
+    "en": (lambda n: 0 if n == 1 else 1, {"%(num)d sprawa": ("{n} matter", "{n} matters"),
+                                          "%(num)d karta usługi": ("{n} service card", "{n} service cards"),
+                                          "termin ustawowy: %(num)d dzień": ("statutory deadline: {n} day",
+                                                                             "statutory deadline: {n} days"),
+                                          "do %(num)d dnia": ("up to {n} day", "up to {n} days")}),
 }  # fmt: skip
-PLURALS = {"%(num)d sprawa": "%(num)d spraw", "%(num)d karta usługi": "%(num)d kart usług"}
+# Every plural message the site and the kiosk show; "do %(num)d dnia" lives in the kiosk's own catalogue.
+PLURALS = {
+    "%(num)d sprawa": "%(num)d spraw",
+    "%(num)d karta usługi": "%(num)d kart usług",
+    "termin ustawowy: %(num)d dzień": "termin ustawowy: %(num)d dni",
+    "do %(num)d dnia": "do %(num)d dni",
+}
 
 
 @pytest.mark.parametrize("lang", ["pl", "uk", "en"])
@@ -43,7 +59,8 @@ def test_plural_forms_follow_the_language(app, lang, singular):
     with app.test_request_context(), force_locale(lang):
         ngettext = template_gettext()["ngettext"]
         for n in NUMBERS:
-            assert str(ngettext(singular, PLURALS[singular], n)) == f"{n} {words[singular][form_of(n)]}", (lang, n)
+            expected = words[singular][form_of(n)].format(n=n)
+            assert str(ngettext(singular, PLURALS[singular], n)) == expected, (lang, n)
 
 
 @pytest.mark.parametrize("lang", ["pl", "uk"])
@@ -82,3 +99,15 @@ def test_statutory_deadline_in_days_is_declined(db, factory, client, days, pl, u
     factory.published_card("termin-test", settle_days=days)
     assert f"termin ustawowy: {pl}" in client.get("/uslugi/termin-test").get_data(as_text=True)
     assert f"строк за законом: {uk}" in client.get("/uslugi/termin-test?lang=uk").get_data(as_text=True)
+
+
+def test_every_plural_message_is_checked_above():
+    """A new plural message in either catalogue must join PLURALS, so its forms are checked over 0–30, 100–130."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    found = set()
+    for catalogue in ("kiosk/translations", "kiosk/kiosk_ui/translations"):
+        with (root / catalogue / "pl" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+            found |= {m.id[0] for m in read_po(handle, locale="pl") if m.pluralizable and m.id[0]}
+    assert found == set(PLURALS)

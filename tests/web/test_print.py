@@ -7,7 +7,7 @@ import pytest
 
 from kiosk import clock
 from kiosk.content.services import importer_user
-from tests.conftest import axe_violations
+from tests.conftest import axe_violations, docs_shot
 
 WEDNESDAY_10AM = datetime(2026, 5, 13, 8, 0)
 
@@ -53,8 +53,22 @@ def test_print_button_prints_and_is_hidden_on_paper(card, live_server, page):
     page.evaluate("() => { window.__printed = 0; window.print = () => { window.__printed += 1; }; }")
     button = page.get_by_role("button", name="Drukuj")
     assert button.is_visible()
+    assert button.bounding_box()["height"] >= 40  # a real button in the site's colours, not a browser default
     button.click()
     assert page.evaluate("window.__printed") == 1
     assert axe_violations(page) == []
+    docs_shot(page, "web-print")
     page.emulate_media(media="print")
     assert not button.is_visible()
+
+
+@pytest.mark.browser
+def test_the_card_page_printed_shows_no_opening_state(card, live_server, page):
+    """Printed straight from the card page (Ctrl+P), paper still says nothing about "open now"."""
+    with clock.frozen(WEDNESDAY_10AM):
+        page.goto(f"{live_server.url}/uslugi/dowod-test")
+        state = page.locator(".open-state").first
+        assert state.is_visible() and "Otwarte teraz" in state.inner_text()
+        page.emulate_media(media="print")
+        assert not state.is_visible()
+        assert "Dziś: 08:00–15:30" in page.inner_text("main")

@@ -6,7 +6,7 @@ import pytest
 
 from kiosk import clock
 from kiosk.search import services as search
-from tests.conftest import axe_violations
+from tests.conftest import axe_violations, docs_shot
 
 pytestmark = pytest.mark.browser
 
@@ -28,6 +28,7 @@ def test_results_come_before_collapsed_filters_at_390_px(site, page):
     assert facets.count() == 1
     assert first["y"] + first["height"] <= facets.bounding_box()["y"]
     assert not page.locator("details.facets nav").is_visible()
+    docs_shot(page, "web-search-phone", full_page=False)
     page.locator("details.facets summary").click()
     assert page.locator("details.facets nav").is_visible()
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 390

@@ -21,8 +21,8 @@ def situation(db, factory):
     return db.session.scalar(select(LifeSituation).where(LifeSituation.slug == "przeprowadzka"))
 
 
-def _titles(client):
-    html = client.get("/sytuacje/przeprowadzka").get_data(as_text=True)
+def _titles(client, path="/sytuacje/przeprowadzka"):
+    html = client.get(path).get_data(as_text=True)
     return sorted(("Becikowe", "Rejestracja urodzenia", "Dowód osobisty dla dziecka"), key=html.index)
 
 
@@ -31,6 +31,8 @@ def test_cards_follow_the_editors_order_then_title(db, client, situation):
     facts.set_life_situation_order(situation, ["rejestracja-urodzenia", "becikowe"])
     db.session.commit()
     assert _titles(client) == ["Rejestracja urodzenia", "Becikowe", "Dowód osobisty dla dziecka"]
+    kiosk = _titles(client, "/kiosk/sytuacje/przeprowadzka")  # the kiosk lists them in the same order
+    assert kiosk == ["Rejestracja urodzenia", "Becikowe", "Dowód osobisty dla dziecka"]
 
 
 @pytest.mark.parametrize(
