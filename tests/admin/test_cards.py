@@ -1,6 +1,6 @@
 """Editing drafts and moving them through the workflow from the back office."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -120,6 +120,16 @@ def test_html_and_script_are_stored_as_text_and_never_rendered(db, card, as_user
     assert "<script>alert" not in html and "onerror=alert" not in html.replace("onerror=alert(1)&gt;", "")
     preview = post(client_ed, "/admin/cards/preview", {"body": evil + "\n\n**ok**"})
     assert "<script" not in preview.get_data(as_text=True) and "<strong>ok</strong>" in preview.get_data(as_text=True)
+
+
+def test_opening_a_draft_and_saving_it_keeps_the_effective_date(db, factory, as_user):
+    card = factory.published_card("dowod-osobisty", effective_date=date(2026, 7, 1))
+    client = as_user("ewa")
+    open_draft(client, card)
+    form = edit_form(client, card)
+    assert form["effective_date"] == "2026-07-01"  # shown in the form as the live edition has it
+    assert save(client, card, summary="Nowe streszczenie.").status_code == 302
+    assert draft_of(db, card).effective_date == date(2026, 7, 1)  # an untouched date is not reset on save
 
 
 def test_stale_save_is_refused_with_a_diff_of_what_the_other_saved(db, card, app, as_user):
