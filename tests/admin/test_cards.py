@@ -158,6 +158,16 @@ def test_stale_save_is_refused_with_a_diff_of_what_the_other_saved(db, card, app
     assert draft.title == "Tytuł Adama" and draft.fees[0].amount == Decimal("40.00")
 
 
+def test_conflict_names_who_saved_last_not_who_opened_the_draft(db, card, as_user):
+    ewa, ola, adam = as_user("ewa"), as_user("ola"), as_user("adam")
+    open_draft(ewa, card)  # Ewa opened the draft; Adam loads it, then Ola saves first
+    form_adam = edit_form(adam, card)
+    assert save(ola, card, summary="Streszczenie Oli.").status_code == 302
+    html = adam.post(f"/admin/cards/{card.id}/edit", data={**form_adam, "title": "Tytuł Adama"}).get_data(as_text=True)
+    problem = html.split('id="problem">', 1)[1].split("</div>", 1)[0]
+    assert "ostatnio: Ola" in problem and "Ewa" not in problem and "Wersja zapisana (Ola)" in html
+
+
 def test_conflict_choice_is_refused_when_someone_saved_again_meanwhile(db, card, as_user):
     first, second = as_user("ewa"), as_user("adam")
     open_draft(first, card)
@@ -303,7 +313,9 @@ def test_history_and_diff(db, card, as_user):
                                        .order_by(Edition.number)).all()  # fmt: skip
     history = editor.get(f"/admin/cards/{card.id}/history").get_data(as_text=True)
     assert "01" in history and "02" in history and "Import" not in history
+    assert "Historia karty „Wydanie dowodu osobistego”" in history  # the title a person knows, not the slug
     diff = editor.get(f"/admin/cards/{card.id}/diff?a={second.id}&b={first.id}").get_data(as_text=True)
+    assert "„Wydanie dowodu osobistego”: wydanie 01 → 02" in diff
     assert "<del>osobiście.</del>" in diff and "<ins>osobiście albo przez ePUAP.</ins>" in diff
     assert "Opłaty" in diff and "kwota:</span> 20.00" in diff
 
