@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from kiosk.accounts.models import Role
 from kiosk.audit import AuditRecord
+from kiosk.cards import services
 from kiosk.cards.models import Card, Edition, EditionStatus
 from kiosk.clock import today
 
@@ -130,6 +131,20 @@ def test_opening_a_draft_and_saving_it_keeps_the_effective_date(db, factory, as_
     assert form["effective_date"] == "2026-07-01"  # shown in the form as the live edition has it
     assert save(client, card, summary="Nowe streszczenie.").status_code == 302
     assert draft_of(db, card).effective_date == date(2026, 7, 1)  # an untouched date is not reset on save
+
+
+def test_an_untouched_text_sent_with_browser_line_breaks_is_no_change(db, card, as_user):
+    client = as_user("ewa")
+    open_draft(client, card)
+    body = card.live_edition.body + "\n\nDrugi akapit."
+    assert save(client, card, body=body.replace("\n", "\r\n")).status_code == 302  # as a browser sends it
+    assert draft_of(db, card).body == body
+    assert save(client, card, body=body.replace("\n", "\r\n"), summary="Nowe.").status_code == 302
+    changes = services.changes_against_live(draft_of(db, card))
+    [words] = [c.words for c in changes if c.field == "body"]
+    assert {c.field for c in changes} == {"summary", "body"}
+    assert "".join(w for op, w in words if op == "+").strip() == "Drugi akapit."  # only the new paragraph marked
+    assert not [w for op, w in words if op == "-"]
 
 
 def test_stale_save_is_refused_with_a_diff_of_what_the_other_saved(db, card, app, as_user):
