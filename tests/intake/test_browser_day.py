@@ -12,6 +12,7 @@ from kiosk.intake.models import Case, CaseStatus, Notify
 from .conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
+SLOW = 20_000  # ms: six helpers share two cores; a step may take longer than Playwright's 5 s default
 
 
 def log_in(page, site, username):
@@ -32,10 +33,11 @@ def test_register_correct_hand_over_ready_and_the_applicant_is_told(db, points, 
                                                                     live_server, page, smtp_server):  # fmt: skip
     site = live_server.url
     log_in(page, site, "okienko")
-    expect(page).to_have_url(f"{site}/admin/bok/")  # the clerk lands on the counter screen
-    page.locator("#card").press_sequentially("osobist")
+    page.wait_for_url(f"{site}/admin/bok/")  # the clerk lands on the counter screen
+    with page.expect_response(lambda r: r.url.endswith("podpowiedzi?q=osobist")):  # the list for all of it
+        page.locator("#card").press_sequentially("osobist")
     tap(page, page.get_by_role("option", name="Wydanie dowodu osobistego"))
-    expect(page.locator("#checklist")).to_be_visible()
+    expect(page.locator("#checklist")).to_be_visible(timeout=SLOW)
     for box in page.locator("#checklist input[type=checkbox]").all():
         tap(page, box)
     page.get_by_label("Imię i nazwisko wnioskodawcy").fill("Jan Kowalsky")
@@ -45,23 +47,24 @@ def test_register_correct_hand_over_ready_and_the_applicant_is_told(db, points, 
     number = page.locator(".number").inner_text()
     tap(page, page.get_by_role("link", name="← sprawa"))
 
-    expect(page.get_by_role("heading", name=f"Sprawa {number}")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"Sprawa {number}")).to_be_visible(timeout=SLOW)
     tap(page, page.get_by_text("Popraw dane rejestracji"))
     page.get_by_label("Imię i nazwisko wnioskodawcy").fill("Jan Kowalski")
     page.get_by_label("Powód poprawienia (wymagany)").fill("literówka w nazwisku")
     tap(page, page.get_by_role("button", name="Zapisz poprawkę"))
-    expect(page.locator("main")).to_contain_text("Jan Kowalski, jan.kowalski@example.pl")
+    expect(page.locator("main")).to_contain_text("Jan Kowalski, jan.kowalski@example.pl", timeout=SLOW)
     expect(page.locator("main")).to_contain_text("powód: literówka w nazwisku")
     tap(page, page.get_by_role("button", name="Wyloguj"))
+    page.wait_for_url(f"{site}/admin/login")
 
     log_in(page, site, "wydzial")
-    expect(page).to_have_url(f"{site}/admin/bok/kolejki/do-przekazania")  # department staff land on their queue
+    page.wait_for_url(f"{site}/admin/bok/kolejki/do-przekazania")  # department staff land on their queue
     expect(page.get_by_role("link", name="Redakcja")).to_have_count(0)
     tap(page, page.get_by_role("link", name=number))
     tap(page, page.get_by_role("button", name="Potwierdzam odbiór wniosku"))
-    expect(page.locator("main")).to_contain_text("w wydziale – w realizacji")
+    expect(page.locator("main")).to_contain_text("w wydziale – w realizacji", timeout=SLOW)
     tap(page, page.get_by_role("button", name="Dokument gotowy – wrócił do BOK"))
-    expect(page.locator("main")).to_contain_text("gotowy do odbioru")
+    expect(page.locator("main")).to_contain_text("gotowy do odbioru", timeout=SLOW)
 
     wait_for_background()  # the notice leaves after the response
     [(rcpt, subject, body)] = smtp_server.messages
