@@ -157,7 +157,7 @@ def test_stale_save_is_refused_with_a_diff_of_what_the_other_saved(db, card, app
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "zapisał w międzyczasie inny redaktor" in html
-    assert 'id="conflict"' in html and "Opłaty" in html and "40.00" in html
+    assert 'id="conflict"' in html and "Opłaty" in html and "40,00 zł" in html
     draft = draft_of(db, card)
     assert draft.title == "Wydanie dowodu osobistego" and draft.fees[0].amount == Decimal("40.00")
     assert "ostatnio: Ewa" in html and "Wersja zapisana (Ewa)" in html
@@ -332,7 +332,7 @@ def test_history_and_diff(db, card, as_user):
     diff = editor.get(f"/admin/cards/{card.id}/diff?a={second.id}&b={first.id}").get_data(as_text=True)
     assert "„Wydanie dowodu osobistego”: wydanie 01 → 02" in diff
     assert "<del>osobiście.</del>" in diff and "<ins>osobiście albo przez ePUAP.</ins>" in diff
-    assert "Opłaty" in diff and "kwota:</span> 20.00" in diff
+    assert "Opłaty" in diff and "kwota:</span> 20,00 zł" in diff  # amounts as a person writes them
 
 
 def test_new_card(db, factory, as_user):
