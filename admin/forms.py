@@ -47,8 +47,11 @@ CARD_KINDS = choices([(CardKind.SERVICE.value, "sprawa załatwiana w urzędzie")
 
 
 def _strip(value):
-    """Trim and drop NUL characters (PostgreSQL refuses them in text)."""
-    return value.replace("\x00", "").strip() if isinstance(value, str) else value
+    """Trim, drop NUL characters (PostgreSQL refuses them in text) and keep newlines as stored: a browser
+    submits a textarea's lines with CRLF, which would otherwise make an untouched text differ from the live one."""
+    if not isinstance(value, str):
+        return value
+    return value.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 class StripMeta:

@@ -59,9 +59,10 @@ def texts_from_form(form, live) -> dict:
             for i in range(len(rows["fees"]))]  # fmt: skip
     while fees and not any(v.strip() for v in fees[-1].values()):
         fees.pop()
+    body = form.get("body", "").replace("\r\n", "\n")  # a browser sends a textarea's lines with CRLF
     return {"title": form.get("title", ""), "summary": form.get("summary", ""), "documents": many("documents"),
             "document_notes": many("document_notes"), "fees": fees, "settle_text": form.get("settle_text", ""),
-            "point_notes": many("point_notes"), "body": form.get("body", "")}  # fmt: skip
+            "point_notes": many("point_notes"), "body": body}  # fmt: skip
 
 
 def _flat(texts: dict) -> dict[str, str]:

@@ -19,6 +19,7 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
 from kiosk import create_app
+from kiosk.background import wait_for_background
 from kiosk.extensions import db as _db
 from kiosk.process_caches import forget_all as forget_process_caches
 
@@ -113,6 +114,7 @@ def app(_session_app, tmp_path):
     app.extensions.update(extensions)
     with app.app_context():
         yield app
+        wait_for_background()  # e-mail a request deferred must not run into the next test's tables
         _db.session.remove()
         _clear_tables()
         _db.engine.dispose()

@@ -1,9 +1,10 @@
 """Workflow e-mail: approvers hear of a submitted edition, its authors of an edition sent back.
 
 The workflow functions queue a message on the session (`queue_*`); it is sent only after the
-transaction commits (a rolled-back step sends nothing) and a mail failure never undoes the step: it is
-logged. Messages carry the card's title, the edition number, a link to the back office and, when sent
-back, the reason; nothing else.
+transaction commits (a rolled-back step sends nothing), from a background thread when in a web request
+(`kiosk.background`: a hanging or refusing SMTP server never slows the step), and a mail failure never
+undoes the step: it is logged. Messages carry the card's title, the edition number, a link to the back
+office and, when sent back, the reason; nothing else.
 """
 
 import logging
@@ -15,6 +16,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import event, select
 
 from kiosk.accounts.models import Role, User, user_department
+from kiosk.background import defer
 from kiosk.extensions import db
 
 from .models import Edition
@@ -105,7 +107,7 @@ def send_notices(notices: list[Notice]) -> int:
 def _after_commit(session):
     notices = session.info.pop(OUTBOX, None)
     if notices and has_app_context():
-        send_notices(notices)
+        defer(send_notices, notices)
 
 
 def _after_rollback(session, previous_transaction):

@@ -6,7 +6,8 @@ carries the case number, what to do and where to look (office hours, the status 
 no name, no matter, no code, so a message read by someone else tells them nothing about the applicant.
 
 Transitions only mark the case (`queue_notice`); the notice goes out after the commit, from a fresh
-session, and is logged only once the gateway accepted it. A failed send is tried again by the next
+session (in a web request from a background thread, `kiosk.background`, so a hanging gateway never holds up
+the counter), and is logged only once the gateway accepted it. A failed send is tried again by the next
 `flask intake remind`. E-mail goes through the SMTP server in the settings; SMS through the gateway named by
 `INTAKE_SMS_GATEWAY` ("module:factory", called with the app config), by default one that only logs.
 """
@@ -24,6 +25,7 @@ from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
+from kiosk.background import defer
 from kiosk.clock import now, today
 from kiosk.extensions import db
 
@@ -189,8 +191,11 @@ def queue_notice(case: Case) -> None:
 
 def _after_commit(session):
     ids = session.info.pop(PENDING, None)
-    if not ids or not has_app_context():
-        return
+    if ids and has_app_context():
+        defer(_send_due_logged, ids)
+
+
+def _send_due_logged(ids: set[int]) -> None:
     try:
         send_due(ids)
     except Exception:  # the commit already happened; the daily run retries

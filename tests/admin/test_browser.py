@@ -86,7 +86,7 @@ def test_edit_submit_approve_publish_in_a_real_browser(db, factory, make_user, l
     assert axe_violations(page) == []
     page.get_by_role("button", name="Porównaj zaznaczone").click()
     expect(page.locator(".diff ins", has_text="Opłata ekspresowa")).to_be_visible()
-    expect(page.locator(".diff")).to_contain_text("45.50")
+    expect(page.locator(".diff")).to_contain_text("45,50 zł")
     save_screenshot(page, "admin-diff")
     assert axe_violations(page) == []
 

@@ -1,6 +1,6 @@
 """Editing drafts and moving them through the workflow from the back office."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from kiosk.accounts.models import Role
 from kiosk.audit import AuditRecord
+from kiosk.cards import services
 from kiosk.cards.models import Card, Edition, EditionStatus
 from kiosk.clock import today
 
@@ -122,6 +123,30 @@ def test_html_and_script_are_stored_as_text_and_never_rendered(db, card, as_user
     assert "<script" not in preview.get_data(as_text=True) and "<strong>ok</strong>" in preview.get_data(as_text=True)
 
 
+def test_opening_a_draft_and_saving_it_keeps_the_effective_date(db, factory, as_user):
+    card = factory.published_card("dowod-osobisty", effective_date=date(2026, 7, 1))
+    client = as_user("ewa")
+    open_draft(client, card)
+    form = edit_form(client, card)
+    assert form["effective_date"] == "2026-07-01"  # shown in the form as the live edition has it
+    assert save(client, card, summary="Nowe streszczenie.").status_code == 302
+    assert draft_of(db, card).effective_date == date(2026, 7, 1)  # an untouched date is not reset on save
+
+
+def test_an_untouched_text_sent_with_browser_line_breaks_is_no_change(db, card, as_user):
+    client = as_user("ewa")
+    open_draft(client, card)
+    body = card.live_edition.body + "\n\nDrugi akapit."
+    assert save(client, card, body=body.replace("\n", "\r\n")).status_code == 302  # as a browser sends it
+    assert draft_of(db, card).body == body
+    assert save(client, card, body=body.replace("\n", "\r\n"), summary="Nowe.").status_code == 302
+    changes = services.changes_against_live(draft_of(db, card))
+    [words] = [c.words for c in changes if c.field == "body"]
+    assert {c.field for c in changes} == {"summary", "body"}
+    assert "".join(w for op, w in words if op == "+").strip() == "Drugi akapit."  # only the new paragraph marked
+    assert not [w for op, w in words if op == "-"]
+
+
 def test_stale_save_is_refused_with_a_diff_of_what_the_other_saved(db, card, app, as_user):
     first, second = as_user("ewa"), as_user("adam")
     open_draft(first, card)
@@ -132,7 +157,7 @@ def test_stale_save_is_refused_with_a_diff_of_what_the_other_saved(db, card, app
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "zapisał w międzyczasie inny redaktor" in html
-    assert 'id="conflict"' in html and "Opłaty" in html and "40.00" in html
+    assert 'id="conflict"' in html and "Opłaty" in html and "40,00 zł" in html
     draft = draft_of(db, card)
     assert draft.title == "Wydanie dowodu osobistego" and draft.fees[0].amount == Decimal("40.00")
     assert "ostatnio: Ewa" in html and "Wersja zapisana (Ewa)" in html
@@ -146,6 +171,16 @@ def test_stale_save_is_refused_with_a_diff_of_what_the_other_saved(db, card, app
     assert second.post(f"/admin/cards/{card.id}/edit", data=chosen).status_code == 302
     draft = draft_of(db, card)
     assert draft.title == "Tytuł Adama" and draft.fees[0].amount == Decimal("40.00")
+
+
+def test_conflict_names_who_saved_last_not_who_opened_the_draft(db, card, as_user):
+    ewa, ola, adam = as_user("ewa"), as_user("ola"), as_user("adam")
+    open_draft(ewa, card)  # Ewa opened the draft; Adam loads it, then Ola saves first
+    form_adam = edit_form(adam, card)
+    assert save(ola, card, summary="Streszczenie Oli.").status_code == 302
+    html = adam.post(f"/admin/cards/{card.id}/edit", data={**form_adam, "title": "Tytuł Adama"}).get_data(as_text=True)
+    problem = html.split('id="problem">', 1)[1].split("</div>", 1)[0]
+    assert "ostatnio: Ola" in problem and "Ewa" not in problem and "Wersja zapisana (Ola)" in html
 
 
 def test_conflict_choice_is_refused_when_someone_saved_again_meanwhile(db, card, as_user):
@@ -293,9 +328,11 @@ def test_history_and_diff(db, card, as_user):
                                        .order_by(Edition.number)).all()  # fmt: skip
     history = editor.get(f"/admin/cards/{card.id}/history").get_data(as_text=True)
     assert "01" in history and "02" in history and "Import" not in history
+    assert "Historia karty „Wydanie dowodu osobistego”" in history  # the title a person knows, not the slug
     diff = editor.get(f"/admin/cards/{card.id}/diff?a={second.id}&b={first.id}").get_data(as_text=True)
+    assert "„Wydanie dowodu osobistego”: wydanie 01 → 02" in diff
     assert "<del>osobiście.</del>" in diff and "<ins>osobiście albo przez ePUAP.</ins>" in diff
-    assert "Opłaty" in diff and "kwota:</span> 20.00" in diff
+    assert "Opłaty" in diff and "kwota:</span> 20,00 zł" in diff  # amounts as a person writes them
 
 
 def test_new_card(db, factory, as_user):

@@ -1,4 +1,4 @@
-"""The draft editor in Chromium at 1280 and 1024 px: no two visible controls overlap, fee amounts are
+"""The draft editor in Chromium at 1920, 1280 and 1024 px: no two visible controls overlap, fee amounts are
 readable ("10000,00" fits) and every row column keeps a visible label."""
 
 import pytest
@@ -42,7 +42,7 @@ def overlaps(boxes: list[dict]) -> list[tuple[str, str]]:
     return found
 
 
-@pytest.mark.parametrize("width", [1280, 1024])
+@pytest.mark.parametrize("width", [1920, 1280, 1024])
 def test_editor_controls_never_overlap_and_fee_amounts_are_readable(db, factory, make_user, live_server, page, width):
     base = live_server.url
     card = factory.published_card("dowod-osobisty")

@@ -59,3 +59,26 @@ def test_module_pages_outside_flask_admin_share_the_menu(db, as_user):
         assert menu_of(html) == {"Pulpit", "Karty usług", "Tłumaczenia", "Świeżość kart", "BOK", "Kioski", "Konta",
                                  "Dziennik zmian"}, url  # fmt: skip
         assert 'aria-current="page"' in html
+
+
+@pytest.mark.parametrize(
+    ("roles", "shown"),
+    [
+        ([Role.FRONT_DESK], False),
+        ([Role.DEPARTMENT_STAFF], False),
+        ([Role.FRONT_DESK, Role.EDITOR], True),
+        ([Role.ADMINISTRATOR], True),
+    ],
+)
+def test_the_counter_links_to_the_dashboard_only_for_those_whose_work_is_there(db, factory, as_user, roles, shown):
+    departments = [factory.facts()["department"]] if Role.DEPARTMENT_STAFF in roles else []
+    client = as_user("osoba", roles, departments=departments)
+    html = client.get("/admin/bok/statystyki").get_data(as_text=True)
+    assert ('href="/admin/">Redakcja</a>' in html) is shown  # a front-desk clerk's /admin/ is this very desk
+
+
+@pytest.mark.parametrize("role", [Role.EDITOR, Role.APPROVER, Role.PUBLISHER, Role.ADMINISTRATOR])
+def test_the_dashboard_offers_every_permitted_module_one_click_away(db, as_user, role):
+    html = as_user("osoba", [role]).get("/admin/").get_data(as_text=True)
+    tiles = html[html.index('aria-label="Moduły"') :].split("</nav>", 1)[0]
+    assert {label for label, url in MODULES.items() if f'href="{url}"' in tiles} == PERMITTED[role] - {"Pulpit"}

@@ -1,14 +1,16 @@
 """Workflow e-mail through a real SMTP server on loopback: approvers on submit, authors on send-back."""
 
 import logging
+import time
 
 from kiosk.accounts.models import Role
+from kiosk.background import wait_for_background
 from kiosk.cards import services
 from kiosk.cards.models import EditionContributor, EditionStatus
 from kiosk.facts.models import Department
-from tests.freshness.conftest import free_port, smtp_server  # noqa: F401  (the fixture)
+from tests.freshness.conftest import free_port, hanging_smtp, smtp_server  # noqa: F401  (the fixture)
 
-from .conftest import post
+from .conftest import csrf_token, post
 from .test_cards import draft_of, open_draft, save
 
 
@@ -29,6 +31,7 @@ def test_submit_mails_the_departments_approvers_with_a_link_to_the_inbox(app, db
     db.session.commit()
     smtp_server.messages.clear()  # the factory's own submission
     assert post(editor, f"/admin/cards/editions/{edition.id}/submit").status_code == 302
+    wait_for_background()  # sent after the response, from a background thread
     assert len(smtp_server.messages) == 1
     recipients, subject, body = smtp_server.messages[0]
     assert recipients == ["anna@plock.test"]
@@ -47,10 +50,12 @@ def test_send_back_mails_every_author_with_the_reason(db, factory, as_user, smtp
     assert save(ola, card, summary="Poprawione przez Olę.").status_code == 302
     edition = draft_of(db, card)
     post(ewa, f"/admin/cards/editions/{edition.id}/submit")
+    wait_for_background()
     smtp_server.messages.clear()
     anna = as_user("anna", [Role.APPROVER])
     response = post(anna, f"/admin/cards/editions/{edition.id}/send-back", {"comment": "Brak opłaty skarbowej."})
     assert response.status_code == 302 and draft_of(db, card).status == EditionStatus.DRAFT
+    wait_for_background()
     assert len(smtp_server.messages) == 1
     recipients, subject, body = smtp_server.messages[0]
     assert sorted(recipients) == ["ewa@plock.test", "ola@plock.test"]
@@ -80,8 +85,10 @@ def test_a_refused_step_sends_nothing(db, factory, as_user, smtp_server):  # noq
     open_draft(editor, card)
     edition = draft_of(db, card)
     post(editor, f"/admin/cards/editions/{edition.id}/submit")
+    wait_for_background()
     smtp_server.messages.clear()
     assert post(anna, f"/admin/cards/editions/{edition.id}/send-back", {"comment": "  "}).status_code == 302
+    wait_for_background()
     assert draft_of(db, card).status == EditionStatus.IN_REVIEW and smtp_server.messages == []
 
 
@@ -94,5 +101,25 @@ def test_mail_server_down_never_undoes_the_step(app, db, factory, as_user, caplo
     edition = draft_of(db, card)
     with caplog.at_level(logging.ERROR, logger="kiosk.cards.notifications"):
         assert post(editor, f"/admin/cards/editions/{edition.id}/submit").status_code == 302
+        wait_for_background()
     assert draft_of(db, card).status == EditionStatus.IN_REVIEW
     assert "unavailable" in caplog.text
+
+
+def test_a_hanging_mail_server_never_slows_the_submit(app, db, factory, as_user, caplog, smtp_server):  # noqa: F811
+    logging.getLogger("kiosk.cards.notifications").disabled = False
+    card = factory.published_card("dowod")
+    factory.user("anna", [Role.APPROVER])
+    editor = as_user("ewa")
+    open_draft(editor, card)
+    edition = draft_of(db, card)
+    token = csrf_token(editor, "/admin/")
+    with caplog.at_level(logging.ERROR, logger="kiosk.cards.notifications"):
+        with hanging_smtp() as port:
+            app.config["SMTP_PORT"] = port  # accepts the connection, never greets: smtplib would wait 10 s
+            started = time.monotonic()
+            response = editor.post(f"/admin/cards/editions/{edition.id}/submit", data={"csrf_token": token})
+            assert response.status_code == 302 and time.monotonic() - started < 8  # not kept for the timeout
+            assert draft_of(db, card).status == EditionStatus.IN_REVIEW
+        wait_for_background()  # the port is closed: the waiting connection is reset, the failure logged
+    assert "unavailable" in caplog.text and smtp_server.messages == []

@@ -1,6 +1,7 @@
 """Freshness helpers: logged-in clients, cards with owners, and a real SMTP server on loopback."""
 
 import socket
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 
@@ -61,6 +62,18 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@contextmanager
+def hanging_smtp():
+    """A port that accepts connections and never answers (an SMTP server that hangs); closing it resets them."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    try:
+        yield sock.getsockname()[1]
+    finally:
+        sock.close()
 
 
 @pytest.fixture

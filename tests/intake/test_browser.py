@@ -23,7 +23,7 @@ def test_register_with_the_keyboard_and_look_up_the_status(db, points, card, des
     option = page.get_by_role("option", name="Wydanie dowodu osobistego")
     option.wait_for()
     assert page.locator("#card").get_attribute("aria-expanded") == "true"
-    save_screenshot(page, "intake-register-suggestions")  # docs/img/ (copied by hand; never into the tree)
+    save_screenshot(page, "intake-register-suggestions")  # docs/img/ comes from bench/screenshots_admin.py
     box = option.bounding_box()  # tap the suggestion where a person sees it
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.wait_for_selector("#checklist")

@@ -2,16 +2,18 @@
 same interface, the 2-working-days reminder on a frozen clock, one notice per case and kind."""
 
 import logging
+import time
 from datetime import date, datetime
 
 import pytest
 from sqlalchemy import func, select
 
+from kiosk.background import wait_for_background
 from kiosk.clock import frozen
 from kiosk.errors import ValidationError
 from kiosk.intake import notifications, services
 from kiosk.intake.models import CaseNotification, Notify
-from tests.freshness.conftest import free_port
+from tests.freshness.conftest import free_port, hanging_smtp
 
 from .conftest import csrf_token, login
 
@@ -43,6 +45,7 @@ def test_ready_for_pickup_mails_after_the_commit_once_and_without_personal_data(
     client = login(app, "wydzial")
     url = f"/admin/bok/sprawy/{case.id}"
     assert client.post(f"{url}/gotowe", data={"csrf_token": csrf_token(client, url)}).status_code == 302
+    wait_for_background()  # sent after the response, from a background thread
     [(rcpt, subject, body)] = smtp_server.messages
     assert rcpt == ["jan.kowalski@example.pl"]
     assert subject == f"Sprawa {case.number}: dokument do odbioru"
@@ -108,6 +111,25 @@ def test_smtp_down_is_logged_and_retried_by_remind(app, db, register, dept_user,
     assert "not sent" in caplog.text and "jan.kowalski" not in caplog.text and _logged() == 0
     down = app.test_cli_runner().invoke(args=["intake", "remind"])
     assert down.exit_code == 1 and "nieudane 1" in down.output
+    app.config["SMTP_PORT"] = port
+    assert "Wysłano powiadomień: 1." in app.test_cli_runner().invoke(args=["intake", "remind"]).output
+    assert len(smtp_server.messages) == 1 and _logged("ready") == 1
+
+
+def test_a_hanging_mail_server_never_holds_up_the_counter(app, db, register, dept_user, smtp_server, wednesday):
+    case = register(**EMAIL)
+    services.hand_over(case, dept_user)
+    db.session.commit()
+    client = login(app, "wydzial")
+    url = f"/admin/bok/sprawy/{case.id}"
+    token, port = csrf_token(client, url), app.config["SMTP_PORT"]
+    with hanging_smtp() as hanging:
+        app.config["SMTP_PORT"] = hanging  # accepts the connection, never greets: smtplib would wait 20 s
+        started = time.monotonic()
+        assert client.post(f"{url}/gotowe", data={"csrf_token": token}).status_code == 302
+        assert time.monotonic() - started < 8  # "ready" is recorded without waiting for the mail server
+    wait_for_background()  # the port is closed: the waiting connection is reset, nothing logged as sent
+    assert _logged() == 0 and smtp_server.messages == []
     app.config["SMTP_PORT"] = port
     assert "Wysłano powiadomień: 1." in app.test_cli_runner().invoke(args=["intake", "remind"]).output
     assert len(smtp_server.messages) == 1 and _logged("ready") == 1
