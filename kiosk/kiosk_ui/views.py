@@ -19,6 +19,7 @@ from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException
 
 from kiosk.cards.published import count_cards_by_category, get_published_card, list_live_cards
+from kiosk.cards.stamp import card_stamp
 from kiosk.cards.translation_view import card_body_html, localize_card
 from kiosk.clock import now
 from kiosk.errors import DomainError, ValidationError
@@ -27,6 +28,7 @@ from kiosk.facts import services as facts
 from kiosk.intake import lookup
 from kiosk.intake.services import CODE_ALPHABET
 from kiosk.outage import database_unavailable, service_unavailable
+from kiosk.page_cache import kept_page, remembered, with_opening_state
 from kiosk.requestargs import free_text
 from kiosk.search import services as search
 
@@ -148,8 +150,24 @@ def results():
 
 
 def _card_page(template: str, slug: str, **extra):
+    """A card screen from the page cache, keyed on everything it shows: the card's stamp (with the minute the
+    offline notice prints and which points are open), the language, the query, this kiosk and its assets."""
+    lang = str(get_locale())
+    stamp = remembered(("card", slug, lang), lambda: card_stamp(slug, lang))
+    if stamp is None or stamp.parts[0] is None:
+        get_published_card(slug)  # the same "no such card" / "not published" answer as ever
+    stamp = with_opening_state(stamp, minute=True)
+    kiosk = g.kiosk
+    here = (kiosk.id, kiosk.name, kiosk.location_id, kiosk.has_printer) if kiosk is not None else None
+    key = ("kiosk", template, request.path, lang, sorted(request.args.items(multi=True)), g.kiosk_code, here,
+           asset_version(), stamp.parts)  # fmt: skip
+    body = kept_page(key, lambda: _render_card(template, slug, stamp.translation or None, **extra))
+    return Response(body, mimetype="text/html")
+
+
+def _render_card(template: str, slug: str, translation: tuple | None, **extra) -> str:
     card = get_published_card(slug)
-    shown = localize_card(card, str(get_locale()))
+    shown = localize_card(card, str(get_locale()), stamp=translation)
     edition = shown.edition
     body = card_body_html(shown, card.live_edition) if template == "kiosk_ui/card.html" else None
     return render_template(template, card=card, edition=edition, place=services.place_matter(edition, g.kiosk),

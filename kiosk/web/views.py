@@ -79,8 +79,8 @@ def home():
         points=facts.list_service_points()))  # fmt: skip
 
 
-def _card_stamp(slug: str):
-    stamp = remembered(("card", slug), lambda: services.card_stamp(slug))
+def _card_stamp(slug: str, lang: str):
+    stamp = remembered(("card", slug, lang), lambda: services.card_stamp(slug, lang))
     if stamp is None:
         raise NotFound("Nie ma takiej karty.")
     if stamp.parts[0] is None:
@@ -100,8 +100,8 @@ def card_print(slug: str):
 
 def _card_page(template: str, slug: str):
     lang = str(get_locale())
-    stamp, translated = card_page_stamp(_card_stamp(slug), slug, lang)
-    return content_language(cached_page(stamp, lambda: _render_card(template, slug)), lang, translated)
+    stamp = card_page_stamp(_card_stamp(slug, lang))
+    return content_language(cached_page(stamp, lambda: _render_card(template, slug)), lang, stamp.translated)
 
 
 def _render_card(template: str, slug: str) -> str:
