@@ -120,11 +120,9 @@ def _opening_state(facts: datetime | None, minute: str) -> tuple[str, datetime]:
     return state
 
 
-def with_opening_state(stamp: Stamp, minute: bool = False) -> Stamp:
-    """Add today's date and which locations are open to a stamp (for pages that show "open now"); with
-    `minute`, the local minute too (for pages that print the time they were made)."""
+def with_opening_state(stamp: Stamp) -> Stamp:
+    """Add today's date and which locations are open to a stamp (for pages that show "open now")."""
     moment = local_now()
-    now_minute = moment.strftime("%Y-%m-%d %H:%M")
-    flags, changed = _opening_state(stamp.facts, now_minute)
-    parts = (*stamp.parts, now_minute if minute else moment.date().isoformat(), flags)
+    flags, changed = _opening_state(stamp.facts, moment.strftime("%Y-%m-%d %H:%M"))
+    parts = (*stamp.parts, moment.date().isoformat(), flags)
     return Stamp(parts, max(stamp.modified, changed), stamp.facts, stamp.translation)

@@ -204,12 +204,15 @@ def test_kiosk_card_screens_come_from_the_page_cache_keyed_on_what_they_show(db,
         cache = app.extensions["web_page_cache"]
         kept = len(cache.entries)
         assert client.get("/kiosk/uslugi/dowod-test").data == first.data and len(cache.entries) == kept
-        client.get("/kiosk/uslugi/dowod-test?lang=en")
+        app.test_client().get("/kiosk/uslugi/dowod-test?lang=en")  # its own client: ?lang= sets a cookie
         client.get("/kiosk/uslugi/dowod-test/druk?format=a4")
         assert len(cache.entries) == kept + 2
-    with clock.frozen(datetime(2026, 5, 13, 8, 1)):  # the offline notice prints the minute the screen was made
+    with clock.frozen(datetime(2026, 5, 13, 8, 7)):  # a kept screen prints the time it is served, not made
         later = client.get("/kiosk/uslugi/dowod-test").text
-    assert "13.05.2026 10:01" in later and "13.05.2026 10:00" in first.text
+        printed = client.get("/kiosk/uslugi/dowod-test/druk?format=a4").text
+        assert len(cache.entries) == kept + 2
+    assert "13.05.2026 10:07" in later and "13.05.2026 10:00" in first.text and "10:00" not in later
+    assert "wydrukowano 13.05.2026 10:07" in printed and "1901" not in later + printed
 
 
 def test_a_kiosk_moved_to_another_point_is_never_shown_its_old_placement(db, factory, app, client, team_card):
