@@ -15,8 +15,9 @@ from types import SimpleNamespace
 
 from flask import current_app
 
-from kiosk.cards.stamp import Stamp
+from kiosk.cards.stamp import Stamp, card_stamp
 from kiosk.clock import local_now
+from kiosk.errors import NotFound
 from kiosk.facts.services import last_status_change, list_locations, point_status
 
 DEFAULT_PAGES = 20_000  # every card of a 5,059-card catalogue in the website, the kiosk and the API
@@ -93,6 +94,17 @@ def remembered(key, compute: Callable):
         store.clear()
     store[key] = (moment + ttl, value)
     return value
+
+
+def published_card_stamp(slug: str, language: str) -> Stamp:
+    """The stamp of a published card's pages in `language` (remembered like every validator); NotFound with
+    the same message as `get_published_card` for an unknown or unpublished card."""
+    stamp = remembered(("card", slug, language), lambda: card_stamp(slug, language))
+    if stamp is None:
+        raise NotFound("Nie ma takiej karty.")
+    if stamp.parts[0] is None:
+        raise NotFound("Ta karta nie jest obecnie opublikowana.")
+    return stamp
 
 
 def opening_snapshot(facts: datetime | None) -> list:

@@ -5,11 +5,10 @@ from flask_babel import get_locale
 
 from kiosk.cache_headers import public_cache_control
 from kiosk.cards import published
-from kiosk.cards.stamp import card_stamp
 from kiosk.cards.translation_view import localize_card
 from kiosk.errors import NotFound
 from kiosk.facts import services as facts
-from kiosk.page_cache import kept_page, remembered
+from kiosk.page_cache import kept_page, published_card_stamp
 from kiosk.requestargs import int_arg
 
 from . import serializers
@@ -60,9 +59,7 @@ def card(slug: str):
     """The card as JSON, from the page cache under the card's stamp (its edition, confirmation, the facts and
     the translation; the JSON shows no opening state) and the address it was asked at (its links are absolute)."""
     lang = str(get_locale())
-    stamp = remembered(("card", slug, lang), lambda: card_stamp(slug, lang))
-    if stamp is None or stamp.parts[0] is None:
-        published.get_published_card(slug)  # the same "no such card" / "not published" answer as ever
+    stamp = published_card_stamp(slug, lang)
     key = ("api-card", request.host_url, request.path, lang, stamp.parts)
     body = kept_page(key, lambda: _card_json(slug, lang, stamp.translation or None))
     response = current_app.response_class(body, mimetype="application/json")

@@ -20,7 +20,6 @@ from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException
 
 from kiosk.cards.published import count_cards_by_category, get_published_card, list_live_cards
-from kiosk.cards.stamp import card_stamp
 from kiosk.cards.translation_view import card_body_html, localize_card
 from kiosk.clock import LOCAL_TZ, now
 from kiosk.errors import DomainError, ValidationError
@@ -30,7 +29,7 @@ from kiosk.formatting import format_datetime
 from kiosk.intake import lookup
 from kiosk.intake.services import CODE_ALPHABET
 from kiosk.outage import database_unavailable, service_unavailable
-from kiosk.page_cache import kept_page, remembered, with_opening_state
+from kiosk.page_cache import kept_page, published_card_stamp, with_opening_state
 from kiosk.requestargs import free_text
 from kiosk.search import services as search
 
@@ -161,10 +160,7 @@ def _card_page(template: str, slug: str, **extra):
     """A card screen from the page cache, keyed on everything it shows: the card's stamp (with the date and
     which points are open), the language, the query, this kiosk and its assets."""
     lang = str(get_locale())
-    stamp = remembered(("card", slug, lang), lambda: card_stamp(slug, lang))
-    if stamp is None or stamp.parts[0] is None:
-        get_published_card(slug)  # the same "no such card" / "not published" answer as ever
-    stamp = with_opening_state(stamp)
+    stamp = with_opening_state(published_card_stamp(slug, lang))
     kiosk = g.kiosk
     here = (kiosk.id, kiosk.name, kiosk.location_id, kiosk.has_printer) if kiosk is not None else None
     key = ("kiosk", template, request.path, lang, sorted(request.args.items(multi=True)), g.kiosk_code, here,

@@ -10,8 +10,8 @@ from flask_babel import lazy_gettext as _l
 
 from kiosk.cards.published import count_cards_by_category, edition_history, get_published_card, list_live_cards
 from kiosk.cards.translation_view import card_body_html
-from kiosk.errors import NotFound
 from kiosk.facts import services as facts
+from kiosk.page_cache import published_card_stamp
 from kiosk.requestargs import int_arg
 
 from . import services
@@ -80,12 +80,7 @@ def home():
 
 
 def _card_stamp(slug: str, lang: str):
-    stamp = remembered(("card", slug, lang), lambda: services.card_stamp(slug, lang))
-    if stamp is None:
-        raise NotFound("Nie ma takiej karty.")
-    if stamp.parts[0] is None:
-        raise NotFound("Ta karta nie jest obecnie opublikowana.")
-    return with_opening_state(stamp)
+    return with_opening_state(published_card_stamp(slug, lang))
 
 
 @bp.get("/uslugi/<slug>")
