@@ -1,6 +1,6 @@
 """The open-data API under /api/v1/: read-only JSON with stable field names."""
 
-from flask import Blueprint, abort, jsonify, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, request, url_for
 from flask_babel import get_locale
 
 from kiosk.cache_headers import public_cache_control
@@ -8,6 +8,7 @@ from kiosk.cards import published
 from kiosk.cards.translation_view import localize_card
 from kiosk.errors import NotFound
 from kiosk.facts import services as facts
+from kiosk.page_cache import kept_page, published_card_stamp
 from kiosk.requestargs import int_arg
 
 from . import serializers
@@ -55,12 +56,22 @@ def cards():
 
 @bp.get("/cards/<slug>")
 def card(slug: str):
-    card = published.get_published_card(slug)
-    shown = localize_card(card, str(get_locale()), plain=True)
-    data = {**serializers.card_detail(card, shown.edition), "language": serializers.card_language(shown)}
-    response = jsonify(data)
-    response.headers["Content-Language"] = shown.text_language
+    """The card as JSON, from the page cache under the card's stamp (its edition, confirmation, the facts and
+    the translation; the JSON shows no opening state) and the address it was asked at (its links are absolute)."""
+    lang = str(get_locale())
+    stamp = published_card_stamp(slug, lang)
+    key = ("api-card", request.host_url, request.path, lang, stamp.parts)
+    body = kept_page(key, lambda: _card_json(slug, lang, stamp.translation or None))
+    response = current_app.response_class(body, mimetype="application/json")
+    response.headers["Content-Language"] = lang if stamp.translated else "pl"
     return response
+
+
+def _card_json(slug: str, lang: str, translation: tuple | None) -> bytes:
+    card = published.get_published_card(slug)
+    shown = localize_card(card, lang, plain=True, stamp=translation)
+    data = {**serializers.card_detail(card, shown.edition), "language": serializers.card_language(shown)}
+    return jsonify(data).get_data()
 
 
 @bp.get("/cards/<slug>/editions")

@@ -119,24 +119,6 @@ def _published_for_page(card: Card, language: str, stamp: tuple | None) -> Trans
     return found
 
 
-def translation_stamp(slug: str, language: str) -> tuple:
-    """What a card page in `language` depends on besides the Polish card: its published translation."""
-    if language not in TRANSLATION_LANGUAGES:
-        return ()
-    row = db.session.execute(
-        select(
-            Translation.id,
-            Translation.behind_since,
-            Translation.published_at,
-            Translation.content_hash,
-            Translation.reviewed,
-        )
-        .join(Card, Translation.card_id == Card.id)
-        .where(Card.slug == slug, Translation.language == language, Translation.status == TranslationStatus.PUBLISHED)
-    ).first()
-    return tuple(row) if row is not None else (None,)
-
-
 def translated_languages(card_ids: list[int] | None = None) -> dict[int, list[str]]:
     """The languages each card has a published translation in (all cards when `card_ids` is None)."""
     query = select(Translation.card_id, Translation.language).where(Translation.status == TranslationStatus.PUBLISHED)

@@ -1,5 +1,6 @@
 """Kiosk screens under /kiosk/ (touch, keyboard and screen reader) and the kiosk fleet under /admin/kioski/."""
 
+from datetime import datetime
 from pathlib import Path
 
 from flask import (
@@ -20,13 +21,15 @@ from werkzeug.exceptions import HTTPException
 
 from kiosk.cards.published import count_cards_by_category, get_published_card, list_live_cards
 from kiosk.cards.translation_view import card_body_html, localize_card
-from kiosk.clock import now
+from kiosk.clock import LOCAL_TZ, now
 from kiosk.errors import DomainError, ValidationError
 from kiosk.extensions import csrf, db
 from kiosk.facts import services as facts
+from kiosk.formatting import format_datetime
 from kiosk.intake import lookup
 from kiosk.intake.services import CODE_ALPHABET
 from kiosk.outage import database_unavailable, service_unavailable
+from kiosk.page_cache import kept_page, published_card_stamp, with_opening_state
 from kiosk.requestargs import free_text
 from kiosk.search import services as search
 
@@ -147,13 +150,32 @@ def results():
     return render_template("kiosk_ui/list.html", heading=None, rows=response.results, found=response)
 
 
+# A card screen prints when it was made ("printed at", the offline notice). It is kept rendered with this
+# moment instead, which the request's own time replaces, so a kept screen never shows an old time.
+MADE_AT = datetime(1901, 1, 1, tzinfo=LOCAL_TZ)
+MADE_AT_TEXT = format_datetime(MADE_AT).encode()
+
+
 def _card_page(template: str, slug: str, **extra):
+    """A card screen from the page cache, keyed on everything it shows: the card's stamp (with the date and
+    which points are open), the language, the query, this kiosk and its assets."""
+    lang = str(get_locale())
+    stamp = with_opening_state(published_card_stamp(slug, lang))
+    kiosk = g.kiosk
+    here = (kiosk.id, kiosk.name, kiosk.location_id, kiosk.has_printer) if kiosk is not None else None
+    key = ("kiosk", template, request.path, lang, sorted(request.args.items(multi=True)), g.kiosk_code, here,
+           asset_version(), stamp.parts)  # fmt: skip
+    body = kept_page(key, lambda: _render_card(template, slug, stamp.translation or None, **extra))
+    return Response(body.replace(MADE_AT_TEXT, format_datetime(now()).encode()), mimetype="text/html")
+
+
+def _render_card(template: str, slug: str, translation: tuple | None, **extra) -> str:
     card = get_published_card(slug)
-    shown = localize_card(card, str(get_locale()))
+    shown = localize_card(card, str(get_locale()), stamp=translation)
     edition = shown.edition
     body = card_body_html(shown, card.live_edition) if template == "kiosk_ui/card.html" else None
     return render_template(template, card=card, edition=edition, place=services.place_matter(edition, g.kiosk),
-                           status=facts.point_status, body=body, shown=shown, **extra)  # fmt: skip
+                           status=facts.point_status, body=body, shown=shown, built_at=MADE_AT, **extra)  # fmt: skip
 
 
 @bp.get("/uslugi/<slug>")

@@ -1,23 +1,20 @@
-"""The website's own queries: the change log, a card's register of changes, page validators, the sitemap.
+"""The website's own queries: the change log, a card's register of changes, the sitemap.
 
 The read model of a published card (the card, card lists, editions and their diffs) is shared with the API
-and the kiosk and lives in `kiosk.cards.published`.
+and the kiosk and lives in `kiosk.cards.published`; page validators (stamps) in `kiosk.cards.stamp`.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from functools import lru_cache
+from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from kiosk.accounts.models import User
 from kiosk.cards.models import Card, CardChange, Edition
 from kiosk.cards.published import PUBLIC_STATUSES, Page, edition_label, paginate
+from kiosk.cards.stamp import EPOCH, Stamp, card_stamp, site_stamp  # noqa: F401  (the kiosk and API share them)
 from kiosk.extensions import db
-from kiosk.facts.models import Category, Department, FormFile, LegalAct, LifeSituation, Location, SharedFee
-
-EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # the oldest stamp; fixed, whatever the host's time zone
 
 
 @dataclass
@@ -89,57 +86,6 @@ def register_of_changes(card: Card, limit: int = 10) -> list[RegisterEntry]:
         .limit(limit)
     )
     return [RegisterEntry(edition_label(n, day, at), at, who or "") for n, day, at, who in rows]
-
-
-@dataclass(frozen=True)
-class Stamp:
-    """What a cached page depends on; any change here changes the page's ETag."""
-
-    parts: tuple
-    modified: datetime
-    facts: datetime | None = None  # newest change to shared facts (opening hours among them)
-
-
-def _facts_columns():
-    tables = (Location, Department, LegalAct, FormFile, SharedFee)
-    return [select(func.max(t.updated_at)).scalar_subquery().label(f"f{i}") for i, t in enumerate(tables)]
-
-
-def _latest(*moments) -> datetime:
-    return max((m for m in moments if m is not None), default=EPOCH)
-
-
-@lru_cache(maxsize=1)
-def _card_stamp_query():
-    # Built once: the hot path of every card page only binds the slug.
-    return (
-        select(Edition.id, Edition.published_at, Card.last_verified_at, *_facts_columns())
-        .select_from(Card)
-        .outerjoin(Edition, Card.live_edition_id == Edition.id)
-        .where(Card.slug == bindparam("slug"))
-    )
-
-
-@lru_cache(maxsize=1)
-def _site_stamp_query():
-    counts = [select(func.count(m.id)).scalar_subquery() for m in (Category, LifeSituation)]
-    return select(func.max(CardChange.id), func.max(CardChange.at), *counts, *_facts_columns())
-
-
-def card_stamp(slug: str) -> Stamp | None:
-    """The validators of a card page, in one query; None for an unknown slug."""
-    row = db.session.connection().execute(_card_stamp_query(), {"slug": slug}).first()
-    if row is None:
-        return None
-    facts = _latest(*row[3:])
-    return Stamp((row.id, row.published_at, row.last_verified_at, facts), _latest(row[1], row[2], facts), facts)
-
-
-def site_stamp() -> Stamp:
-    """The validators of pages that list many cards: the change log, the facts and how many groups exist."""
-    row = db.session.connection().execute(_site_stamp_query()).first()
-    facts = _latest(*row[4:])
-    return Stamp((row[0], facts, row[2], row[3]), _latest(row[1], facts), facts)
 
 
 def sitemap_entries() -> list:

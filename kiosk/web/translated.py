@@ -2,21 +2,17 @@
 
 from flask import g, url_for
 
-from kiosk.cards.translation_view import localize_card, translated_languages, translation_stamp
-
-from .services import Stamp
+from kiosk.cards.stamp import Stamp
+from kiosk.cards.translation_view import localize_card, translated_languages
 
 __all__ = ["alternates_of", "card_page_stamp", "content_language", "localize_card"]
 
 
-def card_page_stamp(stamp: Stamp, slug: str, lang: str) -> tuple[Stamp, bool]:
-    """The card page's stamp extended by its translation (publish, behind) and whether one exists."""
-    if lang == "pl":
-        return stamp, False
-    part = translation_stamp(slug, lang)
-    g.translation_stamp = part
-    modified = max(filter(None, (stamp.modified, *part[1:3])))
-    return Stamp((*stamp.parts, lang, *part), modified, stamp.facts), bool(part and part[0])
+def card_page_stamp(stamp: Stamp) -> Stamp:
+    """The card page's stamp, which already holds its translation (read in the same query as the card's);
+    the translation part is also what the rendering keeps the published translation under."""
+    g.translation_stamp = stamp.translation or None
+    return stamp
 
 
 def content_language(response, lang: str, translated: bool):

@@ -10,8 +10,8 @@ from flask_babel import lazy_gettext as _l
 
 from kiosk.cards.published import count_cards_by_category, edition_history, get_published_card, list_live_cards
 from kiosk.cards.translation_view import card_body_html
-from kiosk.errors import NotFound
 from kiosk.facts import services as facts
+from kiosk.page_cache import published_card_stamp
 from kiosk.requestargs import int_arg
 
 from . import services
@@ -79,13 +79,8 @@ def home():
         points=facts.list_service_points()))  # fmt: skip
 
 
-def _card_stamp(slug: str):
-    stamp = remembered(("card", slug), lambda: services.card_stamp(slug))
-    if stamp is None:
-        raise NotFound("Nie ma takiej karty.")
-    if stamp.parts[0] is None:
-        raise NotFound("Ta karta nie jest obecnie opublikowana.")
-    return with_opening_state(stamp)
+def _card_stamp(slug: str, lang: str):
+    return with_opening_state(published_card_stamp(slug, lang))
 
 
 @bp.get("/uslugi/<slug>")
@@ -100,8 +95,8 @@ def card_print(slug: str):
 
 def _card_page(template: str, slug: str):
     lang = str(get_locale())
-    stamp, translated = card_page_stamp(_card_stamp(slug), slug, lang)
-    return content_language(cached_page(stamp, lambda: _render_card(template, slug)), lang, translated)
+    stamp = card_page_stamp(_card_stamp(slug, lang))
+    return content_language(cached_page(stamp, lambda: _render_card(template, slug)), lang, stamp.translated)
 
 
 def _render_card(template: str, slug: str) -> str:

@@ -4,9 +4,13 @@ import json
 from datetime import datetime
 
 import pytest
+from sqlalchemy import update
 
 from kiosk import clock, create_app
+from kiosk.cards import translations as tr_services
+from kiosk.cards.translation_models import Translation
 from kiosk.extensions import db as _db
+from kiosk.page_cache import PageCache
 from tests.factories import Factory
 
 from .helpers import publish_new_edition
@@ -122,7 +126,7 @@ def test_validators_are_remembered_for_a_moment_under_load(app, client, team_car
         first = client.get("/uslugi/dowod-test")
         again = client.get("/uslugi/dowod-test", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
-    assert ("card", "dowod-test") in app.extensions["web_stamps"]
+    assert ("card", "dowod-test", "pl") in app.extensions["web_stamps"]
 
 
 @pytest.fixture
@@ -151,3 +155,86 @@ def test_a_publish_or_fact_change_committed_by_another_process_is_never_served_s
             response = client.get(path)
             text = json.dumps(response.get_json(), ensure_ascii=False) if response.is_json else response.text
             assert "Dowód osobisty – nowe zasady" in text and "Zduńskiej 3" in text, path
+
+
+def _shown(response) -> str:
+    return json.dumps(response.get_json(), ensure_ascii=False) if response.is_json else response.text
+
+
+def test_a_translation_published_or_behind_in_another_process_is_never_served_stale(db, factory, team_card, other):
+    """The translation rides in the card's stamp: its publish, a Polish edit that puts it behind, and its
+    behind flag written straight into the database each reach the other process's cached pages at once."""
+    team, card = team_card
+    editor, approver, publisher = team
+    pages = ("/uslugi/dowod-test?lang=en", "/api/v1/cards/dowod-test?lang=en", "/kiosk/uslugi/dowod-test?lang=en")
+    client = other.test_client()
+    with clock.frozen(MORNING):
+        for path in pages:  # the other process caches the Polish-only pages
+            response = client.get(path)
+            assert "Getting an ID card" not in _shown(response) and response.headers.get("Content-Language") != "en"
+        tr = tr_services.write_translation(card, "en", {"title": "Getting an ID card"}, editor)
+        tr_services.submit_translation(tr, editor)
+        tr_services.approve_translation(tr, approver)
+        tr_services.publish_translation(tr, publisher)
+        db.session.commit()
+        for path in pages:
+            response = client.get(path)
+            assert "Getting an ID card" in _shown(response) and "being updated" not in _shown(response), path
+        assert all(client.get(path).headers["Content-Language"] == "en" for path in pages[:2])
+        assert client.get(pages[1]).get_json()["language"]["translation"]["behind"] is False
+        db.session.execute(update(Translation).where(Translation.id == tr.id).values(behind_since=clock.now()))
+        db.session.commit()
+        for path in (pages[0], pages[2]):
+            assert "This translation is being updated" in client.get(path).text, path
+        assert client.get(pages[1]).get_json()["language"]["translation"]["behind"] is True
+        db.session.execute(update(Translation).where(Translation.id == tr.id).values(behind_since=None))
+        db.session.commit()
+        assert "being updated" not in client.get(pages[0]).text
+    with clock.frozen(datetime(2026, 5, 13, 9, 0)):
+        publish_new_edition(db, Factory(db), card, team, title="Dowód osobisty – nowe zasady")  # puts it behind
+        for path in pages:
+            text = _shown(client.get(path))
+            assert "Getting an ID card" not in text and "Dowód osobisty – nowe zasady" in text, path
+
+
+def test_kiosk_card_screens_come_from_the_page_cache_keyed_on_what_they_show(db, factory, app, client, team_card):
+    """A second request is a cache hit (no render); another kiosk, language or query is another page."""
+    with clock.frozen(MORNING):
+        first = client.get("/kiosk/uslugi/dowod-test")
+        cache = app.extensions["web_page_cache"]
+        kept = len(cache.entries)
+        assert client.get("/kiosk/uslugi/dowod-test").data == first.data and len(cache.entries) == kept
+        app.test_client().get("/kiosk/uslugi/dowod-test?lang=en")  # its own client: ?lang= sets a cookie
+        client.get("/kiosk/uslugi/dowod-test/druk?format=a4")
+        assert len(cache.entries) == kept + 2
+    with clock.frozen(datetime(2026, 5, 13, 8, 7)):  # a kept screen prints the time it is served, not made
+        later = client.get("/kiosk/uslugi/dowod-test").text
+        printed = client.get("/kiosk/uslugi/dowod-test/druk?format=a4").text
+        assert len(cache.entries) == kept + 2
+    assert "13.05.2026 10:07" in later and "13.05.2026 10:00" in first.text and "10:00" not in later
+    assert "wydrukowano 13.05.2026 10:07" in printed and "1901" not in later + printed
+
+
+def test_a_kiosk_moved_to_another_point_is_never_shown_its_old_placement(db, factory, app, client, team_card):
+    from kiosk.kiosk_ui.models import KioskDevice
+
+    location = factory.facts()["location"]
+    kiosk = KioskDevice(code="hall-1", name="Hol", location_id=None)
+    db.session.add(kiosk)
+    db.session.commit()
+    with clock.frozen(MORNING):
+        before = client.get("/kiosk/uslugi/dowod-test?k=hall-1").text
+        kiosk.location_id = location.id
+        db.session.commit()
+        after = client.get("/kiosk/uslugi/dowod-test?k=hall-1").text
+    assert "Gdzie załatwisz:" in before and "Załatwisz to tutaj" not in before
+    assert "Załatwisz to tutaj" in after
+
+
+def test_the_page_cache_is_bounded_by_bytes_as_well_as_by_pages():
+    cache = PageCache(size=10, max_bytes=100)
+    for i in range(5):
+        cache.put(f"p{i}", b"x" * 30)
+    assert list(cache.entries) == ["p2", "p3", "p4"] and cache.bytes == 90
+    cache.put("p4", b"y" * 10)  # a replaced page gives its bytes back
+    assert cache.bytes == 70 and cache.get("p4") == b"y" * 10
