@@ -79,13 +79,13 @@ def similar(a: str, b: str) -> float:
     short, long_ = sorted((a, b), key=len)
     if len(short) >= 4 and long_.startswith(short):
         return 0.8
-    if len(short) >= 5 and abs(len(a) - len(b)) <= 2 and _distance(a, b) <= (1 if len(short) < 8 else 2):
+    if len(short) >= 5 and abs(len(a) - len(b)) <= 2 and edit_distance(a, b) <= (1 if len(short) < 8 else 2):
         return 0.7
     return 0.0
 
 
 @lru_cache(maxsize=65536)
-def _distance(a: str, b: str) -> int:
+def edit_distance(a: str, b: str) -> int:
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         current = [i]
@@ -150,12 +150,12 @@ class Stems:
             self._deletes = {}
             for t in self.all:
                 if len(t) >= 5:
-                    for form in _deleted(t):
+                    for form in deleted(t):
                         self._deletes.setdefault(form, []).append(t)
-        return {t for form in _deleted(s) for t in self._deletes.get(form, ())}
+        return {t for form in deleted(s) for t in self._deletes.get(form, ())}
 
 
-def _deleted(word: str) -> set[str]:
+def deleted(word: str) -> set[str]:
     """The word with zero, one or two letters deleted."""
     once = {word[:i] + word[i + 1 :] for i in range(len(word))}
     return {word} | once | {w[:i] + w[i + 1 :] for w in once for i in range(len(w))}
