@@ -175,6 +175,15 @@ class Catalogue:
     def __post_init__(self):
         self.stems = Stems(self.df)
         self.vocabulary_stems = Stems({s for phrase, _polish in self.vocabulary for s in phrase})
+        # Inverted: which cards and which vocabulary phrases hold a stem, so a query looks only at those.
+        self.cards_with: dict = {}
+        for slug, fields in self.cards.items():
+            for s in set().union(*fields.values()):
+                self.cards_with.setdefault(s, []).append(slug)
+        self.phrases_with: dict = {}
+        for i, (phrase, _polish) in enumerate(self.vocabulary):
+            for s in set(phrase):
+                self.phrases_with.setdefault(s, []).append(i)
 
 
 _CACHE: dict = {}
@@ -296,7 +305,8 @@ def _vocabulary_matches(stems: list[str], cat: Catalogue) -> list[str]:
     """The Polish words of every vocabulary phrase whose each word is similar (≥ 0.7) to a query word."""
     near = {t for s in stems for t in cat.vocabulary_stems.near(s)}  # `similar` is symmetric
     found = []
-    for phrase, polish in cat.vocabulary:
+    for i in sorted({i for t in near for i in cat.phrases_with.get(t, ())}):  # in file order, as before
+        phrase, polish = cat.vocabulary[i]
         if all(p in near for p in phrase) and polish not in found:
             found.append(polish)
     return found
@@ -309,7 +319,8 @@ def _score_cards(stems: list[str], cat: Catalogue) -> dict:
         near = cat.stems.near(s)
         if not near:
             continue
-        for slug, fields in cat.cards.items():
+        for slug in {slug for t in near for slug in cat.cards_with.get(t, ())}:  # cards without one score 0
+            fields = cat.cards[slug]
             best, weight = 0.0, 0.0
             for name, field_stems in fields.items():
                 for t in field_stems & near.keys():
