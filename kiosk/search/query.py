@@ -8,7 +8,7 @@ import functools
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
-from whoosh import collectors, matching
+from whoosh import matching
 from whoosh import query as wq
 
 from .multilingual import deleted, edit_distance
@@ -184,71 +184,14 @@ class Hit:
 
 
 def run(searcher, q: wq.Query, filt: wq.Query | None, limit: int) -> tuple[list[Hit], int, dict]:
-    """Top hits with highlights, the number of matching cards, and counts per filter value.
-
-    The total and the facets come from sets of document numbers (no scoring); only the top `limit` are
-    scored, so Whoosh may skip posting blocks that cannot reach them (the same hits as scoring all).
-    """
-    reader = searcher.reader()
-    docs = matching_docs(reader, q)
-    allowed = matching_docs(reader, filt) if filt is not None else None
-    if allowed is not None:
-        docs = docs & allowed
-    if not docs:
-        return [], 0, facet_counts(searcher, docs)
-    results = top(searcher, q, limit, allowed)
-    matched = {t.decode() if isinstance(t, bytes) else t for _f, t in q.existing_terms(reader, expand=True)}
+    """Top hits with highlights, the number of matching cards, and counts per filter value."""
+    # Whoosh scores every matching posting anyway; collecting them all gives the total and the facets
+    # from the same pass instead of a second one.
+    results = searcher.search(q, limit=None, filter=filt)
+    matched = {t.decode() if isinstance(t, bytes) else t for _f, t in q.existing_terms(searcher.reader(), expand=True)}
     hits = [_hit(h, matched) for h in results[:limit]]
+    docs = results.docs()
     return hits, len(docs), facet_counts(searcher, docs)
-
-
-def top(searcher, q: wq.Query, limit: int, allowed: frozenset[int] | None = None):
-    """The `limit` best-scoring matches, skipping posting blocks whose best score cannot reach them.
-
-    Whoosh's matcher replacement is off (replace=0): it drops DisMax matches when one side runs out
-    and would change scores; block skipping alone returns exactly the hits that scoring all would.
-    """
-    collector = collectors.TopCollector(limit=limit, replace=0)
-    if allowed is not None:
-        collector = collectors.FilterCollector(collector, allow=set(allowed))
-    searcher.search_with_collector(q, collector)
-    return collector.results()
-
-
-MAX_CACHED_IDS = 500_000  # document numbers kept per reader (a few tens of MB at most)
-
-
-def matching_docs(reader, q: wq.Query) -> frozenset[int]:
-    """The documents a query matches, as set algebra over its terms' postings: what scoring would visit.
-
-    Each term's postings are read once per reader (a reader never changes) and kept, bounded.
-    """
-    if isinstance(q, wq.Term):
-        return _postings(reader, q.fieldname, q.text)
-    if isinstance(q, wq.MultiTerm):  # typos and prefixes: the union of the terms they expand to
-        return frozenset().union(*(_postings(reader, q.fieldname, t) for t in q._btexts(reader)))
-    if isinstance(q, wq.And):
-        parts = [matching_docs(reader, sub) for sub in q.subqueries]
-        return frozenset.intersection(*parts) if parts else frozenset()
-    if isinstance(q, (wq.Or, wq.DisjunctionMax)):
-        return frozenset().union(*(matching_docs(reader, sub) for sub in q.subqueries))
-    raise TypeError(f"no document set for {type(q).__name__}")  # build_query makes no other kind
-
-
-def _postings(reader, fieldname: str, text) -> frozenset[int]:
-    cache = reader.__dict__.setdefault("_kiosk_postings", {})
-    key = (fieldname, text)
-    found = cache.get(key)
-    if found is None:
-        btext = text if isinstance(text, bytes) else reader.schema[fieldname].to_bytes(text)
-        found = frozenset(reader.postings(fieldname, btext).all_ids()) if (fieldname, btext) in reader else frozenset()
-        size = reader.__dict__.get("_kiosk_postings_size", 0) + len(found)
-        if size > MAX_CACHED_IDS:  # bounded: a long-lived reader sees every word residents type
-            cache.clear()
-            size = len(found)
-        reader._kiosk_postings_size = size
-        cache[key] = found
-    return found
 
 
 def facet_counts(searcher, docs: set[int]) -> dict:
