@@ -80,13 +80,13 @@ def similar(a: str, b: str) -> float:
     short, long_ = sorted((a, b), key=len)
     if len(short) >= 4 and long_.startswith(short):
         return 0.8
-    if len(short) >= 5 and abs(len(a) - len(b)) <= 2 and _distance(a, b) <= (1 if len(short) < 8 else 2):
+    if len(short) >= 5 and abs(len(a) - len(b)) <= 2 and edit_distance(a, b) <= (1 if len(short) < 8 else 2):
         return 0.7
     return 0.0
 
 
 @lru_cache(maxsize=65536)
-def _distance(a: str, b: str) -> int:
+def edit_distance(a: str, b: str) -> int:
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         current = [i]
@@ -151,12 +151,12 @@ class Stems:
             self._deletes = {}
             for t in self.all:
                 if len(t) >= 5:
-                    for form in _deleted(t):
+                    for form in deleted(t):
                         self._deletes.setdefault(form, []).append(t)
-        return {t for form in _deleted(s) for t in self._deletes.get(form, ())}
+        return {t for form in deleted(s) for t in self._deletes.get(form, ())}
 
 
-def _deleted(word: str) -> set[str]:
+def deleted(word: str) -> set[str]:
     """The word with zero, one or two letters deleted."""
     once = {word[:i] + word[i + 1 :] for i in range(len(word))}
     return {word} | once | {w[:i] + w[i + 1 :] for w in once for i in range(len(w))}
@@ -176,6 +176,15 @@ class Catalogue:
     def __post_init__(self):
         self.stems = Stems(self.df)
         self.vocabulary_stems = Stems({s for phrase, _polish in self.vocabulary for s in phrase})
+        # Inverted: which cards and which vocabulary phrases hold a stem, so a query looks only at those.
+        self.cards_with: dict = {}
+        for slug, fields in self.cards.items():
+            for s in set().union(*fields.values()):
+                self.cards_with.setdefault(s, []).append(slug)
+        self.phrases_with: dict = {}
+        for i, (phrase, _polish) in enumerate(self.vocabulary):
+            for s in set(phrase):
+                self.phrases_with.setdefault(s, []).append(i)
 
 
 _CACHE: dict = process_cache({})
@@ -297,7 +306,8 @@ def _vocabulary_matches(stems: list[str], cat: Catalogue) -> list[str]:
     """The Polish words of every vocabulary phrase whose each word is similar (≥ 0.7) to a query word."""
     near = {t for s in stems for t in cat.vocabulary_stems.near(s)}  # `similar` is symmetric
     found = []
-    for phrase, polish in cat.vocabulary:
+    for i in sorted({i for t in near for i in cat.phrases_with.get(t, ())}):  # in file order, as before
+        phrase, polish = cat.vocabulary[i]
         if all(p in near for p in phrase) and polish not in found:
             found.append(polish)
     return found
@@ -310,7 +320,8 @@ def _score_cards(stems: list[str], cat: Catalogue) -> dict:
         near = cat.stems.near(s)
         if not near:
             continue
-        for slug, fields in cat.cards.items():
+        for slug in {slug for t in near for slug in cat.cards_with.get(t, ())}:  # cards without one score 0
+            fields = cat.cards[slug]
             best, weight = 0.0, 0.0
             for name, field_stems in fields.items():
                 for t in field_stems & near.keys():

@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 from whoosh import matching
 from whoosh import query as wq
 
+from .multilingual import deleted, edit_distance
 from .polish import STOP_WORDS, TOKEN_RE, QueryWord, fold, lemmas, query_word, tokens
 
 # Field weights: title above keywords (and synonyms), above summary, above document names and body
@@ -50,12 +51,42 @@ class _ExpandedOncePerReader:
         if found is None:
             if len(cache) > 50_000:  # bounded: a long-lived reader sees every word residents type
                 cache.clear()
-            found = cache[key] = tuple(super()._btexts(ixreader))
+            found = cache[key] = tuple(self._expand(ixreader))
         return found
+
+    def _expand(self, ixreader):
+        return super()._btexts(ixreader)
 
 
 class FuzzyTerm(_ExpandedOncePerReader, wq.FuzzyTerm):
-    pass
+    def _expand(self, ixreader):
+        return near_terms(ixreader, self.fieldname, self.text, self.maxdist, self.prefixlength)
+
+
+def near_terms(reader, fieldname: str, word: str, maxdist: int, prefixlength: int) -> list[str]:
+    """The field's terms within `maxdist` edits of `word` (Levenshtein, first `prefixlength` letters equal).
+
+    The terms Whoosh's Levenshtein automaton finds, without building one per word: two strings are
+    within d edits only if deleting at most d letters from each makes them equal, so a per-reader map
+    from each term's two-letter deletions to the term yields every candidate, then checked exactly.
+    """
+    head, rest = word[:prefixlength], word[prefixlength:]
+    buckets = reader.__dict__.setdefault("_kiosk_deletions", {})
+    deletions = buckets.get((fieldname, head))
+    if deletions is None:
+        deletions = buckets[(fieldname, head)] = _deletion_map(reader, fieldname, head)
+    candidates = {term for form in deleted(rest) for term in deletions.get(form, ())}
+    return sorted(t for t in candidates if edit_distance(t[len(head) :], rest) <= maxdist)
+
+
+def _deletion_map(reader, fieldname: str, head: str) -> dict[str, list[str]]:
+    """Each form of the field's terms starting with `head` with up to two letters deleted after it."""
+    found: dict[str, list[str]] = {}
+    for btext in reader.expand_prefix(fieldname, head):
+        term = btext.decode("utf-8")
+        for form in deleted(term[len(head) :]):
+            found.setdefault(form, []).append(term)
+    return found
 
 
 class Prefix(_ExpandedOncePerReader, wq.Prefix):

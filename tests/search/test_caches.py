@@ -38,6 +38,13 @@ def test_a_card_published_elsewhere_is_found_by_a_typo_already_expanded_here(ind
     assert [h.slug for h in services.search("wycinkka").results][:1] == ["wycinka"]
 
 
+def test_suggest_completes_a_title_published_elsewhere(index, factory, other):
+    factory.published_card("dowod", title="Wydanie dowodu osobistego")
+    assert services.suggest("wycin") == []
+    in_other(other, lambda f: f.published_card("wycinka", title="Wycinka drzew"))
+    assert services.suggest("wycin") == [{"text": "Wycinka drzew", "slug": "wycinka"}]
+
+
 def test_a_referral_published_elsewhere_is_marked_as_one(index, factory, other):
     factory.published_card("dowod", title="Wydanie dowodu osobistego")
     assert services.search("emerytura").total == 0  # referral cards read and remembered: none yet
