@@ -70,3 +70,10 @@ def local_target(value: str | None, default: str, prefix: str = "/") -> str:
     except ValidationError:
         return default
     return path if path.startswith(prefix) and path.startswith("/") else default
+
+
+def email_origin(config) -> str:
+    """Where links in e-mails start: `KIOSK_BASE_URL` when the back office has an address of its own, else the
+    public address. Never a Host a client sent (mail leaves long after the request), never empty: a site-relative
+    link in an e-mail leads nowhere."""
+    return config.get("BASE_URL") or config["KIOSK_PUBLIC_URL"]

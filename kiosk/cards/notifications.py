@@ -18,6 +18,7 @@ from sqlalchemy import event, select
 from kiosk.accounts.models import Role, User, user_department
 from kiosk.background import defer
 from kiosk.extensions import db
+from kiosk.links import email_origin
 
 from .models import Edition
 
@@ -51,7 +52,7 @@ def authors_of(edition: Edition) -> list[User]:
 
 
 def _link(path: str) -> str:
-    return current_app.config.get("BASE_URL", "") + path
+    return email_origin(current_app.config) + path
 
 
 def queue_submitted(edition: Edition) -> Notice | None:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from kiosk.clock import today
 from kiosk.extensions import db
+from kiosk.links import email_origin
 
 from .models import ReminderLog
 from .services import DUE_SOON, OVERDUE, STATE_LABELS, CardStatus, card_statuses
@@ -91,7 +92,7 @@ def send_reminders(reminders: list[Reminder], commit=lambda: None) -> tuple[int,
     with smtp:
         for reminder in reminders:
             try:
-                smtp.send_message(reminder.message(cfg["SMTP_SENDER"], cfg.get("BASE_URL", "")))
+                smtp.send_message(reminder.message(cfg["SMTP_SENDER"], email_origin(cfg)))
             except (smtplib.SMTPException, OSError) as exc:
                 log.error("Reminder to %s not sent, retried on the next run: %s", reminder.recipient, exc)
                 failed += 1

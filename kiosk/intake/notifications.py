@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, joinedload
 from kiosk.background import defer
 from kiosk.clock import now, today
 from kiosk.extensions import db
+from kiosk.links import email_origin
 
 from .models import DELIVERY_LABELS, Case, CaseNotification, CaseStatus, Delivery, Notify
 from .workdays import working_days_before
@@ -146,7 +147,7 @@ def due_notices(session: Session, case_ids=None) -> list[Notice]:
         query = query.where(Case.id.in_(case_ids))
     else:  # a document sent weeks ago is no news: retry failures of the last week only
         query = query.where((Case.closed_at.is_(None)) | (Case.closed_at >= now() - timedelta(days=7)))
-    base = current_app.config.get("BASE_URL", "")
+    base = email_origin(current_app.config)
     notices = []
     for case in session.scalars(query):
         kind = _kind(case)

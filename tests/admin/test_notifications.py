@@ -123,3 +123,26 @@ def test_a_hanging_mail_server_never_slows_the_submit(app, db, factory, as_user,
             assert draft_of(db, card).status == EditionStatus.IN_REVIEW
         wait_for_background()  # the port is closed: the waiting connection is reset, the failure logged
     assert "unavailable" in caplog.text and smtp_server.messages == []
+
+
+def test_without_a_base_url_links_start_at_the_public_address_not_at_the_request_host(
+    app,
+    db,
+    factory,
+    as_user,
+    smtp_server,  # noqa: F811
+):
+    app.config["BASE_URL"] = ""
+    app.config["KIOSK_PUBLIC_URL"] = "https://okienko.plock.test"
+    card = factory.published_card("dowod")
+    factory.user("anna", [Role.APPROVER], departments=[card.owner_department])
+    db.session.commit()
+    editor = as_user("ewa")
+    open_draft(editor, card)
+    edition = draft_of(db, card)
+    smtp_server.messages.clear()
+    assert post(editor, f"/admin/cards/editions/{edition.id}/submit").status_code == 302
+    wait_for_background()
+    (_recipients, _subject, body), *_ = smtp_server.messages
+    assert f"https://okienko.plock.test/admin/inbox/#wydanie-{edition.id}" in body
+    assert "localhost" not in body  # the test client's host
