@@ -193,6 +193,19 @@ def content_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "content"
 
 
+@pytest.fixture
+def real_index(app, db, content_dir):
+    """The real content/ imported into this test's database, searched through a fresh index in tmp."""
+    from kiosk.content.services import import_content
+    from kiosk.search import services
+
+    app.config["KIOSK_CONTENT_DIR"] = str(content_dir)  # the real synonyms.yaml
+    import_content(content_dir)
+    db.session.commit()
+    services.rebuild()
+    return services
+
+
 # --- real browser -----------------------------------------------------------------------------------
 
 CHROMIUM = "/usr/bin/chromium"

@@ -100,13 +100,17 @@ class _FormParser(HTMLParser):
             self._textarea[1] += data
 
 
-def form_data(html: str, form_id: str = "edition-form") -> dict:
-    parser = _FormParser(form_id)
+def _submitted(parser: _FormParser, html: str) -> dict:
+    """The fields `parser` finds in `html` as a browser submits them: a repeated name becomes a list."""
     parser.feed(html)
     data = {}
     for name, value in parser.fields:
         data.setdefault(name, []).append(value)
     return {k: v if len(v) > 1 else v[0] for k, v in data.items()}
+
+
+def form_data(html: str, form_id: str = "edition-form") -> dict:
+    return _submitted(_FormParser(form_id), html)
 
 
 class _AdminFormParser(_FormParser):
@@ -126,9 +130,4 @@ class _AdminFormParser(_FormParser):
 
 def admin_form_data(html: str) -> dict:
     """What a browser submits for a Flask-Admin create/edit page as it is filled in."""
-    parser = _AdminFormParser(None)
-    parser.feed(html)
-    data = {}
-    for name, value in parser.fields:
-        data.setdefault(name, []).append(value)
-    return {k: v if len(v) > 1 else v[0] for k, v in data.items()}
+    return _submitted(_AdminFormParser(None), html)

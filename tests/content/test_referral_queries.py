@@ -6,23 +6,10 @@ It runs over the real content/ directory, imported into the test database with a
 
 from pathlib import Path
 
-import pytest
 import yaml
-
-from kiosk.content.services import import_content
-from kiosk.search import services
 
 ROOT = Path(__file__).resolve().parents[2]
 QUERIES = yaml.safe_load((ROOT / "bench" / "queries" / "referrals.yaml").read_text(encoding="utf-8"))
-
-
-@pytest.fixture
-def real_index(app, db, content_dir):
-    app.config["KIOSK_CONTENT_DIR"] = str(content_dir)  # the real synonyms.yaml
-    import_content(content_dir)
-    db.session.commit()
-    services.rebuild()
-    return services
 
 
 def test_the_query_set_is_large_and_names_only_real_cards(content_dir):

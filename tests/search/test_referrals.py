@@ -3,10 +3,6 @@
 Runs over the real content/ directory, imported into the test database with a fresh index in tmp.
 """
 
-import pytest
-
-from kiosk.content.services import import_content
-from kiosk.search import services
 from kiosk.search.polish import phrase_signature, same_phrase
 
 # The issue's five queries and their variants, then more matters residents bring to the city hall.
@@ -76,15 +72,6 @@ CITY = {
     "wypis z rejestru gruntów": "wypis-wyrys-ewidencja-gruntow",
     "rejestracja działalności": "ceidg-rejestracja-dzialalnosci",
 }
-
-
-@pytest.fixture
-def real_index(app, db, content_dir):
-    app.config["KIOSK_CONTENT_DIR"] = str(content_dir)  # the real synonyms.yaml
-    import_content(content_dir)
-    db.session.commit()
-    services.rebuild()
-    return services
 
 
 def test_matters_handled_elsewhere_find_their_referral_card_first(real_index):
