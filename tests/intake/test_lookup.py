@@ -1,5 +1,6 @@
 """The public status page: the right pair shows state and dates, never personal data; wrong pairs learn nothing."""
 
+import pytest
 from sqlalchemy import select
 
 from kiosk.intake.lookup import GENERIC_FAILURE
@@ -66,3 +67,23 @@ def test_addresses_are_not_stored_in_the_clear(client, db, register):
 def test_empty_form_and_long_input(client, db):
     assert client.get("/sprawa").status_code == 200
     assert _get(client, "X" * 5000, "Y" * 5000).status_code in (400, 404)
+
+
+@pytest.mark.parametrize(
+    ("minutes", "pl", "en", "uk"),
+    [(1, "za 1 minutę", "in 1 minute", "через 1 хвилину"), (2, "za 2 minuty", "in 2 minutes", "через 2 хвилини"),
+     (5, "za 5 minut", "in 5 minutes", "через 5 хвилин"), (22, "za 22 minuty", "in 22 minutes", "через 22 хвилини")],
+)  # fmt: skip
+def test_the_lock_names_the_configured_window(app, client, db, register, minutes, pl, en, uk):
+    """The lock says when to try again as configured, declined, on the web and at the kiosk, in each language."""
+    case = register()
+    app.config["INTAKE_LOOKUP_WINDOW_MINUTES"] = minutes
+    app.config["INTAKE_LOOKUP_MAX_PER_NUMBER"] = 1
+    assert _get(client, case.number, "WRONGCDE").status_code == 404
+    for path in ("/sprawa", "/kiosk/sprawa"):
+        for lang, words in (("pl", pl), ("en", en), ("uk", uk)):
+            query = {"nr": case.number, "kod": case.code, "lang": lang}
+            locked = client.get(path, query_string=query, environ_base={"REMOTE_ADDR": "10.0.0.1"})
+            html = locked.get_data(as_text=True)
+            assert locked.status_code == 429 and words in html, (path, lang)
+            assert "kwadrans" not in html and "quarter" not in html and "чверть" not in html

@@ -25,23 +25,34 @@ def ukrainian_form(n: int) -> int:
     return 1 if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else 2
 
 
+# The status lookup's lock names the configured window ("za" takes the accusative: 1 minutę, 2 minuty, 5 minut).
+LOCKED = "Zbyt wiele nieudanych prób. Spróbuj ponownie za %(num)d minutę albo zapytaj w punkcie obsługi."
+LOCKED_PL = "Zbyt wiele nieudanych prób. Spróbuj ponownie za {n} {minutes} albo zapytaj w punkcie obsługi."
+LOCKED_UK = "Забагато невдалих спроб. Спробуйте ще раз через {n} {minutes} або запитайте в пункті обслуговування."
+LOCKED_EN = "Too many failed attempts. Try again in {n} {minutes} or ask at the service point."
+
 WORDS = {
     "pl": (polish_form, {"%(num)d sprawa": ("{n} sprawa", "{n} sprawy", "{n} spraw"),
                          "%(num)d karta usługi": ("{n} karta usługi", "{n} karty usług", "{n} kart usług"),
                          "termin ustawowy: %(num)d dzień": ("termin ustawowy: {n} dzień", "termin ustawowy: {n} dni",
                                                             "termin ustawowy: {n} dni"),
-                         "do %(num)d dnia": ("do {n} dnia", "do {n} dni", "do {n} dni")}),
+                         "do %(num)d dnia": ("do {n} dnia", "do {n} dni", "do {n} dni"),
+                         LOCKED: tuple(LOCKED_PL.format(n="{n}", minutes=w) for w in ("minutę", "minuty", "minut"))}),
     "uk": (ukrainian_form, {"%(num)d sprawa": ("{n} справа", "{n} справи", "{n} справ"),
                             "%(num)d karta usługi": ("{n} картка послуги", "{n} картки послуг", "{n} карток послуг"),
                             "termin ustawowy: %(num)d dzień": ("строк за законом: {n} день",
                                                                "строк за законом: {n} дні",
                                                                "строк за законом: {n} днів"),
-                            "do %(num)d dnia": ("до {n} дня", "до {n} днів", "до {n} днів")}),
+                            "do %(num)d dnia": ("до {n} дня", "до {n} днів", "до {n} днів"),
+                            LOCKED: tuple(LOCKED_UK.format(n="{n}", minutes=w)
+                                          for w in ("хвилину", "хвилини", "хвилин"))}),
     "en": (lambda n: 0 if n == 1 else 1, {"%(num)d sprawa": ("{n} matter", "{n} matters"),
                                           "%(num)d karta usługi": ("{n} service card", "{n} service cards"),
                                           "termin ustawowy: %(num)d dzień": ("statutory deadline: {n} day",
                                                                              "statutory deadline: {n} days"),
-                                          "do %(num)d dnia": ("up to {n} day", "up to {n} days")}),
+                                          "do %(num)d dnia": ("up to {n} day", "up to {n} days"),
+                                          LOCKED: (LOCKED_EN.format(n="{n}", minutes="minute"),
+                                                   LOCKED_EN.format(n="{n}", minutes="minutes"))}),
 }  # fmt: skip
 # Every plural message the site and the kiosk show; "do %(num)d dnia" lives in the kiosk's own catalogue.
 PLURALS = {
@@ -49,6 +60,7 @@ PLURALS = {
     "%(num)d karta usługi": "%(num)d kart usług",
     "termin ustawowy: %(num)d dzień": "termin ustawowy: %(num)d dni",
     "do %(num)d dnia": "do %(num)d dni",
+    LOCKED: "Zbyt wiele nieudanych prób. Spróbuj ponownie za %(num)d minut albo zapytaj w punkcie obsługi.",
 }
 
 
