@@ -1,13 +1,16 @@
-"""Polish formatting of amounts and dates for templates."""
+"""Polish formatting of amounts, dates and counted nouns for templates and messages."""
 
 from datetime import date, datetime
 from decimal import Decimal
 
+from babel import Locale
 from babel.dates import format_date as babel_format_date
 from flask import Flask
 from flask_babel import get_locale
 
 from kiosk.clock import LOCAL_TZ
+
+POLISH = Locale("pl")
 
 
 def format_pln(amount: Decimal | None) -> str:
@@ -43,6 +46,12 @@ def format_long_date(value: date | datetime | None, locale: str | None = None) -
 
 def format_datetime(value: datetime | None) -> str:
     return "" if value is None else f"{value.astimezone(LOCAL_TZ):%d.%m.%Y %H:%M}"
+
+
+def count_pl(number: int, one: str, few: str, many: str) -> str:
+    """A number with the Polish noun form it takes (CLDR's rule): "1 minutę", "22 minuty", "5 minut"."""
+    form = {"one": one, "few": few}.get(POLISH.plural_form(number), many)
+    return f"{number} {form}"
 
 
 def register_filters(app: Flask) -> None:

@@ -17,6 +17,7 @@ from kiosk.addresses import address_key
 from kiosk.clock import now
 from kiosk.errors import DomainError
 from kiosk.extensions import db
+from kiosk.formatting import count_pl
 
 KEEP = timedelta(days=1)  # longer than any window; older rows are deleted
 
@@ -38,7 +39,7 @@ class Attempt(db.Model):
 
 
 class Locked(DomainError):
-    """Too many attempts from this source; `minutes` is the window after which it may try again."""
+    """Too many attempts from this source; the message names the window after which it may try again."""
 
     status_code = 429
 
@@ -82,7 +83,7 @@ class Limiter:
         if not over and self.per_pair:
             over = self._count(since, source, subject[:80]) >= cfg[self.per_pair]
         if over:
-            raise Locked(self.message.format(minutes=cfg[self.window]))
+            raise Locked(self.message.format(minutes=count_pl(cfg[self.window], "minutę", "minuty", "minut")))
 
     def record(self, address: str | None, subject: str = "", success: bool = False) -> None:
         """Store one attempt (the caller commits, also when the attempt failed) and drop day-old rows."""
@@ -112,17 +113,17 @@ def forget_attempts(moment: datetime | None = None) -> int:
 LOGIN = Limiter(
     "login", window="LOGIN_WINDOW_MINUTES", per_source="LOGIN_MAX_FAILURES_PER_ADDRESS",
     per_pair="LOGIN_MAX_FAILURES_PER_ACCOUNT",
-    message="Zbyt wiele nieudanych prób logowania z tego miejsca. Spróbuj ponownie za {minutes} minut "
+    message="Zbyt wiele nieudanych prób logowania z tego miejsca. Spróbuj ponownie za {minutes} "
             "albo poproś administratora o odblokowanie.",
 )  # fmt: skip
 
 STATUS_LOOKUP = Limiter(
     "status", window="INTAKE_LOOKUP_WINDOW_MINUTES", per_source="INTAKE_LOOKUP_MAX_PER_ADDRESS",
     per_pair="INTAKE_LOOKUP_MAX_PER_NUMBER",
-    message="Zbyt wiele nieudanych prób. Spróbuj ponownie za {minutes} minut albo zapytaj w punkcie obsługi.",
+    message="Zbyt wiele nieudanych prób. Spróbuj ponownie za {minutes} albo zapytaj w punkcie obsługi.",
 )  # fmt: skip
 
 FEEDBACK = Limiter(
     "feedback", window="FEEDBACK_WINDOW_MINUTES", per_source="FEEDBACK_MAX_PER_WINDOW", count_successes=True,
-    message="Wysłano już kilka zgłoszeń. Spróbuj ponownie za kilka minut.",
+    message="Wysłano już kilka zgłoszeń. Spróbuj ponownie za {minutes}.",
 )  # fmt: skip

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from kiosk.clock import today
 from kiosk.extensions import db
+from kiosk.formatting import count_pl
 from kiosk.links import email_origin
 
 from .models import ReminderLog
@@ -42,7 +43,8 @@ class Reminder:
         return msg
 
     def body(self, base_url: str = "") -> str:
-        intro = ("Poniższe karty są po terminie przeglądu o ponad 30 dni. Prosimy o przypilnowanie ich weryfikacji."
+        late = count_pl(current_app.config["FRESHNESS_ESCALATE_AFTER_DAYS"], "dzień", "dni", "dni")
+        intro = (f"Poniższe karty są po terminie przeglądu o ponad {late}. Prosimy o przypilnowanie ich weryfikacji."
                  if self.kind == ESCALATION else
                  "Poniższe karty usług wymagają przejrzenia. Jeśli karta jest aktualna, potwierdź to na stronie "
                  f"{base_url}/admin/swiezosc/moje-karty; jeśli nie, przygotuj nowe wydanie.")  # fmt: skip

@@ -66,6 +66,16 @@ def test_failures_lock_the_source_never_the_victim(app, db, make_user):
         assert login(app.test_client(), "ewa", address="10.6.6.6").status_code == 302
 
 
+def test_the_lock_names_the_configured_window_declined(app, db, make_user):
+    make_user("ewa")
+    app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"] = 1
+    for minutes, words in ((1, "za 1 minutę "), (22, "za 22 minuty "), (25, "za 25 minut ")):
+        app.config["LOGIN_WINDOW_MINUTES"] = minutes
+        login(app.test_client(), "ewa", "zle-haslo-123", address=f"10.6.6.{minutes}")
+        locked = login(app.test_client(), "ewa", address=f"10.6.6.{minutes}")
+        assert locked.status_code == 429 and words in locked.get_data(as_text=True)
+
+
 def test_a_success_clears_the_pair_but_not_the_address(app, db, make_user):
     make_user("ewa")
     app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 4

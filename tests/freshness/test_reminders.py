@@ -51,6 +51,15 @@ def test_overdue_by_more_than_30_days_escalates_to_the_head(runner, factory, smt
     assert "po terminie przeglądu o ponad 30 dni" in by_rcpt["naczelnik@plock.test"]
 
 
+def test_the_escalation_names_the_configured_delay(app, runner, factory, smtp_server, at_now):
+    app.config["FRESHNESS_ESCALATE_AFTER_DAYS"] = 1
+    owned_card(factory, "dowod")
+    with frozen(at_now + timedelta(days=180 + 2)):
+        assert runner.invoke(args=["freshness", "remind"]).exit_code == 0
+    body = {rcpt[0]: body for rcpt, _, body in smtp_server.messages}["naczelnik@plock.test"]
+    assert "po terminie przeglądu o ponad 1 dzień." in body and "30 dni" not in body
+
+
 def test_smtp_down_is_logged_and_retried_next_run(app, runner, factory, at_now, caplog, smtp_server):
     # migrations/env.py's fileConfig() disables loggers that existed before the test database was migrated
     logging.getLogger("kiosk.freshness.reminders").disabled = False
