@@ -233,6 +233,27 @@ def test_referrals_added_for_held_out_matters_cite_what_was_found_and_guess_noth
     assert not pip["service_points"] and any("adres" in u for u in pip["unverified"])  # no Płock office guessed
 
 
+NEW_REFERRALS = ("przemoc-domowa-niebieska-karta", "komornik-egzekucja-komornicza", "upadlosc-konsumencka",
+                 "badanie-techniczne-pojazdu-skp", "mobywatel-aplikacja")  # fmt: skip
+
+
+def test_referrals_for_violence_debts_inspection_and_the_app_guess_nothing(facts, cards):
+    """No address, phone, fee or deadline the research did not find; every doubt is listed."""
+    locations = facts["locations.yaml"]
+    for slug in ("sad-rejonowy-plock", "stacja-kontroli-pojazdow"):
+        assert not re.search(r"\bul\.|\d{2}-\d{3}", locations[slug]["address"]), slug
+        assert any("adres" in u for u in locations[slug]["unverified"]), slug
+    for slug in NEW_REFERRALS:
+        card, text = cards[slug], resident_text(cards[slug])
+        assert card["kind"] == "referral" and card["unverified"] and not card["fees"] and not card["settle_days"], slug
+        assert set(re.findall(r"\d{3} \d{3} \d{3}", text)) <= {"800 120 002"}, slug  # the one sourced number
+        assert not re.search(r"\d+ (zł|dni)\b", text), slug
+    violence = cards["przemoc-domowa-niebieska-karta"]
+    assert [p["point"] for p in violence["service_points"]] == ["kmp-plock", "mops-plock"]
+    assert "112" in violence["summary"] and violence["online_source"].startswith("https://pap-mediaroom.pl/")
+    assert cards["mobywatel-aplikacja"]["online_url"] == "https://info.mobywatel.gov.pl"
+
+
 @pytest.mark.parametrize("name", ["doubt", "gendered", "pilsudskiego"])
 def test_resident_text_is_plain_neutral_and_consistent(cards, facts, name):
     texts = {slug: resident_text(card) for slug, card in cards.items()}
