@@ -7,13 +7,23 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from kiosk.accounts.models import Role, User
-from kiosk.cards import services
+from kiosk.cards import services, translations
 from kiosk.cards.content import empty_content
 from kiosk.cards.notifications import OUTBOX
 from kiosk.clock import frozen
 from kiosk.facts.models import Category, Department, LegalAct, LifeSituation, Location, SharedFee
 
 _counter = itertools.count(1)
+
+# The Ukrainian texts of the card `Factory.content()` builds: its two documents and two fees, in order.
+UK_TEXTS = {
+    "title": "Видача посвідчення особи",
+    "summary": "Посвідчення особи оформите в міській раді.",
+    "documents": ["Заява", "Фотографія 35 × 45 мм"],
+    "document_notes": ["", "кольорова"],
+    "fees": [{"what": "Видача посвідчення"}, {"what": "Довіреність", "how_to_pay": "переказ"}],
+    "settle_text": "до 30 днів",
+}
 
 
 class Factory:
@@ -130,3 +140,17 @@ class Factory:
         self.db.session.info.pop(OUTBOX, None)
         self.db.session.commit()
         return edition
+
+    def published_translation(self, card, lang: str = "uk", team=None, texts: dict | None = None, translator=None):
+        """A published translation of `card` through the four-eyes steps: a translator (a new editor unless
+        given) writes and submits it, the team's approver approves it, its publisher publishes it."""
+        if texts is None and lang != "uk":
+            raise ValueError("give the texts of a translation other than the Ukrainian one")
+        _editor, approver, publisher = team or self.team()
+        translator = translator or self.user(roles=[Role.EDITOR])
+        tr = translations.write_translation(card, lang, UK_TEXTS if texts is None else texts, translator)
+        translations.submit_translation(tr, translator)
+        translations.approve_translation(tr, approver)
+        translations.publish_translation(tr, publisher)
+        self.db.session.commit()
+        return tr

@@ -6,13 +6,22 @@ from sqlalchemy import select
 
 from kiosk.accounts.models import Role
 from kiosk.cards.translation_models import Translation, TranslationStatus
+from tests.factories import UK_TEXTS
 from tests.web.helpers import publish_new_edition
 
 from .conftest import post
 
-UK = {"title": "Видача посвідчення особи", "summary": "Посвідчення особи оформите в міській раді.",
-      "documents-0": "Заява", "documents-1": "Фотографія 35 × 45 мм", "document_notes-1": "кольорова",
-      "fees-1-what": "Довіреність", "fees-1-how_to_pay": "переказ"}  # fmt: skip
+
+def form_fields(texts: dict) -> dict:
+    """The translation screen's fields for texts in the domain's shape: "documents-1", "fees-1-what", …"""
+    fields = {name: texts[name] for name in ("title", "summary", "settle_text", "body") if name in texts}
+    for kind in ("documents", "document_notes"):
+        fields |= {f"{kind}-{i}": text for i, text in enumerate(texts.get(kind, []))}
+    fields |= {f"fees-{i}-{key}": text for i, fee in enumerate(texts.get("fees", [])) for key, text in fee.items()}
+    return fields
+
+
+UK = form_fields(UK_TEXTS)  # the factory card's Ukrainian texts, as the translator types them
 
 
 @pytest.fixture

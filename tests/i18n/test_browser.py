@@ -2,11 +2,7 @@
 
 import pytest
 
-from kiosk.accounts.models import Role
-from kiosk.cards import translations
 from tests.conftest import axe_violations, save_screenshot
-
-from .test_translations import UK
 
 pytestmark = pytest.mark.browser
 
@@ -15,12 +11,7 @@ pytestmark = pytest.mark.browser
 def site(db, factory, live_server):
     team = factory.team()
     card = factory.published_card("dowod-osobisty-wydanie", team=team)
-    translator = factory.user("translator", roles=[Role.EDITOR])
-    tr = translations.write_translation(card, "uk", UK, translator)
-    translations.submit_translation(tr, translator)
-    translations.approve_translation(tr, team[1])
-    translations.publish_translation(tr, team[2])
-    db.session.commit()
+    factory.published_translation(card, "uk", team)
     return live_server.url
 
 

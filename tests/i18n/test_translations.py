@@ -9,16 +9,8 @@ from kiosk.cards import translations as tr_services
 from kiosk.cards.translation_models import TranslationStatus
 from kiosk.errors import ConflictError, InvalidTransition, PermissionDenied, ValidationError
 from kiosk.facts.models import Department
+from tests.factories import UK_TEXTS as UK
 from tests.web.helpers import publish_new_edition
-
-UK = {
-    "title": "Видача посвідчення особи",
-    "summary": "Посвідчення особи оформите в міській раді.",
-    "documents": ["Заява", "Фотографія 35 × 45 мм"],
-    "document_notes": ["", "кольорова"],
-    "fees": [{"what": "Видача посвідчення"}, {"what": "Довіреність", "how_to_pay": "переказ"}],
-    "settle_text": "до 30 днів",
-}
 
 
 @pytest.fixture
@@ -31,16 +23,6 @@ def card(db, factory, team):
     card = factory.published_card("dowod-osobisty-wydanie", team=team)
     db.session.commit()
     return card
-
-
-def publish_uk(db, card, team, translator, texts=UK):
-    _editor, approver, publisher = team
-    tr = tr_services.write_translation(card, "uk", texts, translator)
-    tr_services.submit_translation(tr, translator)
-    tr_services.approve_translation(tr, approver)
-    tr_services.publish_translation(tr, publisher)
-    db.session.commit()
-    return tr
 
 
 def test_translator_can_neither_approve_nor_publish_and_the_approver_does_not_publish(db, factory, card, team):
@@ -89,8 +71,7 @@ def test_bad_translations_are_refused_with_a_message(db, card, team, language, t
 
 
 def test_a_polish_edit_of_a_translated_field_marks_the_translation_behind(db, factory, card, team):
-    translator = factory.user("translator", roles=[Role.EDITOR])
-    tr = publish_uk(db, card, team, translator)
+    tr = factory.published_translation(card, "uk", team)
     publish_new_edition(db, factory, card, team, appeal="Nowy tryb odwoławczy.")  # not a translated field
     db.session.refresh(tr)
     assert tr.behind_since is None
@@ -105,8 +86,7 @@ def test_a_polish_edit_of_a_translated_field_marks_the_translation_behind(db, fa
 
 
 def test_behind_page_shows_live_polish_text_for_the_changed_row_with_a_notice(db, client, factory, card, team):
-    translator = factory.user("translator", roles=[Role.EDITOR])
-    publish_uk(db, card, team, translator)
+    factory.published_translation(card, "uk", team)
     documents = factory.content()["documents"]
     documents[1] = {**documents[1], "name": "Zdjęcie biometryczne"}
     publish_new_edition(db, factory, card, team, documents=documents)
@@ -121,7 +101,7 @@ def test_behind_page_shows_live_polish_text_for_the_changed_row_with_a_notice(db
 
 def test_reviewed_translation_has_no_notice_and_hreflang_alternates(db, client, factory, card, team):
     texts = {**UK, "body": "## Хто подає\n\nЗаяву подаєте особисто."}
-    publish_uk(db, card, team, factory.user("translator", roles=[Role.EDITOR]), texts)
+    factory.published_translation(card, "uk", team, texts)
     html = client.get("/uslugi/dowod-osobisty-wydanie?lang=uk").get_data(as_text=True)
     assert "translation-notice" not in html
     assert '<article class="card" lang="uk">' in html
@@ -143,19 +123,14 @@ def test_card_without_translation_says_polish_only_in_the_readers_language(db, c
 
 def test_publishing_a_translation_changes_the_cached_page(db, client, factory, card, team):
     assert "Polish only" in client.get("/uslugi/dowod-osobisty-wydanie?lang=en").get_data(as_text=True)
-    editor, approver, publisher = team
-    tr = tr_services.write_translation(card, "en", {"title": "Getting an ID card"}, editor)
-    tr_services.submit_translation(tr, editor)
-    tr_services.approve_translation(tr, approver)
-    tr_services.publish_translation(tr, publisher)
-    db.session.commit()
+    factory.published_translation(card, "en", team, {"title": "Getting an ID card"}, translator=team[0])
     html = client.get("/uslugi/dowod-osobisty-wydanie?lang=en").get_data(as_text=True)
     assert "Getting an ID card" in html and "not yet translated are shown in Polish" in html
 
 
 def test_translated_and_polish_texts_are_escaped(db, client, factory, card, team):
     hostile = {**UK, "title": "<script>alert(1)</script>", "documents": ['<img src=x onerror="alert(1)">']}
-    publish_uk(db, card, team, factory.user("translator", roles=[Role.EDITOR]), hostile)
+    factory.published_translation(card, "uk", team, hostile)
     documents = factory.content()["documents"]
     documents[1] = {**documents[1], "name": "<b>Zdjęcie</b>"}
     publish_new_edition(db, factory, card, team, documents=documents)
