@@ -84,3 +84,15 @@ def test_kiosk_card_and_take_home_checklist_follow_the_language(real_cards, clie
     assert "Посвідчення особи або паспорт" in home and "ще не перевірено" in home
     printed = client.get("/uslugi/zameldowanie-pobyt-staly/druk?lang=uk").get_data(as_text=True)
     assert "Посвідчення особи або паспорт" in printed and "translation-notice" in printed
+
+
+@pytest.mark.parametrize(
+    ("query", "slug"),
+    [("домашнє насильство", "przemoc-domowa-niebieska-karta"), ("domestic violence", "przemoc-domowa-niebieska-karta"),
+     ("судовий виконавець", "komornik-egzekucja-komornicza"), ("bailiff", "komornik-egzekucja-komornicza"),
+     ("банкрутство", "upadlosc-konsumencka"), ("consumer bankruptcy", "upadlosc-konsumencka"),
+     ("техогляд авто", "badanie-techniczne-pojazdu-skp"), ("car inspection", "badanie-techniczne-pojazdu-skp"),
+     ("mobywatel не працює", "mobywatel-aplikacja"), ("mObywatel app not working", "mobywatel-aplikacja")],
+)  # fmt: skip
+def test_the_new_referral_doors_are_found_through_their_translations(real_cards, query, slug):
+    assert search.search(query).results[0].slug == slug
