@@ -73,6 +73,19 @@ def words_of(text: str) -> list[str]:
     return [w for w in WORD.findall(text.lower()) if w not in STOP and len(w) > 1]
 
 
+# Grouped digits as phone numbers are written ("800 120 002", "24 367-14-00"); never a date ("1.12.2026").
+PHONE = re.compile(r"(?<![\w.,])\d{2,3}(?:[ -]\d{2,3}){2,3}(?![\w.,]?\d)")
+
+
+def card_words(text: str) -> list[str]:
+    """A card's words as queries may match them: a phone number is no word residents search by.
+
+    Its digit groups would otherwise match queries such as "800 плюс" (the 800+ benefit) and lower the
+    weight of the number in the cards that are about it.
+    """
+    return words_of(PHONE.sub(" ", text))
+
+
 def similar(a: str, b: str) -> float:
     """How well two stems match: 1 equal, 0.8 one a prefix of the other, 0.7 one or two letters off."""
     if a == b:
@@ -236,9 +249,9 @@ def _build(vocabulary_path: Path, polish: Stems) -> Catalogue:
     )
     for slug, title, summary, texts in rows:
         fields = cards.setdefault(slug, {"title": set(), "summary": set(), "documents": set()})
-        fields["title"] |= {stem(w) for w in words_of(title)}
-        fields["summary"] |= {stem(w) for w in words_of(summary or "")}
-        fields["documents"] |= {stem(w) for d in (texts or {}).get("documents", []) for w in words_of(d)}
+        fields["title"] |= {stem(w) for w in card_words(title)}
+        fields["summary"] |= {stem(w) for w in card_words(summary or "")}
+        fields["documents"] |= {stem(w) for d in (texts or {}).get("documents", []) for w in card_words(d)}
     df: dict = {}
     for fields in cards.values():
         for s in set().union(*fields.values()):

@@ -96,3 +96,17 @@ def test_kiosk_card_and_take_home_checklist_follow_the_language(real_cards, clie
 )  # fmt: skip
 def test_the_new_referral_doors_are_found_through_their_translations(real_cards, query, slug):
     assert search.search(query).results[0].slug == slug
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [("tel. 800 120 002.", ["tel"]), ("24 367-14-00 lub 112", ["lub", "112"]),
+     ("800+ na dziecko", ["800", "na", "dziecko"]), ("od 1.12.2026", ["od", "12", "2026"]), ("500 zł", ["500", "zł"])],
+)  # fmt: skip
+def test_phone_numbers_are_no_card_words(text, words):
+    assert multilingual.card_words(text) == words
+
+
+def test_a_helpline_number_does_not_pull_a_card_into_the_800_plus_query(real_cards):
+    # The domestic-violence card's translations give the helpline 800 120 002.
+    assert search.search("800 плюс на дитину").results[0].slug == "rodzina-800-plus"
