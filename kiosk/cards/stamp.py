@@ -124,7 +124,7 @@ class _Prepared:
 
 
 class StampReader:
-    """Stamp queries on a small pool of their own: autocommit DBAPI connections, no ORM session, no pre-ping.
+    """Stamp queries on a pool of their own (the main pool's limits): autocommit connections, no session, no pre-ping.
 
     A stamp is read on every public page request, a page-cache hit included, where it is all the database
     work there is; through the ORM session it cost a pooled connection pinged with its own round trip and a
@@ -134,9 +134,8 @@ class StampReader:
     way (pre-pinged pool, the session's error handling), so a restart costs no request an error.
     """
 
-    def __init__(self, engine: Engine, connect_args: dict):
-        self.engine = create_engine(engine.url, connect_args=connect_args, isolation_level="AUTOCOMMIT",
-                                    pool_reset_on_return=None, pool_size=2, max_overflow=8)  # fmt: skip
+    def __init__(self, engine: Engine, options: dict):
+        self.engine = create_engine(engine.url, isolation_level="AUTOCOMMIT", pool_reset_on_return=None, **options)
         self.prepared: dict = {}
         event.listen(engine, "engine_disposed", lambda _conn: self.engine.dispose())
 
@@ -159,6 +158,7 @@ class StampReader:
         return prepared.row(raw)
 
 
+SHARED_OPTIONS = ("connect_args", "pool_size", "max_overflow", "pool_timeout", "pool_recycle")
 _READERS: "weakref.WeakKeyDictionary[Engine, StampReader]" = weakref.WeakKeyDictionary()
 
 
@@ -169,7 +169,8 @@ def _reader() -> StampReader | None:
         if engine.url.get_backend_name() == "sqlite" and engine.url.database in (None, "", ":memory:"):
             return None  # a second connection would see another, empty database
         options = current_app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}
-        reader = _READERS.setdefault(engine, StampReader(engine, dict(options.get("connect_args") or {})))
+        shared = {k: v for k, v in options.items() if k in SHARED_OPTIONS}  # the same limits as the main pool
+        reader = _READERS.setdefault(engine, StampReader(engine, shared))
     return reader
 
 
