@@ -1,5 +1,6 @@
 """Okienko: service cards, kiosks and a public website for Urząd Miasta Płocka."""
 
+from functools import cached_property
 from pathlib import Path
 
 from flask import Flask
@@ -9,12 +10,24 @@ from kiosk.formatting import register_filters
 from kiosk.settings import load_settings
 from kiosk.web.hosts import PublicOriginFlask, register_host_checks
 from kiosk.web.security import register_security_headers
+from kiosk.web.sessions import register_sessions
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
 
 class Okienko(PublicOriginFlask):
     """The application class: external URLs from KIOSK_PUBLIC_URL, every template but plain text escaped."""
+
+    def ensure_sync(self, func):
+        # Flask asks this of every hook on every request; whether a function is a coroutine never changes.
+        sync = self._sync_functions.get(func)
+        if sync is None:
+            sync = self._sync_functions.setdefault(func, super().ensure_sync(func))
+        return sync
+
+    @cached_property
+    def _sync_functions(self) -> dict:
+        return {}
 
     def select_jinja_autoescape(self, filename: str) -> bool:
         # Feeds (.atom), sitemaps (.xml), scripts (.js, values through |tojson) and pages are all markup.
@@ -30,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_commands(app)
     register_filters(app)
     register_security_headers(app)
+    register_sessions(app)
     register_host_checks(app)
     return app
 

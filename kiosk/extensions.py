@@ -1,7 +1,9 @@
 """Flask extensions, created unbound and bound in the app factory."""
 
 from datetime import UTC, datetime
+from functools import lru_cache
 
+from babel import Locale
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -68,7 +70,14 @@ def select_locale():
     from flask import current_app, request, session
 
     chosen = request.args.get("lang") or session.get("lang")
-    return chosen if chosen in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+    code = chosen if chosen in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+    return _parsed_locale(code)
+
+
+@lru_cache(maxsize=16)
+def _parsed_locale(code: str) -> Locale:
+    # Flask-Babel parses a code anew on every request (a look-up of Babel's locale data); a Locale is immutable.
+    return Locale.parse(code)
 
 
 babel = Babel()

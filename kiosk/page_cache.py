@@ -24,27 +24,32 @@ DEFAULT_PAGES = 20_000  # every card of a 5,059-card catalogue in the website, t
 DEFAULT_BYTES = 256 * 1024 * 1024  # per process: the bound that matters (a card page is ~16 KB)
 
 
+def _size(page: bytes | tuple[bytes, ...]) -> int:
+    return len(page) if isinstance(page, bytes) else sum(map(len, page))
+
+
 class PageCache:
-    """A thread-safe LRU of rendered pages, bounded by the number of pages and by their total size."""
+    """A thread-safe LRU of rendered pages (bytes, or a page's pieces around a slot), bounded by the number of
+    pages and by their total size."""
 
     def __init__(self, size: int, max_bytes: int = DEFAULT_BYTES):
         self.size, self.max_bytes, self.bytes = size, max_bytes, 0
         self.entries, self.lock = OrderedDict(), Lock()
 
-    def get(self, key: str) -> bytes | None:
+    def get(self, key: str):
         with self.lock:
             body = self.entries.get(key)
             if body is not None:
                 self.entries.move_to_end(key)
             return body
 
-    def put(self, key: str, body: bytes) -> None:
+    def put(self, key: str, body: bytes | tuple[bytes, ...]) -> None:
         with self.lock:
             old = self.entries.pop(key, None)
-            self.bytes += len(body) - (len(old) if old is not None else 0)
+            self.bytes += _size(body) - (_size(old) if old is not None else 0)
             self.entries[key] = body
             while len(self.entries) > self.size or (self.bytes > self.max_bytes and len(self.entries) > 1):
-                self.bytes -= len(self.entries.popitem(last=False)[1])
+                self.bytes -= _size(self.entries.popitem(last=False)[1])
 
 
 def page_cache() -> PageCache | None:
@@ -62,17 +67,29 @@ def page_cache() -> PageCache | None:
 
 def kept_page(key: tuple, render: Callable[[], str | bytes]) -> bytes:
     """The page rendered for `key` (which must hold the page's stamp), from the page cache when it is there."""
+    return _kept(key, lambda: _encoded(render()))
+
+
+def kept_pieces(key: tuple, render: Callable[[], str], slot: str) -> tuple[bytes, ...]:
+    """Like `kept_page`, the page split around `slot`: the caller joins the pieces with what this response
+    puts there (the kiosk's "made at" time), so that part is never kept."""
+    return _kept(key, lambda: tuple(_encoded(render()).split(slot.encode())))
+
+
+def _encoded(body: str | bytes) -> bytes:
+    return body if isinstance(body, bytes) else body.encode()
+
+
+def _kept(key: tuple, build: Callable):
     cache = page_cache()
     if cache is None:
-        body = render()
-        return body if isinstance(body, bytes) else body.encode()
+        return build()
     digest = hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
-    body = cache.get(digest)
-    if body is None:
-        body = render()
-        body = body if isinstance(body, bytes) else body.encode()
-        cache.put(digest, body)
-    return body
+    page = cache.get(digest)
+    if page is None:
+        page = build()
+        cache.put(digest, page)
+    return page
 
 
 def remembered(key, compute: Callable):

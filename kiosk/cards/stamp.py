@@ -5,11 +5,14 @@ the data it stands for (docs/architecture.md § Caching). The website, the kiosk
 pages on these, so they live here rather than in any one of them.
 """
 
+import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 
-from sqlalchemy import and_, bindparam, func, select
+from flask import current_app
+from sqlalchemy import Engine, and_, bindparam, create_engine, event, func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from kiosk.extensions import db
 from kiosk.facts.models import Category, Department, FormFile, LegalAct, LifeSituation, Location, SharedFee
@@ -62,7 +65,7 @@ def _card_stamp_query():
     translation = and_(
         Translation.card_id == Card.id,
         Translation.language == bindparam("language"),
-        Translation.status == TranslationStatus.PUBLISHED,
+        Translation.status == bindparam("published", TranslationStatus.PUBLISHED, type_=Translation.status.type),
     )
     return (
         select(Edition.id, Edition.published_at, Card.last_verified_at, *_facts_columns(), *_TRANSLATION_COLUMNS)
@@ -81,7 +84,8 @@ def _site_stamp_query():
 
 def card_stamp(slug: str, language: str = "pl") -> Stamp | None:
     """The validators of a card's pages in `language`, in one query; None for an unknown slug."""
-    row = db.session.connection().execute(_card_stamp_query(), {"slug": slug, "language": language}).first()
+    params = {"slug": slug, "language": language, "published": TranslationStatus.PUBLISHED}
+    row = read_row(_card_stamp_query(), params)
     if row is None:
         return None
     facts = _latest(*row[3:8])
@@ -95,6 +99,89 @@ def card_stamp(slug: str, language: str = "pl") -> Stamp | None:
 
 def site_stamp() -> Stamp:
     """The validators of pages that list many cards: the change log, the facts and how many groups exist."""
-    row = db.session.connection().execute(_site_stamp_query()).first()
+    row = read_row(_site_stamp_query(), {})
     facts = _latest(*row[4:])
     return Stamp((row[0], facts, row[2], row[3]), _latest(row[1], facts), facts)
+
+
+class _Prepared:
+    """A stamp query compiled once for one database: its SQL, its parameters' order and its columns' readers."""
+
+    def __init__(self, query, dialect):
+        compiled = query.compile(dialect=dialect)
+        binds = compiled.binds.items()
+        self.sql = compiled.string
+        self.order = compiled.positiontup if dialect.positional else None
+        self.binders = {name: p.type.dialect_impl(dialect).bind_processor(dialect) for name, p in binds}
+        self.readers = [c.type.dialect_impl(dialect).result_processor(dialect, None) for c in query.selected_columns]
+
+    def parameters(self, params: dict):
+        values = {name: (bind(v) if (bind := self.binders.get(name)) else v) for name, v in params.items()}
+        return values if self.order is None else [values[name] for name in self.order]
+
+    def row(self, raw) -> tuple | None:
+        return None if raw is None else tuple(r(v) if r else v for r, v in zip(self.readers, raw, strict=True))
+
+
+class StampReader:
+    """Stamp queries on a pool of their own (the main pool's limits): autocommit connections, no session, no pre-ping.
+
+    A stamp is read on every public page request, a page-cache hit included, where it is all the database
+    work there is; through the ORM session it cost a pooled connection pinged with its own round trip and a
+    transaction begun and closed around one statement. Here the statement, compiled once, runs on a pooled
+    connection in autocommit mode, so it always sees the last commit. A connection the server dropped (a
+    PostgreSQL restart) fails the statement; the pool is then emptied and `read_row` asks again the ordinary
+    way (pre-pinged pool, the session's error handling), so a restart costs no request an error.
+    """
+
+    def __init__(self, engine: Engine, options: dict):
+        self.engine = create_engine(engine.url, isolation_level="AUTOCOMMIT", pool_reset_on_return=None, **options)
+        self.prepared: dict = {}
+        event.listen(engine, "engine_disposed", lambda _conn: self.engine.dispose())
+
+    def first(self, query, params: dict) -> tuple | None:
+        prepared = self.prepared.get(query)
+        if prepared is None:
+            prepared = self.prepared.setdefault(query, _Prepared(query, self.engine.dialect))
+        connection = self.engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute(prepared.sql, prepared.parameters(params))
+            raw = cursor.fetchone()
+            cursor.close()
+        except Exception:
+            connection.invalidate()
+            self.engine.dispose()  # after a restart every pooled connection is dead, not just this one
+            raise
+        finally:
+            connection.close()
+        return prepared.row(raw)
+
+
+SHARED_OPTIONS = ("connect_args", "pool_size", "max_overflow", "pool_timeout", "pool_recycle")
+_READERS: "weakref.WeakKeyDictionary[Engine, StampReader]" = weakref.WeakKeyDictionary()
+
+
+def _reader() -> StampReader | None:
+    engine = db.engine
+    reader = _READERS.get(engine)
+    if reader is None:
+        if engine.url.get_backend_name() == "sqlite" and engine.url.database in (None, "", ":memory:"):
+            return None  # a second connection would see another, empty database
+        options = current_app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}
+        shared = {k: v for k, v in options.items() if k in SHARED_OPTIONS}  # the same limits as the main pool
+        reader = _READERS.setdefault(engine, StampReader(engine, shared))
+    return reader
+
+
+def read_row(query, params: dict) -> tuple | None:
+    """The first row of a stamp query, read through the StampReader; the ORM session's connection when that
+    fails (a dropped connection is retried there, a database that is down raises its usual error)."""
+    reader = _reader()
+    if reader is not None:
+        try:
+            return reader.first(query, params)
+        except (SQLAlchemyError, reader.engine.dialect.loaded_dbapi.Error):
+            current_app.logger.warning("stamp read failed on its own connection; reading through the session")
+    row = db.session.connection().execute(query, params).first()
+    return None if row is None else tuple(row)

@@ -1,6 +1,7 @@
 """Kiosk screens under /kiosk/ (touch, keyboard and screen reader) and the kiosk fleet under /admin/kioski/."""
 
-from datetime import datetime
+import secrets
+from functools import lru_cache
 from pathlib import Path
 
 from flask import (
@@ -17,11 +18,12 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from kiosk.cards.published import count_cards_by_category, get_published_card, list_live_cards
 from kiosk.cards.translation_view import card_body_html, localize_card
-from kiosk.clock import LOCAL_TZ, now
+from kiosk.clock import now
 from kiosk.errors import DomainError, ValidationError
 from kiosk.extensions import csrf, db
 from kiosk.facts import services as facts
@@ -29,7 +31,7 @@ from kiosk.formatting import format_datetime
 from kiosk.intake import lookup
 from kiosk.intake.services import CODE_ALPHABET
 from kiosk.outage import database_unavailable, service_unavailable
-from kiosk.page_cache import kept_page, published_card_stamp, with_opening_state
+from kiosk.page_cache import kept_pieces, published_card_stamp, with_opening_state
 from kiosk.requestargs import free_text
 from kiosk.search import services as search
 
@@ -70,21 +72,25 @@ def kurl(endpoint: str, **values) -> str:
 
 
 def lang_url(code: str) -> str:
-    """This screen in another language."""
-    args = {k: v for k, v in request.args.items() if k in ("k", "q")}
+    """This screen in another language (the results screen keeps its query; no other screen reads one)."""
+    carried = ("k", "q") if request.endpoint == "kiosk_ui.results" else ("k",)
+    args = {k: v for k, v in request.args.items() if k in carried}
     return kurl(request.endpoint, **(request.view_args or {}), **{**args, "lang": code})
 
 
 @bp.context_processor
 def kiosk_context():
     config = current_app.config
-    return {"kiosk": g.get("kiosk"), "lang_url": lang_url, "built_at": now(), "asset_version": asset_version(),
-            "idle_seconds": config["KIOSK_IDLE_SECONDS"], "countdown_seconds": config["KIOSK_COUNTDOWN_SECONDS"],
+    return {"kiosk": g.get("kiosk"), "lang_url": lang_url, "made_at": format_datetime(now()),
+            "asset_version": asset_version(), "idle_seconds": config["KIOSK_IDLE_SECONDS"],
+            "countdown_seconds": config["KIOSK_COUNTDOWN_SECONDS"],
             "heartbeat_seconds": config["KIOSK_HEARTBEAT_SECONDS"]}  # fmt: skip
 
 
+@lru_cache(maxsize=1)
 def asset_version() -> str:
-    """Changes whenever a kiosk asset changes, so the service worker refreshes its cache."""
+    """Changes whenever a kiosk asset changes, so the service worker refreshes its cache (read once per process:
+    a deploy restarts the workers, like every fingerprint of deployed files)."""
     stamps = [int(p.stat().st_mtime) for p in STATIC.iterdir() if p.is_file()]
     return format(max(stamps, default=0) + len(stamps), "x")
 
@@ -150,23 +156,30 @@ def results():
     return render_template("kiosk_ui/list.html", heading=None, rows=response.results, found=response)
 
 
-# A card screen prints when it was made ("printed at", the offline notice). It is kept rendered with this
-# moment instead, which the request's own time replaces, so a kept screen never shows an old time.
-MADE_AT = datetime(1901, 1, 1, tzinfo=LOCAL_TZ)
-MADE_AT_TEXT = format_datetime(MADE_AT).encode()
+# A card screen shows when it was made ("printed at", the offline notice). It is kept rendered with this slot
+# in the place of that time and split around it, and each response puts its own time in, so a kept screen
+# never shows an old time. NUL cannot be stored in PostgreSQL text nor pass the query-string guard, and the
+# random middle is new with each process, so no content can contain the slot.
+MADE_AT_SLOT = f"\x00made-at-{secrets.token_hex(16)}\x00"
+SLOT = MADE_AT_SLOT.encode()
 
 
-def _card_page(template: str, slug: str, **extra):
+def _card_page(template: str, slug: str, screen: tuple = (), **extra):
     """A card screen from the page cache, keyed on everything it shows: the card's stamp (with the date and
-    which points are open), the language, the query, this kiosk and its assets."""
+    which points are open), the language, this kiosk, its assets and what of the query it reads (`screen`)."""
     lang = str(get_locale())
     stamp = with_opening_state(published_card_stamp(slug, lang))
     kiosk = g.kiosk
-    here = (kiosk.id, kiosk.name, kiosk.location_id, kiosk.has_printer) if kiosk is not None else None
-    key = ("kiosk", template, request.path, lang, sorted(request.args.items(multi=True)), g.kiosk_code, here,
-           asset_version(), stamp.parts)  # fmt: skip
-    body = kept_page(key, lambda: _render_card(template, slug, stamp.translation or None, **extra))
-    return Response(body.replace(MADE_AT_TEXT, format_datetime(now()).encode()), mimetype="text/html")
+    if kiosk is None and g.kiosk_code:  # an unknown kiosk id is carried in the links: rendered, never kept
+        return _made_now(_render_card(template, slug, stamp.translation or None, **extra).encode().split(SLOT))
+    here = (kiosk.code, kiosk.id, kiosk.name, kiosk.location_id, kiosk.has_printer) if kiosk is not None else None
+    key = ("kiosk", template, request.path, lang, screen, here, asset_version(), stamp.parts)
+    pieces = kept_pieces(key, lambda: _render_card(template, slug, stamp.translation or None, **extra), MADE_AT_SLOT)
+    return _made_now(pieces)
+
+
+def _made_now(pieces) -> Response:
+    return Response(format_datetime(now()).encode().join(pieces), mimetype="text/html")
 
 
 def _render_card(template: str, slug: str, translation: tuple | None, **extra) -> str:
@@ -175,7 +188,8 @@ def _render_card(template: str, slug: str, translation: tuple | None, **extra) -
     edition = shown.edition
     body = card_body_html(shown, card.live_edition) if template == "kiosk_ui/card.html" else None
     return render_template(template, card=card, edition=edition, place=services.place_matter(edition, g.kiosk),
-                           status=facts.point_status, body=body, shown=shown, built_at=MADE_AT, **extra)  # fmt: skip
+                           status=facts.point_status, body=body, shown=shown, made_at=Markup(MADE_AT_SLOT),
+                           **extra)  # fmt: skip
 
 
 @bp.get("/uslugi/<slug>")
@@ -185,13 +199,14 @@ def card(slug: str):
 
 @bp.get("/uslugi/<slug>/druk")
 def card_print(slug: str):
-    return _card_page("kiosk_ui/print.html", slug)
+    return _card_page("kiosk_ui/print.html", slug, screen=(request.args.get("format") == "a4",))
 
 
 @bp.get("/uslugi/<slug>/lista")
 def checklist(slug: str):
     """The "what to bring" list on a phone, opened from the kiosk's QR code with the ticked items."""
-    return _card_page("kiosk_ui/checklist.html", slug, ticked=qr.parse_ticks(request.args.get("ok", "")))
+    ticked = qr.parse_ticks(request.args.get("ok", ""))
+    return _card_page("kiosk_ui/checklist.html", slug, screen=tuple(ticked), ticked=ticked)
 
 
 @bp.get("/uslugi/<slug>/qr.svg")

@@ -6,6 +6,7 @@ them all up (kiosk.ops.metrics). This module imports no domain code, so any doma
 """
 
 import time
+from functools import lru_cache
 
 from flask import Flask, g, request
 from prometheus_client import Counter, Histogram, disable_created_metrics
@@ -38,9 +39,16 @@ def _observe_request(response):
     started = g.get("ops_started")
     if started is not None:
         route = request.url_rule.rule if request.url_rule is not None else UNMATCHED
-        REQUESTS.labels(route, request.method, str(response.status_code)).inc()
-        LATENCY.labels(route, request.method).observe(time.perf_counter() - started)
+        count, latency = _series(route, request.method, response.status_code)
+        count.inc()
+        latency.observe(time.perf_counter() - started)
     return response
+
+
+@lru_cache(maxsize=4096)
+def _series(route: str, method: str, status: int) -> tuple:
+    # `labels()` checks and looks its labels up under a lock on each call; a route's series never change.
+    return REQUESTS.labels(route, method, str(status)), LATENCY.labels(route, method)
 
 
 def record_search(seconds: float, degraded: bool) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from flask import Response, current_app, request
 from flask_babel import get_locale
-from werkzeug.http import is_resource_modified
+from werkzeug.http import http_date, is_resource_modified
 
 from kiosk.cache_headers import public_cache_control
 from kiosk.cards.stamp import Stamp
@@ -73,9 +73,13 @@ def cached_page(stamp: Stamp, render: Callable[[], str], mimetype: str = "text/h
 
 
 def cache_headers(response: Response, etag: str, modified: datetime) -> Response:
-    response.set_etag(etag)
-    response.last_modified = modified
-    response.vary.add("Cookie")
+    headers = response.headers
+    headers["ETag"] = f'"{etag}"'
+    headers["Last-Modified"] = http_date(modified)
+    if "Vary" in headers:
+        response.vary.add("Cookie")
+    else:
+        headers["Vary"] = "Cookie"
     if "lang" in request.args:  # this response sets the language cookie: keep it out of shared caches
         response.cache_control.private = True
         response.cache_control.no_cache = True

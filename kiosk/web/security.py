@@ -52,18 +52,31 @@ def has_personal_data(path: str) -> bool:
     return any(path == p or path.startswith(p + "/") for p in NO_STORE_PREFIXES)
 
 
+def _fixed_headers(hsts: bool) -> tuple:
+    fixed = [("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "DENY"),
+             ("Referrer-Policy", "strict-origin-when-cross-origin"), ("Cross-Origin-Opener-Policy", "same-origin"),
+             ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")]  # fmt: skip
+    return tuple([*fixed, ("Strict-Transport-Security", HSTS)] if hsts else fixed)
+
+
+# Built once: this hook runs on every response, a page-cache hit included.
+FIXED_HEADERS = {hsts: _fixed_headers(hsts) for hsts in (False, True)}
+PUBLIC_POLICY = content_security_policy(None)
+OWN_HEADERS = frozenset(name.lower() for name, _ in (*FIXED_HEADERS[True], ("Content-Security-Policy", "")))
+
+
 def add_security_headers(response: Response) -> Response:
     headers = response.headers
-    headers["Content-Security-Policy"] = content_security_policy(g.get("csp_nonce"))
-    headers["X-Content-Type-Options"] = "nosniff"
-    headers["X-Frame-Options"] = "DENY"
-    headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-    headers["Cross-Origin-Opener-Policy"] = "same-origin"
-    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()"
-    if current_app.config.get("KIOSK_HSTS"):
-        headers["Strict-Transport-Security"] = HSTS
+    nonce = g.get("csp_nonce")
+    own = (("Content-Security-Policy", content_security_policy(nonce) if nonce else PUBLIC_POLICY),
+           *FIXED_HEADERS[bool(current_app.config.get("KIOSK_HSTS"))])  # fmt: skip
+    if OWN_HEADERS.isdisjoint(name.lower() for name, _value in headers):
+        headers.extend(own)  # the usual case: appended, without looking each name up again
+    else:
+        for name, value in own:
+            headers[name] = value
     # A form's answer may echo what was sent (a contact in the resident's report); never keep it either.
-    if has_personal_data(request.path) or request.method not in ("GET", "HEAD"):
+    if request.method not in ("GET", "HEAD") or has_personal_data(request.path):
         response.cache_control.no_store = True
         response.cache_control.private = True
         response.cache_control.public = False

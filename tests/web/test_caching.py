@@ -238,3 +238,43 @@ def test_the_page_cache_is_bounded_by_bytes_as_well_as_by_pages():
     assert list(cache.entries) == ["p2", "p3", "p4"] and cache.bytes == 90
     cache.put("p4", b"y" * 10)  # a replaced page gives its bytes back
     assert cache.bytes == 70 and cache.get("p4") == b"y" * 10
+
+
+def test_kiosk_card_screens_are_kept_once_whatever_else_the_query_carries(db, app, client, team_card):
+    """The key holds only what a screen reads of the query: unrelated or hostile arguments share one entry
+    (no way to fill the cache with `?x=1`, `?x=2`…) and never break the screen."""
+    with clock.frozen(MORNING):
+        first = client.get("/kiosk/uslugi/dowod-test")
+        cache = app.extensions["web_page_cache"]
+        kept = len(cache.entries)
+        for query in ("x=1", "x=2", "utm_source=plakat&x=%00", "q=%3Cscript%3Ealert(1)%3C/script%3E", "format=a4",
+                      "ok=1.2", "k=", "x=" + "a" * 1500):  # fmt: skip
+            response = client.get(f"/kiosk/uslugi/dowod-test?{query}")
+            assert response.status_code in (200, 400), query
+            assert response.status_code == 400 or response.data == first.data, query
+        assert len(cache.entries) == kept
+        assert "<script>alert" not in client.get("/kiosk/uslugi/dowod-test?q=<script>alert(1)</script>").text
+        client.get("/kiosk/uslugi/dowod-test/druk?format=a4")
+        client.get("/kiosk/uslugi/dowod-test/druk?format=a4&x=1")
+        client.get("/kiosk/uslugi/dowod-test/lista?ok=0.1")
+        client.get("/kiosk/uslugi/dowod-test/lista?ok=0.1&x=2")
+        assert len(cache.entries) == kept + 2  # what the print and checklist screens read is part of their key
+        unknown = client.get("/kiosk/uslugi/dowod-test?k=nie-ma-takiego-kiosku")
+        assert unknown.status_code == 200 and "k=nie-ma-takiego-kiosku" in unknown.text
+        assert len(cache.entries) == kept + 2  # an unknown kiosk id is shown in the links but never kept
+
+
+def test_the_kiosk_screen_s_time_goes_into_its_slot_and_nowhere_else(db, factory, app, client):
+    """The kept screen is split around a slot no content can hold; text that looks like a time stays as it is."""
+    from kiosk.kiosk_ui.views import MADE_AT_SLOT
+
+    with clock.frozen(MORNING):
+        factory.published_card("dowod-test", title="Wniosek z 01.01.1901 00:00 – archiwum")
+        first = client.get("/kiosk/uslugi/dowod-test/druk")
+    with clock.frozen(datetime(2026, 5, 13, 8, 7)):
+        later = client.get("/kiosk/uslugi/dowod-test/druk").text
+    kept = next(page for page in app.extensions["web_page_cache"].entries.values() if isinstance(page, tuple))
+    assert len(kept) == 2 and all(MADE_AT_SLOT.encode() not in piece for piece in kept)  # around the print time
+    assert "01.01.1901 00:00 – archiwum" in first.text and "01.01.1901 00:00 – archiwum" in later
+    assert "wydrukowano 13.05.2026 10:00" in first.text and "wydrukowano 13.05.2026 10:07" in later
+    assert "\x00" not in later and "made-at-" not in later
