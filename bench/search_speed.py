@@ -1,10 +1,12 @@
 """Search speed over the real cards alone and with 5,000 synthetic ones, in-process, on SQLite.
 
-Usage: .venv/bin/python bench/search_speed.py [--cards 0,5000] [--profile]
+Usage: .venv/bin/python bench/search_speed.py [--cards 0,5000] [--profile] [--check]
 Each of the 350 distinct queries of `bench/query_mix.py` is timed once, in a shuffled order, after a
 warm-up on other words (so no query is timed twice); suggest is timed on distinct prefixes of them.
 Targets (issue 15): search p50 ≤ 3 ms and p95 ≤ 8 ms at 59 cards, p95 ≤ 20 ms at 5,059 cards;
 suggest p95 ≤ 5 ms at 5,059 cards. Issue 4: full rebuild ≤ 30 s, an update visible ≤ 300 ms after the commit.
+With --check, every query is first run through Whoosh's own search too, and the rankings must be identical
+(`kiosk.search.scoring` scores from cached postings; Whoosh's search is what it replaced).
 """
 
 import argparse
@@ -20,6 +22,7 @@ import time
 from pathlib import Path
 
 from sqlalchemy import select
+from whoosh import query as wq
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -32,7 +35,10 @@ from kiosk.cards.content import edition_to_content
 from kiosk.cards.models import Card
 from kiosk.content.services import import_content
 from kiosk.extensions import db
-from kiosk.search import services
+from kiosk.search import query as q
+from kiosk.search import scoring, services
+from kiosk.search.polish import analyse_query
+from kiosk.search.sync import get_index
 
 ROOT = Path(__file__).resolve().parent.parent
 WARM_UP = ["urząd miasta", "godziny otwarcia", "formularz", "opłata skarbowa", "pełnomocnictwo", "ulica"]
@@ -87,7 +93,48 @@ def time_update_visible(rounds: int) -> list[float]:
     return timings
 
 
-def run(count: int, profile: bool) -> None:
+def whoosh_ranked(searcher, query, point=None, category=None, limit=None) -> list[tuple[int, float]]:
+    """Whoosh's own search (what search used before `kiosk.search.scoring`): (docnum, score), best first."""
+    terms = [wq.Term("points", point)] if point else []
+    terms += [wq.Term("category", category)] if category else []
+    filt = wq.And(terms) if terms else None
+    return [(hit.docnum, hit.score) for hit in searcher.search(query, limit=limit, filter=filt)]
+
+
+def check_same_as_whoosh(mix: list[str], typed: list[str]) -> None:
+    """Every query pruned and in full, every prefix, and filtered searches: the same ranking as Whoosh's."""
+    searcher, synonyms = get_index().searcher(), services._synonyms()
+    facets = q.facet_counts(searcher, set(range(searcher.doc_count_all())))
+    filters = [(p, None) for p in sorted(facets["point"])[:2]] + [(None, c) for c in sorted(facets["category"])[:2]]
+    counts = {"searches": 0, "filtered": 0, "prefixes": 0, "prefixes unlike Whoosh's top-8 collector": 0}
+    for n, text in enumerate(mix):
+        for prune in (True, False):
+            query = q.build_query(analyse_query(text, synonyms), searcher.reader(), prune=prune)
+            if query is None:
+                continue
+            _same(scoring.top(scoring.matches(searcher, query), None), whoosh_ranked(searcher, query), text)
+            counts["searches"] += 1
+            for point, category in filters if n % 7 == 0 and prune else ():
+                allow = q.allowed_docs(searcher, point, category)
+                ranked = scoring.top(scoring.matches(searcher, query, allow), None)
+                _same(ranked, whoosh_ranked(searcher, query, point, category), f"{text} @{point or category}")
+                counts["filtered"] += 1
+    for text in typed:
+        query = q.build_query(analyse_query(text, synonyms), searcher.reader(), prefix_last=True, only=q.HEAD)
+        if query is not None:
+            mine = scoring.top(scoring.matches(searcher, query), 8)
+            _same(mine, whoosh_ranked(searcher, query)[:8], f"prefix {text}")
+            counts["prefixes"] += 1
+            counts["prefixes unlike Whoosh's top-8 collector"] += mine != whoosh_ranked(searcher, query, limit=8)
+    print("same ranking, scores and totals as Whoosh's search: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+def _same(mine: list, whoosh: list, what: str) -> None:
+    if mine != whoosh:
+        raise SystemExit(f"differs from Whoosh: {what!r}: {mine[:3]} vs {whoosh[:3]} ({len(mine)} vs {len(whoosh)})")
+
+
+def run(count: int, profile: bool, check: bool = False) -> None:
     mix = query_mix()
     typed = prefixes(mix)
     profilers = {"search": cProfile.Profile(), "suggest": cProfile.Profile()} if profile else {}
@@ -108,6 +155,8 @@ def run(count: int, profile: bool) -> None:
             rebuild_s = time.perf_counter() - start
             searches = time_each(services.search, mix, 4, profilers.get("search"))
             suggests = time_each(services.suggest, typed, 5, profilers.get("suggest"))
+            if check:  # after the timing: it fills the per-reader caches
+                check_same_as_whoosh(mix, typed)
             updates = time_update_visible(20)
             db.session.remove()
             db.engine.dispose()
@@ -144,9 +193,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cards", default="0,5000", help="synthetic cards added to the real ones, per run")
     parser.add_argument("--profile", action="store_true", help="print cProfile's top frames of the timed calls")
+    parser.add_argument("--check", action="store_true", help="first compare every ranking with Whoosh's search")
     args = parser.parse_args()
     for count in (int(c) for c in args.cards.split(",")):
-        run(count, args.profile)
+        run(count, args.profile, args.check)
 
 
 if __name__ == "__main__":
