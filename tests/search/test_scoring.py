@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from whoosh import index
-from whoosh import query as wq
 
 from bench.query_mix import prefixes, query_mix
+from bench.search_speed import whoosh_ranked
 from kiosk.search import query as q
 from kiosk.search import scoring
 from kiosk.search.engine import make_schema, to_whoosh
@@ -27,20 +27,9 @@ TEXT = """dowód osobisty paszport zameldowanie wymeldowanie pobyt stały czasow
 WORDS = TEXT.split()
 
 
-def whoosh_ranked(searcher, query, filt=None, limit=None) -> list[tuple[int, float]]:
-    """Whoosh's own answer: what search used before `kiosk.search.scoring`."""
-    return [(hit.docnum, hit.score) for hit in searcher.search(query, limit=limit, filter=filt)]
-
-
-def whoosh_filter(point, category):
-    terms = [wq.Term("points", point)] if point else []
-    terms += [wq.Term("category", category)] if category else []
-    return wq.And(terms) if terms else None
-
-
 def assert_same(searcher, query, point=None, category=None):
     allow = q.allowed_docs(searcher, point, category)
-    expected = whoosh_ranked(searcher, query, whoosh_filter(point, category))
+    expected = whoosh_ranked(searcher, query, point, category)
     assert scoring.top(scoring.matches(searcher, query, allow), None) == expected, str(query)
     hits, total, facets = q.run(searcher, query, allow, 10)
     assert total == len(expected)
@@ -140,3 +129,19 @@ def test_suggest_prefixes_and_filters_score_as_in_whoosh_on_the_real_cards(real_
             assert_same(real_segmented, query, point=point)
         for category in categories:
             assert_same(real_segmented, query, category=category)
+
+
+def test_expansions_in_a_segment_above_five_thousand_cards_score_as_in_whoosh(tmp_path):
+    """Above 5,000 documents in a segment Whoosh scores a many-term expansion (boosted BM25, not 1.0)."""
+    rng = random.Random(8)
+    ix = index.create_in(str(tmp_path), make_schema())
+    writer = ix.writer()
+    for n in range(5_020):
+        title = " ".join(rng.choices(WORDS, k=2))
+        writer.add_document(**to_whoosh({"slug": f"k{n}", "title": title, "keywords": rng.choice(WORDS)}))
+    writer.commit()
+    with ix.searcher() as searcher:
+        assert searcher.reader().is_atomic() and searcher.doc_count_all() > scoring.ARRAY_OR_UP_TO
+        for _text, query in queries(searcher, ["po", "do", "za", "mi", "dowod o", "podatek od n"], prefix_last=True,
+                                    only=q.HEAD):  # fmt: skip
+            assert_same(searcher, query)
