@@ -46,6 +46,8 @@ class _ExpandedOncePerReader:
     Expanding a typo or a prefix walks the term dictionary, and Whoosh does it again for the matcher, the
     size estimate and the highlighted terms. The expansions depend only on the reader's terms, and a
     reader never changes (a changed index means a new searcher with new readers), so they live on it.
+    A reader of several segments takes the union of its segments' expansions (the terms of a multi-segment
+    reader are its segments' terms), which scoring has made already.
     """
 
     def _btexts(self, ixreader):
@@ -55,7 +57,11 @@ class _ExpandedOncePerReader:
         if found is None:
             if len(cache) > 50_000:  # bounded: a long-lived reader sees every word residents type
                 cache.clear()
-            found = cache[key] = tuple(self._expand(ixreader))
+            if ixreader.is_atomic():
+                found = tuple(self._expand(ixreader))
+            else:
+                found = tuple(sorted({t for leaf, _offset in ixreader.leaf_readers() for t in self._btexts(leaf)}))
+            cache[key] = found
         return found
 
     def _expand(self, ixreader):
