@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 from whoosh import matching
 from whoosh import query as wq
 
+from . import scoring
 from .multilingual import deleted, edit_distance
 from .polish import STOP_WORDS, TOKEN_RE, QueryWord, fold, lemmas, query_word, tokens
 
@@ -29,8 +30,11 @@ class Or(wq.Or):
 
     Below 5,000 documents Whoosh would pick its array matcher, which allocates and clears a 2,048-slot
     array per node and per part (most of a small catalogue's search time); above, it estimates every
-    clause's size, one term-dictionary lookup each, only to shape the tree.
+    clause's size, one term-dictionary lookup each, only to shape the tree. `kiosk.search.scoring` adds
+    the parts' scores in the same tree order.
     """
+
+    balanced = True
 
     def _matcher(self, subs, searcher, context):
         return self._tree_matcher(subs, matching.UnionMatcher, searcher, context, None)
@@ -42,6 +46,8 @@ class _ExpandedOncePerReader:
     Expanding a typo or a prefix walks the term dictionary, and Whoosh does it again for the matcher, the
     size estimate and the highlighted terms. The expansions depend only on the reader's terms, and a
     reader never changes (a changed index means a new searcher with new readers), so they live on it.
+    A reader of several segments takes the union of its segments' expansions (the terms of a multi-segment
+    reader are its segments' terms), which scoring has made already.
     """
 
     def _btexts(self, ixreader):
@@ -51,7 +57,11 @@ class _ExpandedOncePerReader:
         if found is None:
             if len(cache) > 50_000:  # bounded: a long-lived reader sees every word residents type
                 cache.clear()
-            found = cache[key] = tuple(self._expand(ixreader))
+            if ixreader.is_atomic():
+                found = tuple(self._expand(ixreader))
+            else:
+                found = tuple(sorted({t for leaf, _offset in ixreader.leaf_readers() for t in self._btexts(leaf)}))
+            cache[key] = found
         return found
 
     def _expand(self, ixreader):
@@ -163,13 +173,18 @@ def build_query(words: list[QueryWord], reader, prefix_last: bool = False, only=
     return groups[0] if len(groups) == 1 else Or(groups)
 
 
-def filter_query(point: str | None, category: str | None) -> wq.Query | None:
-    terms = [wq.Term("points", point)] if point else []
-    terms += [wq.Term("category", category)] if category else []
-    return wq.And(terms) if terms else None
-
-
 FACET_FIELDS = {"category": "category", "point": "points"}
+
+
+def allowed_docs(searcher, point: str | None, category: str | None) -> frozenset | None:
+    """The documents at the service point and in the category asked for; None when neither is."""
+    cache = _facet_postings(searcher)
+    found = None
+    for values, wanted in ((cache["point"], point), (cache["category"], category)):
+        if wanted:
+            docs = values.get(wanted, frozenset())
+            found = docs if found is None else found & docs
+    return found
 
 
 @dataclass
@@ -183,19 +198,27 @@ class Hit:
     referral_to: str = ""  # for a referral, the first institution the card names
 
 
-def run(searcher, q: wq.Query, filt: wq.Query | None, limit: int) -> tuple[list[Hit], int, dict]:
+def run(searcher, q: wq.Query, allow: frozenset | None, limit: int) -> tuple[list[Hit], int, dict]:
     """Top hits with highlights, the number of matching cards, and counts per filter value."""
-    # Whoosh scores every matching posting anyway; collecting them all gives the total and the facets
-    # from the same pass instead of a second one.
-    results = searcher.search(q, limit=None, filter=filt)
+    found = scoring.matches(searcher, q, allow)
     matched = {t.decode() if isinstance(t, bytes) else t for _f, t in q.existing_terms(searcher.reader(), expand=True)}
-    hits = [_hit(h, matched) for h in results[:limit]]
-    docs = results.docs()
-    return hits, len(docs), facet_counts(searcher, docs)
+    hits = [_hit(searcher.stored_fields(docnum), score, matched) for docnum, score in scoring.top(found, limit)]
+    return hits, len(found), facet_counts(searcher, found.keys())
 
 
-def facet_counts(searcher, docs: set[int]) -> dict:
-    """How many of `docs` carry each category and service point (postings cached per searcher)."""
+def top_titles(searcher, q: wq.Query, limit: int) -> list[dict]:
+    """The best `limit` cards' stored fields (for as-you-type suggestions)."""
+    return [searcher.stored_fields(docnum) for docnum, _s in scoring.top(scoring.matches(searcher, q), limit)]
+
+
+def facet_counts(searcher, docs) -> dict:
+    """How many of `docs` carry each category and service point."""
+    return {name: {v: n for v, ids in values.items() if v and (n := len(ids & docs))}
+            for name, values in _facet_postings(searcher).items()}  # fmt: skip
+
+
+def _facet_postings(searcher) -> dict:
+    """Each category's and service point's documents, per searcher (a new index means a new searcher)."""
     cache = getattr(searcher, "_kiosk_facets", None)
     if cache is None:
         reader = searcher.reader()
@@ -204,17 +227,14 @@ def facet_counts(searcher, docs: set[int]) -> dict:
                         for value in reader.lexicon(fieldname)}
                  for name, fieldname in FACET_FIELDS.items()}  # fmt: skip
         searcher._kiosk_facets = cache
-    return {
-        name: {v: len(docs & ids) for v, ids in values.items() if v and docs & ids} for name, values in cache.items()
-    }
+    return cache
 
 
-def _hit(hit, matched: set[str]) -> Hit:
-    title, summary = hit.get("title", ""), hit.get("summary", "")
+def _hit(stored: dict, score: float, matched: set[str]) -> Hit:
+    title, summary = stored.get("title", ""), stored.get("summary", "")
     marked = {"title": str(highlight(title, matched)), "summary": str(highlight(summary, matched))}
-    return Hit(
-        slug=hit["slug"], title=title, summary=summary, score=round(float(hit.score or 0.0), 4), highlights=marked
-    )
+    return Hit(slug=stored["slug"], title=title, summary=summary, score=round(float(score or 0.0), 4),
+               highlights=marked)  # fmt: skip
 
 
 def highlight(text: str, matched: set[str]) -> Markup:

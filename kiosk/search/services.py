@@ -265,10 +265,11 @@ def _index_search(text: str, point, category, limit: int, stamp: Stamp) -> Searc
     query = q.build_query(words, searcher.reader())
     if query is None:
         return SearchResponse(query=text, total=0, results=[])
-    hits, total, facets = q.run(searcher, query, q.filter_query(point, category), limit)
+    allow = q.allowed_docs(searcher, point, category)
+    hits, total, facets = q.run(searcher, query, allow, limit)
     if total == 0:  # nothing outside the bodies: look at every word everywhere before giving up
         full = q.build_query(words, searcher.reader(), prune=False)
-        hits, total, facets = q.run(searcher, full, q.filter_query(point, category), limit)
+        hits, total, facets = q.run(searcher, full, allow, limit)
     hint = q.suggestion(searcher, text) if total < 3 else None
     return SearchResponse(query=text, total=total, results=hits, suggestion=hint,
                           facets=_label_facets(facets, stamp.facts))  # fmt: skip
@@ -329,8 +330,7 @@ def suggest(prefix: str | None, limit: int = 8) -> list[dict]:
         query = q.build_query(analyse_query(text, _synonyms()), searcher.reader(), prefix_last=True, only=q.HEAD)
         if query is None:
             return []
-        results = searcher.search(query, limit=limit)
-        return [{"text": hit["title"], "slug": hit["slug"]} for hit in results]
+        return [{"text": hit["title"], "slug": hit["slug"]} for hit in q.top_titles(searcher, query, limit)]
     except IndexUnavailable as exc:
         log.warning("suggest without an index: %s", exc)
         rows = db.session.execute(_published().where(Edition.title.ilike(f"%{text}%")).limit(limit)).all()

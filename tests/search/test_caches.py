@@ -62,3 +62,23 @@ def test_a_service_point_renamed_elsewhere_shows_its_new_name_in_the_facets(inde
 
     in_other(other, rename)
     assert [f["label"] for f in services.search("dowodu").facets["point"]] == ["Biuro Obsługi"]
+
+
+def test_a_card_published_elsewhere_is_scored_with_the_new_index_as_whoosh_scores_it(index, factory, other):
+    """Postings and scores are kept per index reader: a publish elsewhere means a new reader, new scores."""
+    from bench.search_speed import whoosh_ranked
+    from kiosk.search import query as q
+    from kiosk.search.polish import analyse_query
+    from kiosk.search.sync import get_index
+
+    factory.published_card("dowod", title="Wydanie dowodu osobistego")
+    before = services.search("dowodu")
+    assert before.total == 1  # this reader now keeps the word's postings and scores
+    in_other(other, lambda f: f.published_card("dowod-tymczasowy", title="Tymczasowy dowód osobisty"))
+    after = services.search("dowodu")
+    assert after.total == 2 and {h.slug for h in after.results} == {"dowod", "dowod-tymczasowy"}
+    searcher = get_index().searcher()
+    query = q.build_query(analyse_query("dowodu", services._synonyms()), searcher.reader())
+    expected = [(searcher.stored_fields(d)["slug"], round(s, 4)) for d, s in whoosh_ranked(searcher, query)]
+    assert [(h.slug, h.score) for h in after.results] == expected
+    assert dict(expected)["dowod"] != before.results[0].score  # the IDF moved with the new card

@@ -61,3 +61,18 @@ def test_typo_expansion_equals_whooshs_levenshtein_automaton(searcher):
                     assert q.near_terms(reader, field, word, maxdist, 1) == expected, (word, field, maxdist)
                     checked += bool(expected)
     assert checked > 100  # most words do find near terms, so the comparison is not vacuous
+
+
+def test_expansions_on_the_whole_index_are_the_union_of_its_segments(searcher):
+    """Highlights read the expansions of the multi-segment reader: built from the segments' own, the same
+    terms as expanding over the whole index's term list (and, for prefixes, as Whoosh's own Prefix)."""
+    reader, checked = searcher.reader(), 0
+    assert not reader.is_atomic()
+    for word in sorted({fold(w) for w in WORDS} | {"dowud", "rejestarcja", "po", "za", "mie"}):
+        for field in q.FUZZY_FIELDS:
+            for maxdist in {1, q.max_edits(word)} - {0}:
+                mine = q.FuzzyTerm(field, word, maxdist=maxdist, prefixlength=1)._btexts(reader)
+                assert list(mine) == q.near_terms(reader, field, word, maxdist, 1), (word, field, maxdist)
+                checked += bool(mine)
+            assert list(q.Prefix(field, word)._btexts(reader)) == list(wq.Prefix(field, word)._btexts(reader))
+    assert checked > 50
