@@ -10,13 +10,16 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from functools import cached_property
 from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.pool import Pool
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from kiosk import create_app
 from kiosk.background import wait_for_background
@@ -86,6 +89,58 @@ def database_url(tmp_path_factory) -> str:
     return url
 
 
+# Every engine that connected and every database connection opened while a test runs (any app, any thread): the
+# test's teardown disposes the engines and checks that each connection is closed. A connection left open is only
+# closed by the garbage collector, at some later test, where psycopg's ResourceWarning then fails the wrong test.
+_engines: set[Engine] = set()
+_connections: list = []
+
+
+@event.listens_for(Engine, "engine_connect")
+def _remember_engine(connection):
+    _engines.add(connection.engine)
+
+
+@event.listens_for(Pool, "connect")
+def _remember_connection(dbapi_connection, _record):
+    _connections.append(dbapi_connection)
+
+
+def _is_open(dbapi_connection) -> bool:
+    if hasattr(dbapi_connection, "closed"):  # psycopg
+        return not dbapi_connection.closed
+    try:  # sqlite3 has no flag: a closed connection refuses every use
+        return dbapi_connection.total_changes >= 0
+    except Exception:
+        return False
+
+
+def wait_until_checked_in(engine: Engine, timeout: float = 10) -> bool:
+    """Wait for connections still out (a live server's request finishing in its own thread); True when none is."""
+    deadline = time.monotonic() + timeout
+    while engine.pool.checkedout() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not engine.pool.checkedout()
+
+
+@pytest.fixture(autouse=True)
+def _no_connection_outlives_its_test(request):
+    """Dispose every engine the test used (apps it built, `create_engine`) and fail it if a connection stays open:
+    a session or `engine.connect()` never closed. It fails here, at the test that leaked, never later."""
+    _engines.clear()
+    _connections.clear()
+    yield
+    still_out = [str(engine.url) for engine in _engines if not wait_until_checked_in(engine)]
+    for engine in _engines:
+        engine.dispose()
+    left_open = [c for c in _connections if _is_open(c)]
+    _engines.clear()
+    _connections.clear()
+    for connection in left_open:
+        connection.close()
+    assert not still_out and not left_open, f"database connections left open: {still_out or left_open}"
+
+
 TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789"}
 
 
@@ -116,6 +171,7 @@ def app(_session_app, tmp_path):
         yield app
         wait_for_background()  # e-mail a request deferred must not run into the next test's tables
         _db.session.remove()
+        wait_until_checked_in(_db.engine)  # a live server's last request may still be running in its thread
         _clear_tables()
         _db.engine.dispose()
 
@@ -216,21 +272,42 @@ AXE_JS = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / 
 ARTIFACTS = Path(os.environ.get("OKIENKO_TEST_ARTIFACTS") or Path(tempfile.gettempdir()) / "okienko-test-artifacts")
 
 
-@pytest.fixture
-def live_server(app):
-    """The app served over real HTTP on a free loopback port, for the browser."""
-    import threading
+class OneShotHandler(WSGIRequestHandler):
+    """HTTP/1.0: no keep-alive, so once the server is shut down nothing answers (the kiosk's offline test), and no
+    request can reach the app through a kept-alive connection after the test's teardown began."""
 
-    from werkzeug.serving import make_server
+    protocol_version = "HTTP/1.0"
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    def log_message(self, format, *args):
+        pass
+
+
+def serve(app, port: int = 0):
+    """The app over real HTTP on a loopback port; `shutdown()` really takes it off the network."""
+    server = make_server("127.0.0.1", port, app, threaded=True, request_handler=OneShotHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     server.url = f"http://127.0.0.1:{server.server_port}"
+    plain_shutdown, stopped = server.shutdown, []
+
+    def shutdown():
+        if not stopped:
+            stopped.append(True)
+            plain_shutdown()
+            server.server_close()
+            thread.join(5)
+
+    server.shutdown = shutdown
+    return server
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served over real HTTP on a free loopback port, for the browser."""
+    server = serve(app)
     app.config["KIOSK_PUBLIC_URL"] = server.url  # absolute URLs (redirects, QR codes) point where it is served
     yield server
     server.shutdown()
-    thread.join(5)
 
 
 @pytest.fixture(scope="session")
