@@ -278,17 +278,72 @@ def content_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "content"
 
 
+@pytest.fixture(scope="session")
+def _imported_content(tmp_path_factory) -> dict:
+    """The real content/ as the importer left it: every row and the built index (filled by the first test)."""
+    return {"index": tmp_path_factory.mktemp("imported") / "index"}
+
+
 @pytest.fixture
-def real_index(app, db, content_dir):
-    """The real content/ imported into this test's database, searched through a fresh index in tmp."""
+def real_content(app, db, _imported_content):
+    """The real content/ imported into this test's database and indexed in this test's index directory.
+
+    The first test imports and builds for real; every later one gets the same rows and index files back,
+    seconds faster (the importer and the build are tested in their own tests). A test that changes the cards
+    changes only its own copy: its tables are emptied and its index directory is its own."""
     from kiosk.content.services import import_content
     from kiosk.search import services
 
-    app.config["KIOSK_CONTENT_DIR"] = str(content_dir)  # the real synonyms.yaml
-    import_content(content_dir)
-    db.session.commit()
-    services.rebuild()
+    snapshot, index_dir = _imported_content, Path(app.config["KIOSK_INDEX_DIR"])
+    if "rows" not in snapshot:
+        import_content(Path(app.config["KIOSK_CONTENT_DIR"]))
+        db.session.commit()
+        services.rebuild()
+        with db.engine.connect() as conn:
+            snapshot["rows"] = {t.name: [dict(r._mapping) for r in conn.execute(t.select())]
+                                for t in db.metadata.sorted_tables}  # fmt: skip
+        shutil.copytree(index_dir, snapshot["index"])
+    else:
+        _insert_rows(snapshot["rows"])
+        shutil.copytree(snapshot["index"], index_dir, dirs_exist_ok=True)
     return services
+
+
+def _insert_rows(rows: dict[str, list[dict]]) -> None:
+    """Put rows read from these tables back, with their keys; the same state as the writes that made them."""
+    with _db.engine.connect() as conn:
+        postgres = conn.dialect.name == "postgresql"
+        if not postgres:  # cards and their live editions refer to each other: no order satisfies both
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # outside a transaction, or SQLite ignores it
+            conn.commit()
+        with conn.begin():
+            if postgres:
+                conn.execute(text("SET LOCAL session_replication_role = replica"))
+            for table in _db.metadata.sorted_tables:
+                if rows.get(table.name):
+                    conn.execute(table.insert(), rows[table.name])
+            if postgres:
+                _restart_sequences_after(conn, [t for t in _db.metadata.sorted_tables if rows.get(t.name)])
+        if not postgres:
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            conn.commit()
+
+
+def _restart_sequences_after(conn, tables) -> None:
+    """The next key of each table follows the keys put back (PostgreSQL's sequences do not see them)."""
+    for table in tables:
+        for column in table.primary_key.columns:
+            quoted = f'"{table.name}"'
+            sequence = conn.scalar(text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": quoted, "c": column.name})
+            if sequence:
+                conn.execute(text(f'SELECT setval(:s, max("{column.name}")) FROM "{table.name}"'), {"s": sequence})
+
+
+@pytest.fixture
+def real_index(app, content_dir, real_content):
+    """The real content/ imported into this test's database, searched through a fresh index in tmp."""
+    app.config["KIOSK_CONTENT_DIR"] = str(content_dir)  # the real synonyms.yaml
+    return real_content
 
 
 # --- real browser -----------------------------------------------------------------------------------
