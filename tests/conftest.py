@@ -59,6 +59,9 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 def pytest_collection_modifyitems(config, items):
+    for item in items:  # the PostgreSQL leg deselects db_independent tests: the mark must never hide a database test
+        if "db_independent" in item.keywords and "database_url" in item.fixturenames:
+            raise pytest.UsageError(f"{item.nodeid} is marked db_independent but uses the database")
     if PG_URL:
         return
     skip = pytest.mark.skip(reason="PostgreSQL-only test; runs in the PostgreSQL leg (make test runs both)")
