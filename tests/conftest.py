@@ -298,6 +298,10 @@ def real_content(app, db, _imported_content):
     from kiosk.search import services
 
     snapshot, index_dir = _imported_content, Path(app.config["KIOSK_INDEX_DIR"])
+    with db.engine.connect() as conn:  # else the rows kept (or put back) would carry another fixture's too
+        assert not any(conn.execute(t.select().limit(1)).first() for t in db.metadata.sorted_tables), (
+            "real_content must come before any fixture that writes to the database"
+        )
     if "rows" not in snapshot:
         import_content(Path(app.config["KIOSK_CONTENT_DIR"]))
         db.session.commit()
