@@ -8,15 +8,19 @@ import copy
 import inspect
 import os
 import shutil
+import sqlite3
 import subprocess
 import tempfile
+import threading
 import time
 from functools import cached_property
 from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.pool import Pool
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from kiosk import create_app
 from kiosk.background import wait_for_background
@@ -56,6 +60,9 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 def pytest_collection_modifyitems(config, items):
+    for item in items:  # the PostgreSQL leg deselects db_independent tests: the mark must never hide a database test
+        if "db_independent" in item.keywords and "database_url" in item.fixturenames:
+            raise pytest.UsageError(f"{item.nodeid} is marked db_independent but uses the database")
     if PG_URL:
         return
     skip = pytest.mark.skip(reason="PostgreSQL-only test; runs in the PostgreSQL leg (make test runs both)")
@@ -74,6 +81,9 @@ def database_url(tmp_path_factory) -> str:
             with engine.begin() as conn:
                 conn.execute(text("DROP SCHEMA public CASCADE"))
                 conn.execute(text("CREATE SCHEMA public"))
+                # Commits return before the WAL reaches the disk (what they show other sessions is unchanged):
+                # the suite never survives a server crash, and every test commits many times.
+                conn.execute(text(f'ALTER DATABASE "{conn.engine.url.database}" SET synchronous_commit = off'))
             engine.dispose()
         except Exception as exc:  # the PostgreSQL leg must fail, not skip
             pytest.exit(f"PostgreSQL at {url} is not reachable: {exc}", returncode=3)
@@ -84,6 +94,61 @@ def database_url(tmp_path_factory) -> str:
         upgrade(revision="heads")
         _db.engine.dispose()
     return url
+
+
+# Every engine that connected and every database connection opened while a test runs (any app, any thread): the
+# test's teardown disposes the engines and checks that each connection is closed. A connection left open is only
+# closed by the garbage collector, at some later test, where psycopg's ResourceWarning then fails the wrong test.
+_engines: set[Engine] = set()
+_connections: list = []
+
+
+@event.listens_for(Engine, "engine_connect")
+def _remember_engine(connection):
+    _engines.add(connection.engine)
+
+
+@event.listens_for(Pool, "connect")
+def _remember_connection(dbapi_connection, _record):
+    _connections.append(dbapi_connection)
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        # No fsync at each commit: the suite never survives a power cut, and every test commits many times.
+        dbapi_connection.execute("PRAGMA synchronous = OFF")
+
+
+def _is_open(dbapi_connection) -> bool:
+    if hasattr(dbapi_connection, "closed"):  # psycopg
+        return not dbapi_connection.closed
+    try:  # sqlite3 has no flag: a closed connection refuses every use
+        return dbapi_connection.total_changes >= 0
+    except Exception:
+        return False
+
+
+def wait_until_checked_in(engine: Engine, timeout: float = 10) -> bool:
+    """Wait for connections still out (a live server's request finishing in its own thread); True when none is."""
+    deadline = time.monotonic() + timeout
+    while engine.pool.checkedout() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not engine.pool.checkedout()
+
+
+@pytest.fixture(autouse=True)
+def _no_connection_outlives_its_test(request):
+    """Dispose every engine the test used (apps it built, `create_engine`) and fail it if a connection stays open:
+    a session or `engine.connect()` never closed. It fails here, at the test that leaked, never later."""
+    _engines.clear()
+    _connections.clear()
+    yield
+    still_out = [str(engine.url) for engine in _engines if not wait_until_checked_in(engine)]
+    for engine in _engines:
+        engine.dispose()
+    left_open = [c for c in _connections if _is_open(c)]
+    _engines.clear()
+    _connections.clear()
+    for connection in left_open:
+        connection.close()
+    assert not still_out and not left_open, f"database connections left open: {still_out or left_open}"
 
 
 TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789"}
@@ -99,14 +164,43 @@ def _session_app(database_url, tmp_path_factory):
     return app, copy.deepcopy(dict(app.config)), dict(app.extensions), dict(vars(app))
 
 
+def _tree_state(root: Path) -> dict[str, tuple]:
+    """Every file and directory under `root` with what a write changes (inode, size, mode, modification time)."""
+    state = {}
+    for folder, _dirs, files in os.walk(root):
+        for name in [".", *files]:
+            info = os.stat(os.path.join(folder, name))
+            state[os.path.join(folder, name)] = (info.st_ino, info.st_size, info.st_mode, info.st_mtime_ns)
+    return state
+
+
+@pytest.fixture(scope="session")
+def _work_content(tmp_path_factory) -> tuple[Path, dict]:
+    """The session's copy of content/ and its pristine state."""
+    work = shutil.copytree(REPO / "content", tmp_path_factory.mktemp("content") / "content-work")
+    return work, _tree_state(work)
+
+
+def pristine_content(work_content: tuple[Path, dict]) -> Path:
+    """The copy of content/, as content/ is: whatever a test wrote there (a synonym added from a search gap, an
+    edited card) is copied back over first. Copying the 260 files for every test instead was a third of a short
+    test's time."""
+    work, state = work_content
+    if _tree_state(work) != state:
+        shutil.rmtree(work)
+        shutil.copytree(REPO / "content", work)
+        state.clear()
+        state.update(_tree_state(work))
+    return work
+
+
 @pytest.fixture
-def app(_session_app, tmp_path):
+def app(_session_app, _work_content, tmp_path):
     app, settings, extensions, attributes = _session_app
     _restore_attributes(app, attributes)  # a test's own client or request class (FreshContextClient) ends with it
     forget_process_caches()  # their keys are ids, and every test's empty tables hand the same ids out again
-    # Every test gets its own copy of content/: whatever a test writes (a synonym added from a search gap,
-    # an export) lands under tmp_path, never in the repository.
-    work_content = shutil.copytree(REPO / "content", tmp_path / "content-work")
+    # Every test gets content/ as it is, outside the repository: whatever a test writes never lands in it.
+    work_content = pristine_content(_work_content)
     app.config.clear()
     app.config.update(copy.deepcopy(settings))
     app.config.update(KIOSK_INDEX_DIR=str(tmp_path / "index"), KIOSK_CONTENT_DIR=str(work_content))
@@ -116,6 +210,7 @@ def app(_session_app, tmp_path):
         yield app
         wait_for_background()  # e-mail a request deferred must not run into the next test's tables
         _db.session.remove()
+        wait_until_checked_in(_db.engine)  # a live server's last request may still be running in its thread
         _clear_tables()
         _db.engine.dispose()
 
@@ -193,17 +288,76 @@ def content_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "content"
 
 
+@pytest.fixture(scope="session")
+def _imported_content(tmp_path_factory) -> dict:
+    """The real content/ as the importer left it: every row and the built index (filled by the first test)."""
+    return {"index": tmp_path_factory.mktemp("imported") / "index"}
+
+
 @pytest.fixture
-def real_index(app, db, content_dir):
-    """The real content/ imported into this test's database, searched through a fresh index in tmp."""
+def real_content(app, db, _imported_content):
+    """The real content/ imported into this test's database and indexed in this test's index directory.
+
+    The first test imports and builds for real; every later one gets the same rows and index files back,
+    seconds faster (the importer and the build are tested in their own tests). A test that changes the cards
+    changes only its own copy: its tables are emptied and its index directory is its own."""
     from kiosk.content.services import import_content
     from kiosk.search import services
 
-    app.config["KIOSK_CONTENT_DIR"] = str(content_dir)  # the real synonyms.yaml
-    import_content(content_dir)
-    db.session.commit()
-    services.rebuild()
+    snapshot, index_dir = _imported_content, Path(app.config["KIOSK_INDEX_DIR"])
+    with db.engine.connect() as conn:  # else the rows kept (or put back) would carry another fixture's too
+        assert not any(conn.execute(t.select().limit(1)).first() for t in db.metadata.sorted_tables), (
+            "real_content must come before any fixture that writes to the database"
+        )
+    if "rows" not in snapshot:
+        import_content(Path(app.config["KIOSK_CONTENT_DIR"]))
+        db.session.commit()
+        services.rebuild()
+        with db.engine.connect() as conn:
+            snapshot["rows"] = {t.name: [dict(r._mapping) for r in conn.execute(t.select())]
+                                for t in db.metadata.sorted_tables}  # fmt: skip
+        shutil.copytree(index_dir, snapshot["index"])
+    else:
+        _insert_rows(snapshot["rows"])
+        shutil.copytree(snapshot["index"], index_dir, dirs_exist_ok=True)
     return services
+
+
+def _insert_rows(rows: dict[str, list[dict]]) -> None:
+    """Put rows read from these tables back, with their keys; the same state as the writes that made them."""
+    with _db.engine.connect() as conn:
+        postgres = conn.dialect.name == "postgresql"
+        if not postgres:  # cards and their live editions refer to each other: no order satisfies both
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # outside a transaction, or SQLite ignores it
+            conn.commit()
+        with conn.begin():
+            if postgres:
+                conn.execute(text("SET LOCAL session_replication_role = replica"))
+            for table in _db.metadata.sorted_tables:
+                if rows.get(table.name):
+                    conn.execute(table.insert(), rows[table.name])
+            if postgres:
+                _restart_sequences_after(conn, [t for t in _db.metadata.sorted_tables if rows.get(t.name)])
+        if not postgres:
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            conn.commit()
+
+
+def _restart_sequences_after(conn, tables) -> None:
+    """The next key of each table follows the keys put back (PostgreSQL's sequences do not see them)."""
+    for table in tables:
+        for column in table.primary_key.columns:
+            quoted = f'"{table.name}"'
+            sequence = conn.scalar(text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": quoted, "c": column.name})
+            if sequence:
+                conn.execute(text(f'SELECT setval(:s, max("{column.name}")) FROM "{table.name}"'), {"s": sequence})
+
+
+@pytest.fixture
+def real_index(app, content_dir, real_content):
+    """The real content/ imported into this test's database, searched through a fresh index in tmp."""
+    app.config["KIOSK_CONTENT_DIR"] = str(content_dir)  # the real synonyms.yaml
+    return real_content
 
 
 # --- real browser -----------------------------------------------------------------------------------
@@ -216,21 +370,42 @@ AXE_JS = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / 
 ARTIFACTS = Path(os.environ.get("OKIENKO_TEST_ARTIFACTS") or Path(tempfile.gettempdir()) / "okienko-test-artifacts")
 
 
-@pytest.fixture
-def live_server(app):
-    """The app served over real HTTP on a free loopback port, for the browser."""
-    import threading
+class OneShotHandler(WSGIRequestHandler):
+    """HTTP/1.0: no keep-alive, so once the server is shut down nothing answers (the kiosk's offline test), and no
+    request can reach the app through a kept-alive connection after the test's teardown began."""
 
-    from werkzeug.serving import make_server
+    protocol_version = "HTTP/1.0"
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    def log_message(self, format, *args):
+        pass
+
+
+def serve(app, port: int = 0):
+    """The app over real HTTP on a loopback port; `shutdown()` really takes it off the network."""
+    server = make_server("127.0.0.1", port, app, threaded=True, request_handler=OneShotHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     server.url = f"http://127.0.0.1:{server.server_port}"
+    plain_shutdown, stopped = server.shutdown, []
+
+    def shutdown():
+        if not stopped:
+            stopped.append(True)
+            plain_shutdown()
+            server.server_close()
+            thread.join(5)
+
+    server.shutdown = shutdown
+    return server
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served over real HTTP on a free loopback port, for the browser."""
+    server = serve(app)
     app.config["KIOSK_PUBLIC_URL"] = server.url  # absolute URLs (redirects, QR codes) point where it is served
     yield server
     server.shutdown()
-    thread.join(5)
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,8 @@ import pytest
 
 from kiosk.markdown_render import render_markdown
 
+pytestmark = pytest.mark.db_independent  # no database: the SQLite leg runs it, the PostgreSQL leg need not
+
 HOSTILE = [
     "<script>alert(1)</script>",
     "<img src=x onerror=alert(1)>",

@@ -5,7 +5,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kiosk.content.services import import_content
 from kiosk.search import multilingual
 from kiosk.search import services as search
 
@@ -15,10 +14,8 @@ HELD_IN = {"uk": slice(0, 50, 3), "en": slice(1, 50, 3)}
 
 
 @pytest.fixture
-def real_cards(app, db):
-    import_content(Path(app.config["KIOSK_CONTENT_DIR"]))
-    db.session.commit()
-    search.rebuild()
+def real_cards(real_content):
+    return real_content
 
 
 @pytest.mark.parametrize(

@@ -1,16 +1,14 @@
 """Kiosk fixtures: a small published catalogue, a registered kiosk, and a browser at both screen sizes."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from kiosk.facts.models import Location
 from kiosk.kiosk_ui import services
 from kiosk.search import services as search
 
-from ..conftest import docs_shot
+from ..conftest import docs_shot, serve
 
 SIZES = {"portrait": {"width": 1080, "height": 1920}, "landscape": {"width": 1920, "height": 1080}}
 # Suggestions on a loaded machine: the server's answer may take its whole 2.5 s budget, then the kiosk falls back
@@ -22,34 +20,6 @@ HOURS = {day: ["00:00-23:59"] for day in ("mon", "tue", "wed", "thu", "fri", "sa
 def shot(page, name: str, full_page: bool = True) -> None:
     """kiosk-<name>-<size>.png for docs/img (see `docs_shot`: only when bench/screenshots.py asks for it)."""
     docs_shot(page, f"kiosk-{name}-{page.size_name}", full_page=full_page)
-
-
-class OneShotHandler(WSGIRequestHandler):
-    """HTTP/1.0: no keep-alive, so once the server is shut down nothing answers (the offline test)."""
-
-    protocol_version = "HTTP/1.0"
-
-    def log_message(self, format, *args):
-        pass
-
-
-def serve(app, port: int = 0):
-    """The app over real HTTP on a loopback port; `shutdown()` really takes it off the network."""
-    server = make_server("127.0.0.1", port, app, threaded=True, request_handler=OneShotHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    server.url = f"http://127.0.0.1:{server.server_port}"
-    plain_shutdown, stopped = server.shutdown, []
-
-    def shutdown():
-        if not stopped:
-            stopped.append(True)
-            plain_shutdown()
-            server.server_close()
-            thread.join(5)
-
-    server.shutdown = shutdown
-    return server
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 
 from kiosk.kiosk_ui import services
 
-from ..conftest import axe_violations
-from .conftest import SUGGEST_WAIT, serve, shot
+from ..conftest import axe_violations, serve
+from .conftest import SUGGEST_WAIT, shot
 
 pytestmark = pytest.mark.browser
 START = "/kiosk/?k=bok-1"

@@ -1,6 +1,7 @@
 """The restore drill: back up a site full of real data, restore it into an empty database, prove it all came back."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -16,7 +17,7 @@ from .conftest import PASSWORD, fill_site, make_app, site_fingerprint
 @pytest.fixture
 def backed_up(app, runner, tmp_path):
     """A site with every card, an account, an intake case and their audit rows, backed up with the CLI."""
-    facts = fill_site(tmp_path / "content-work")
+    facts = fill_site(Path(app.config["KIOSK_CONTENT_DIR"]))
     fingerprint = site_fingerprint()
     result = runner.invoke(args=["ops", "backup", str(tmp_path / "backup")])
     assert result.exit_code == 0, result.output

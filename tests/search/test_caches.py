@@ -18,9 +18,7 @@ from tests.factories import Factory
 def other(app):
     other = create_app({k: app.config[k] for k in ("TESTING", "SQLALCHEMY_DATABASE_URI", "KIOSK_INDEX_DIR",
                                                    "SECRET_KEY", "KIOSK_CONTENT_DIR")})  # fmt: skip
-    yield other
-    with other.app_context():
-        _db.engine.dispose()  # its pooled connections must not outlive the test's database
+    return other  # its engine is disposed with every other engine the test used (tests/conftest.py)
 
 
 def in_other(other, work):

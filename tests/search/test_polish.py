@@ -1,6 +1,10 @@
 """Polish text handling: folding, lemmas, synonyms."""
 
+import pytest
+
 from kiosk.search.polish import Synonyms, analyse_query, fold, lemma_analyzer, lemmas, synonyms_from
+
+pytestmark = pytest.mark.db_independent  # no database: the SQLite leg runs it, the PostgreSQL leg need not
 
 
 def test_fold_strips_polish_diacritics_including_l_stroke():

@@ -12,10 +12,7 @@ def other_instance(database_url, tmp_path):
     """A second app server: same database, its own index directory."""
     other = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
                         "KIOSK_INDEX_DIR": str(tmp_path / "other-index")})  # fmt: skip
-    yield other
-    with other.app_context():
-        _db.session.remove()
-        _db.engine.dispose()
+    return other  # its engine is disposed with every other engine the test used (tests/conftest.py)
 
 
 @pytest.mark.postgres

@@ -13,6 +13,8 @@ from kiosk.search import query as q
 from kiosk.search.engine import make_schema, to_whoosh
 from kiosk.search.polish import fold
 
+pytestmark = pytest.mark.db_independent  # no database: the SQLite leg runs it, the PostgreSQL leg need not
+
 TEXT = """dowód osobisty paszport zameldowanie wymeldowanie pobyt stały czasowy rejestracja pojazdu samochód
     podatek nieruchomości odpady deklaracja opłata skarbowa mieszkanie komunalne lokal najem dodatek mieszkaniowy
     zasiłek karta rodziny wniosek urząd zaświadczenie akt urodzenia małżeństwa zgonu odpis budowa domu działka

@@ -9,7 +9,6 @@ from sqlalchemy import update
 from kiosk import clock, create_app
 from kiosk.cards import translations as tr_services
 from kiosk.cards.translation_models import Translation
-from kiosk.extensions import db as _db
 from kiosk.page_cache import PageCache
 from tests.factories import Factory
 
@@ -135,9 +134,7 @@ def other(app):
     keys = ("TESTING", "SQLALCHEMY_DATABASE_URI", "KIOSK_INDEX_DIR", "SECRET_KEY", "KIOSK_CONTENT_DIR")
     other = create_app({key: app.config[key] for key in keys})
     other.config["WEB_STAMP_TTL"] = 0
-    yield other
-    with other.app_context():
-        _db.engine.dispose()  # its pooled connections must not outlive the test's database
+    return other  # its engine is disposed with every other engine the test used (tests/conftest.py)
 
 
 def test_a_publish_or_fact_change_committed_by_another_process_is_never_served_stale(db, team_card, other):

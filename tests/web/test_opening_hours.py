@@ -2,9 +2,13 @@
 
 from datetime import datetime
 
+import pytest
+
 from kiosk.clock import LOCAL_TZ
 from kiosk.facts.models import Location
 from kiosk.facts.services import hours_on, last_status_change, point_status, weekly_hours
+
+pytestmark = pytest.mark.db_independent  # no database: the SQLite leg runs it, the PostgreSQL leg need not
 
 HOURS = {"mon": ["08:00-15:30"], "thu": ["08:00-12:00", "13:00-16:30"], "fri": [["08:00", "14:30"]]}
 BOK = Location(slug="bok", name="BOK", address="Stary Rynek 1", opening_hours=HOURS)
