@@ -428,7 +428,10 @@ def page(browser):
 
 
 def axe_violations(page) -> list[dict]:
-    """Run axe-core (WCAG 2.1 A/AA and best practice) on the current page."""
+    """Run axe-core (WCAG 2.1 A/AA and best practice) on the current page, as a person sees it."""
+    # After a click that submits a form the new document may still be fetching its stylesheets (one
+    # connection per request on the test server); judged before they apply, the unstyled navbar fails contrast.
+    page.wait_for_load_state("load")
     # Evaluated through the DevTools protocol: the site's CSP rightly refuses an injected inline <script>.
     page.evaluate("() => { " + AXE_JS.read_text() + "\n}")
     result = page.evaluate(
