@@ -57,3 +57,4 @@ def count_pl(number: int, one: str, few: str, many: str) -> str:
 def register_filters(app: Flask) -> None:
     app.jinja_env.filters.update(pln=format_pln, day=format_date, moment=format_datetime,
                            longday=format_long_date)  # fmt: skip
+    app.jinja_env.globals["count_pl"] = count_pl
