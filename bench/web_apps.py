@@ -2,6 +2,7 @@
 
     gunicorn "bench.web_apps:ceiling()"                     # BENCH_PAGE names the file of bytes it returns
     gunicorn "bench.web_apps:okienko(page_cache=False)"     # production settings from the environment
+    gunicorn "bench.web_apps:okienko(fast_lane=False)"      # page-cache hits answered through Flask
 
 `okienko()` switches caching layers off for a with/without comparison. The page cache and the validator
 memo are settings; the other layers have no setting (they are not meant to be switched off in production),
@@ -27,11 +28,12 @@ def ceiling() -> Flask:
 
 
 def okienko(page_cache: bool = True, stamp_ttl: float | None = None, facts_cache: bool = True,
-            snapshot: bool = True, stored_body: bool = True, durable_search_log: bool = False) -> Flask:  # fmt: skip
+            snapshot: bool = True, stored_body: bool = True, durable_search_log: bool = False,
+            fast_lane: bool = True) -> Flask:  # fmt: skip
     """Okienko as deployed, with the named caching layers switched off."""
     from kiosk import create_app
 
-    config = {"WEB_PAGE_CACHE": page_cache}
+    config = {"WEB_PAGE_CACHE": page_cache, "WEB_FAST_LANE": fast_lane}
     if stamp_ttl is not None:
         config["WEB_STAMP_TTL"] = stamp_ttl
     disable_layers(facts_cache=facts_cache, snapshot=snapshot, stored_body=stored_body)

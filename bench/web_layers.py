@@ -28,6 +28,7 @@ from bench.web import DEFAULT_DB, build_site, path_lists, site_config
 
 VARIANTS = {  # name: keyword arguments of bench.web_apps.okienko
     "all layers on": {},
+    "fast lane off (page-cache hits through Flask)": {"fast_lane": False},
     "page cache off": {"page_cache": False},
     "validator memo off (WEB_STAMP_TTL=0)": {"stamp_ttl": 0},
     "shared-facts cache off": {"facts_cache": False},

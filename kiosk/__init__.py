@@ -38,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the application; `config` overrides settings (tests pass their database and index)."""
     app = Okienko(__name__, instance_path=str(Path(__file__).resolve().parent.parent / "instance"))
     app.config.from_mapping(load_settings(Path(app.instance_path), config))
+    register_fast_lane(app)  # first: the innermost WSGI layer, under the proxy fix and the host check
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
@@ -46,6 +47,12 @@ def create_app(config: dict | None = None) -> Flask:
     register_sessions(app)
     register_host_checks(app)
     return app
+
+
+def register_fast_lane(app: Flask) -> None:
+    from kiosk.web.fastlane import register_fast_lane
+
+    register_fast_lane(app)
 
 
 def register_extensions(app: Flask) -> None:

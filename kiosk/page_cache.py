@@ -80,11 +80,16 @@ def _encoded(body: str | bytes) -> bytes:
     return body if isinstance(body, bytes) else body.encode()
 
 
+def page_digest(key: tuple) -> str:
+    """The page cache's name for the page kept under `key`."""
+    return hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
+
+
 def _kept(key: tuple, build: Callable):
     cache = page_cache()
     if cache is None:
         return build()
-    digest = hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
+    digest = page_digest(key)
     page = cache.get(digest)
     if page is None:
         page = build()

@@ -8,8 +8,9 @@ from kiosk.cards import published
 from kiosk.cards.translation_view import localize_card
 from kiosk.errors import NotFound
 from kiosk.facts import services as facts
-from kiosk.page_cache import kept_page, published_card_stamp
+from kiosk.page_cache import kept_page, page_digest, published_card_stamp
 from kiosk.requestargs import int_arg
+from kiosk.web import fastlane
 
 from . import serializers
 from .openapi import openapi_document
@@ -60,11 +61,21 @@ def card(slug: str):
     the translation; the JSON shows no opening state) and the address it was asked at (its links are absolute)."""
     lang = str(get_locale())
     stamp = published_card_stamp(slug, lang)
-    key = ("api-card", request.host_url, request.path, lang, stamp.parts)
+    key = _card_key(request.host_url, request.path, lang, stamp)
     body = kept_page(key, lambda: _card_json(slug, lang, stamp.translation or None))
     response = current_app.response_class(body, mimetype="application/json")
-    response.headers["Content-Language"] = lang if stamp.translated else "pl"
+    response.headers["Content-Language"] = lang if stamp.translated else "pl"  # the stamp's parts say which
+    fastlane.offer(current_card_key, (request.host_url, request.path, lang, slug), key, lambda: page_digest(key))
     return response
+
+
+def _card_key(host_url: str, path: str, lang: str, stamp) -> tuple:
+    return ("api-card", host_url, path, lang, stamp.parts)
+
+
+def current_card_key(host_url: str, path: str, lang: str, slug: str) -> tuple:
+    """The card JSON's key read anew (the fast lane's check)."""
+    return _card_key(host_url, path, lang, published_card_stamp(slug, lang))
 
 
 def _card_json(slug: str, lang: str, translation: tuple | None) -> bytes:

@@ -31,16 +31,16 @@ from kiosk.formatting import format_datetime
 from kiosk.intake import lookup
 from kiosk.intake.services import CODE_ALPHABET
 from kiosk.outage import database_unavailable, service_unavailable
-from kiosk.page_cache import kept_pieces, published_card_stamp, with_opening_state
+from kiosk.page_cache import kept_pieces, page_digest, published_card_stamp, with_opening_state
 from kiosk.requestargs import free_text
 from kiosk.search import services as search
+from kiosk.web import fastlane
 
-from . import qr, services
+from . import COOKIE, qr, services
 from .fleet import bp as fleet_bp  # noqa: F401  (registered by the app factory)
 
 STATIC = Path(__file__).resolve().parent / "static"
 bp = Blueprint("kiosk_ui", __name__, url_prefix="/kiosk", template_folder="templates", static_folder="static")
-COOKIE = "kiosk_id"
 LIST_LIMIT = 60
 CODE_KEYS = "".join(sorted(CODE_ALPHABET))
 
@@ -49,7 +49,7 @@ CODE_KEYS = "".join(sorted(CODE_ALPHABET))
 def identify_kiosk():
     """The kiosk id comes from ?k= (the start URL) or the cookie the start URL left."""
     g.kiosk_code = (request.args.get("k") or request.cookies.get(COOKIE) or "").strip().lower()[:40]
-    g.kiosk = services.find_kiosk(g.kiosk_code)
+    g.kiosk = services.find_kiosk(g.kiosk_code)  # the fast lane's check finds it the same way
 
 
 @bp.after_request
@@ -168,18 +168,38 @@ def _card_page(template: str, slug: str, screen: tuple = (), **extra):
     """A card screen from the page cache, keyed on everything it shows: the card's stamp (with the date and
     which points are open), the language, this kiosk, its assets and what of the query it reads (`screen`)."""
     lang = str(get_locale())
-    stamp = with_opening_state(published_card_stamp(slug, lang))
+    stamp = _screen_stamp(slug, lang)
     kiosk = g.kiosk
     if kiosk is None and g.kiosk_code:  # an unknown kiosk id is carried in the links: rendered, never kept
         return _made_now(_render_card(template, slug, stamp.translation or None, **extra).encode().split(SLOT))
-    here = (kiosk.code, kiosk.id, kiosk.name, kiosk.location_id, kiosk.has_printer) if kiosk is not None else None
-    key = ("kiosk", template, request.path, lang, screen, here, asset_version(), stamp.parts)
+    key = card_screen_key(template, request.path, lang, screen, kiosk, stamp)
     pieces = kept_pieces(key, lambda: _render_card(template, slug, stamp.translation or None, **extra), MADE_AT_SLOT)
+    fastlane.offer(current_screen_key, (template, request.path, lang, screen, g.kiosk_code, slug), key,
+                   lambda: page_digest(key), made_now)  # fmt: skip
     return _made_now(pieces)
 
 
+def _screen_stamp(slug: str, lang: str):
+    return with_opening_state(published_card_stamp(slug, lang))
+
+
+def card_screen_key(template: str, path: str, lang: str, screen: tuple, kiosk, stamp) -> tuple:
+    here = (kiosk.code, kiosk.id, kiosk.name, kiosk.location_id, kiosk.has_printer) if kiosk is not None else None
+    return ("kiosk", template, path, lang, screen, here, asset_version(), stamp.parts)
+
+
+def current_screen_key(template: str, path: str, lang: str, screen: tuple, code: str, slug: str) -> tuple:
+    """A card screen's key read anew, the kiosk found as identify_kiosk finds it (the fast lane's check)."""
+    return card_screen_key(template, path, lang, screen, services.find_kiosk(code), _screen_stamp(slug, lang))
+
+
+def made_now(pieces) -> bytes:
+    """A kept screen with this response's "made at" time in its slot."""
+    return format_datetime(now()).encode().join(pieces)
+
+
 def _made_now(pieces) -> Response:
-    return Response(format_datetime(now()).encode().join(pieces), mimetype="text/html")
+    return Response(made_now(pieces), mimetype="text/html")
 
 
 def _render_card(template: str, slug: str, translation: tuple | None, **extra) -> str:

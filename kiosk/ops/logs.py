@@ -29,9 +29,13 @@ def current_request_id() -> str:
     return g.get("request_id", "") if has_request_context() else ""
 
 
+def request_id_from(given: str) -> str:
+    """The proxy's id when it looks like one, else a new one (also used by kiosk.web.fastlane)."""
+    return given if VALID_ID.fullmatch(given) else uuid.uuid4().hex
+
+
 def _take_request_id() -> None:
-    given = request.headers.get(HEADER, "")
-    g.request_id = given if VALID_ID.fullmatch(given) else uuid.uuid4().hex
+    g.request_id = request_id_from(request.headers.get(HEADER, ""))
 
 
 def _answer_request_id(response):

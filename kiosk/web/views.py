@@ -14,8 +14,8 @@ from kiosk.facts import services as facts
 from kiosk.page_cache import published_card_stamp
 from kiosk.requestargs import int_arg
 
-from . import services
-from .caching import cached_page, keyed, remembered, with_opening_state
+from . import fastlane, services
+from .caching import cached_page, etag_for, keyed, release, remembered, with_opening_state
 from .i18n import template_gettext
 from .presenters import card_jsonld, diff_row, signatory
 from .translated import alternates_of, card_page_stamp, content_language, localize_card
@@ -79,8 +79,10 @@ def home():
         points=facts.list_service_points()))  # fmt: skip
 
 
-def _card_stamp(slug: str, lang: str):
-    return with_opening_state(published_card_stamp(slug, lang))
+def card_validators(slug: str, lang: str) -> tuple:
+    """What a card page's bytes and headers depend on besides its address: the deployed templates and the
+    card's stamp with the opening state (the fast lane checks them with this function before each replay)."""
+    return release(), with_opening_state(published_card_stamp(slug, lang))
 
 
 @bp.get("/uslugi/<slug>")
@@ -95,8 +97,11 @@ def card_print(slug: str):
 
 def _card_page(template: str, slug: str):
     lang = str(get_locale())
-    stamp = card_page_stamp(_card_stamp(slug, lang))
-    return content_language(cached_page(stamp, lambda: _render_card(template, slug)), lang, stamp.translated)
+    validators = card_validators(slug, lang)
+    stamp = card_page_stamp(validators[1])
+    response = content_language(cached_page(stamp, lambda: _render_card(template, slug)), lang, stamp.translated)
+    fastlane.offer(card_validators, (slug, lang), validators, lambda: etag_for(stamp))  # kept under its ETag
+    return response
 
 
 def _render_card(template: str, slug: str) -> str:
