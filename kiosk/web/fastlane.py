@@ -60,6 +60,8 @@ from kiosk.ops.logs import request_id_from
 from kiosk.page_cache import DEFAULT_PAGES, page_cache
 
 OFFER = "okienko.fast_lane.offer"
+# Headers each page (or each response) has its own of: never shared between records.
+OWN_HEADERS = frozenset({"etag", "last-modified", "content-length", "date", REQUEST_ID.lower()})
 ELIGIBLE = "okienko.fast_lane.key"
 # Requests Flask answers otherwise (304, 206, 412) or that may be someone's own: never replayed.
 REFUSED = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE",
@@ -143,8 +145,22 @@ def recorded(offered: Offer, status: str, headers: list) -> Record | None:
     if "set-cookie" in names or REQUEST_ID.lower() not in names or "content-length" not in names:
         return None
     date_at = names.index("date") if "date" in names else None
-    return Record(offered, status, tuple(headers), names.index(REQUEST_ID.lower()), names.index("content-length"),
-                  date_at)  # fmt: skip
+    return Record(offered, status, tuple(map(_shared, headers)), names.index(REQUEST_ID.lower()),
+                  names.index("content-length"), date_at)  # fmt: skip
+
+
+_SHARED: dict[tuple, tuple] = {}
+
+
+def _shared(pair: tuple) -> tuple:
+    """One tuple for a header every page sends alike (security, cache and type headers), not one per record."""
+    pair = tuple(pair)
+    if pair[0].lower() in OWN_HEADERS:
+        return pair
+    shared = _SHARED.get(pair)
+    if shared is None and len(_SHARED) < 1024:
+        shared = _SHARED.setdefault(pair, pair)
+    return shared or pair
 
 
 class FastLane:

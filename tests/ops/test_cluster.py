@@ -7,6 +7,7 @@ a page residents keep asking for (revalidated in the background) and for one nob
 """
 
 import http.cookiejar
+import itertools
 import json
 import os
 import re
@@ -151,6 +152,10 @@ def seconds_until(check, limit: float) -> float:
     return time.monotonic() - started
 
 
+# Pages the fast lane replays (kiosk/web/fastlane.py): each of a server's workers records and replays them.
+LANE_PAGES = ("/uslugi/karta-klastra", "/kiosk/uslugi/karta-klastra", "/api/v1/cards/karta-klastra")
+
+
 def test_a_publish_on_one_server_is_served_and_found_by_both_and_through_the_cache(cluster):
     a, b, proxy = cluster["a"], cluster["b"], cluster["proxy"]
     for server in (a, b):
@@ -158,11 +163,14 @@ def test_a_publish_on_one_server_is_served_and_found_by_both_and_through_the_cac
     assert proxy.get("/uslugi/karta-klastra").getheader("X-Cache-Status") == "MISS"
     assert proxy.get("/uslugi/karta-klastra").getheader("X-Cache-Status") == "HIT"
     assert proxy.get("/api/v1/cards/karta-klastra").getheader("X-Cache-Status") == "MISS"  # then left alone
+    for server, path, _ in itertools.product((a, b), LANE_PAGES, range(4)):  # recorded, then replayed (fast lane)
+        assert "Karta klastra" in server.get(path)
     publish_new_edition(cluster["url"], cluster["tmp"], a.index)
     published = time.monotonic()
     limit = CONVERGE_SECONDS
     for server in (a, b):
-        seconds_until(lambda s=server: "wydanie drugie" in s.get("/uslugi/karta-klastra"), limit)
+        for path in LANE_PAGES:
+            seconds_until(lambda s=server, p=path: "wydanie drugie" in s.get(p), limit)
         seconds_until(lambda s=server: "karta-klastra" in s.get("/szukaj?q=dwojeczka"), limit)
     # the page residents keep asking for: nginx revalidates it in the background, the new edition shows in time
     seconds_until(lambda: "wydanie drugie" in proxy.get("/uslugi/karta-klastra").body.decode(),
