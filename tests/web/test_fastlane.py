@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from kiosk import clock
+from kiosk.cards.services import withdraw_card
 from kiosk.kiosk_ui.models import KioskDevice
 from kiosk.web.fastlane import replays
 from tests.factories import Factory
@@ -123,6 +124,18 @@ def test_a_publish_or_fact_change_in_another_process_ends_the_replay(db, app, vi
             assert "nowe zasady" in text and "Zduńskiej 3" in text, path
             assert_same_answer(visitor.get(path), response)
             assert replays() == taken + 1, path
+
+
+def test_a_withdrawn_card_is_a_404_at_once(db, visitor, team_card):
+    team, card = team_card
+    with clock.frozen(MORNING):
+        for path in (CARD, KIOSK, API, CARD, KIOSK, API):
+            visitor.get(path)
+        taken = replays()
+        withdraw_card(card, team[2], "nieaktualna")
+        db.session.commit()
+        assert [visitor.get(path).status_code for path in (CARD, KIOSK, API)] == [404, 404, 404]
+        assert replays() == taken
 
 
 def test_opening_or_closing_ends_the_replay(db, factory, visitor, team_card):
