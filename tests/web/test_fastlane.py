@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from kiosk import clock
+from kiosk import clock, create_app
 from kiosk.cards.services import withdraw_card
 from kiosk.kiosk_ui.models import KioskDevice
 from kiosk.web.fastlane import replays
@@ -290,3 +290,24 @@ def test_the_lane_keeps_at_most_as_many_records_as_the_page_cache_pages(app, vis
             assert visitor.get(f"{CARD}?x={i}").status_code == 200
     records = app.extensions["web_fast_lane"].records
     assert len(records) == 3 and [key[1] for key in records] == ["x=7", "x=8", "x=9"]
+
+
+@pytest.fixture
+def proxied(app, team_card):
+    """The app as deployed behind nginx: one trusted proxy hop and an allow-list of host names."""
+    proxied = create_app({**app.config, "PROXY_HOPS": "1", "KIOSK_TRUSTED_HOSTS": ["localhost"]})
+    with proxied.app_context():
+        yield proxied
+
+
+def test_the_lane_sits_under_the_host_check_and_the_proxy_fix(proxied):
+    client = proxied.test_client(use_cookies=False)
+    https = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.9"}
+    with clock.frozen(MORNING):
+        for headers in ({}, https, {}, https):  # each recorded, then replayed
+            assert client.get(API, headers=headers).status_code == 200
+        assert replays() == 2
+        refused = [client.get(API, headers={"Host": "evil.example"}) for _ in range(2)]
+    assert all(r.status_code == 400 and r.data == b"400 Bad Request: unknown host name.\n" for r in refused)
+    schemes = sorted(key[3] for key in proxied.extensions["web_fast_lane"].records)
+    assert schemes == ["http", "https"]  # the scheme the proxy fix read from nginx, not the raw connection's
