@@ -144,6 +144,8 @@ def test_a_publish_or_fact_change_committed_by_another_process_is_never_served_s
     client = other.test_client()
     with clock.frozen(MORNING):
         assert all(client.get(path).status_code == 200 for path in pages)  # the other process's caches filled
+        assert all(client.get(path).status_code == 200 for path in pages)  # and its fast lane replays them
+        assert other.extensions["web_fast_lane"].replays == len(pages)
     with clock.frozen(datetime(2026, 5, 13, 9, 0)):
         publish_new_edition(db, Factory(db), card, team, title="Dowód osobisty – nowe zasady")
         Factory(db).facts()["location"].address = "Stary Rynek 1, wejście od ul. Zduńskiej 3"
