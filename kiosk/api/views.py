@@ -57,11 +57,12 @@ def cards():
 @bp.get("/cards/<slug>")
 def card(slug: str):
     """The card as JSON, from the page cache under the card's stamp (its edition, confirmation, the facts and
-    the translation; the JSON shows no opening state) and the address it was asked at (its links are absolute)."""
+    the translation; the JSON shows no opening state). Its absolute links come from KIOSK_PUBLIC_URL, never from
+    the Host asked at, so every host shares one entry (and the page rendered into the shared store)."""
     lang = str(get_locale())
     stamp = published_card_stamp(slug, lang)
-    key = ("api-card", request.host_url, request.path, lang, stamp.parts)
-    body = kept_page(key, lambda: _card_json(slug, lang, stamp.translation or None))
+    key = ("api-card", request.path, lang, stamp.parts)
+    body = kept_page(key, lambda: _card_json(slug, lang, stamp.translation or None), key[:3])
     response = current_app.response_class(body, mimetype="application/json")
     response.headers["Content-Language"] = lang if stamp.translated else "pl"
     return response

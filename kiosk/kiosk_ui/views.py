@@ -174,7 +174,9 @@ def _card_page(template: str, slug: str, screen: tuple = (), **extra):
         return _made_now(_render_card(template, slug, stamp.translation or None, **extra).encode().split(SLOT))
     here = (kiosk.code, kiosk.id, kiosk.name, kiosk.location_id, kiosk.has_printer) if kiosk is not None else None
     key = ("kiosk", template, request.path, lang, screen, here, asset_version(), stamp.parts)
-    pieces = kept_pieces(key, lambda: _render_card(template, slug, stamp.translation or None, **extra), MADE_AT_SLOT)
+    place = ("kiosk", request.path, lang, here and kiosk.code)  # a screen's variants (A4, ticks) share its file
+    pieces = kept_pieces(key, lambda: _render_card(template, slug, stamp.translation or None, **extra),
+                         MADE_AT_SLOT, place)  # fmt: skip
     return _made_now(pieces)
 
 

@@ -1,0 +1,103 @@
+"""The shared page store: rendered public pages on disk, behind each process's page cache.
+
+A page that one process rendered (a request, a publish, `flask pages render`) is served by every other
+process and after a restart without rendering it again. The rule of docs/architecture.md § Caching holds:
+each file names one page (its `place`: route, path, language, kiosk) and carries the digest of the full
+cache key, which includes the stamp read in this request; a file whose digest differs is a miss, so a
+publish in any process is never served stale. One file per place, replaced on each write, keeps the store
+bounded by the number of pages the site has. A missing, unreadable, truncated or corrupt file is a miss,
+and a store that cannot be written is logged once and otherwise ignored: the page is rendered as before.
+"""
+
+import hashlib
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from flask import current_app
+
+log = logging.getLogger(__name__)
+MAGIC = b"okienko-page/1"
+Page = bytes | tuple[bytes, ...]  # a page, or its pieces around a slot each response fills (`kept_pieces`)
+
+
+class PageStore:
+    """Pages under `root`, one file per place, written atomically (a temporary file, then `os.replace`)."""
+
+    def __init__(self, root: str):
+        self.root, self.warned = Path(root), False
+
+    def path(self, place: tuple) -> Path:
+        name = hashlib.blake2b(repr(place).encode(), digest_size=16).hexdigest()
+        return self.root / name[:2] / name
+
+    def read(self, place: tuple, digest: str) -> Page | None:
+        """The page stored for `place` under the key `digest`; None when there is none, or another."""
+        try:
+            with open(self.path(place), "rb") as file:
+                return parsed(file.read(), digest)
+        except OSError:
+            return None
+
+    def write(self, place: tuple, digest: str, page: Page) -> None:
+        """Keep `page` as `place`'s page under `digest`, replacing what was there."""
+        path = self.path(place)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+            try:
+                with os.fdopen(handle, "wb") as file:
+                    file.write(encoded(digest, page))
+                os.replace(temporary, path)
+            except BaseException:
+                os.unlink(temporary)
+                raise
+        except OSError as exc:
+            if not self.warned:  # once per process: every page would say the same
+                self.warned = True
+                log.warning("page store %s not written (pages are rendered as before): %s", self.root, exc)
+
+
+def encoded(digest: str, page: Page) -> bytes:
+    pieces = (page,) if isinstance(page, bytes) else page
+    body = b"".join(pieces)
+    kind = b"b" if isinstance(page, bytes) else b"p"
+    lengths = b",".join(str(len(piece)).encode() for piece in pieces)
+    return b" ".join((MAGIC, digest.encode(), _checksum(body), kind, lengths)) + b"\n" + body
+
+
+def _checksum(body: bytes) -> bytes:
+    return hashlib.blake2b(body, digest_size=16).hexdigest().encode()
+
+
+def parsed(data: bytes, digest: str) -> Page | None:
+    """The page in a file's `data` when it is whole and kept under `digest`, else None."""
+    header, _, body = data.partition(b"\n")
+    fields = header.split(b" ")
+    if len(fields) != 5 or fields[0] != MAGIC or fields[1] != digest.encode() or fields[3] not in (b"b", b"p"):
+        return None
+    try:
+        lengths = [int(n) for n in fields[4].split(b",")]
+    except ValueError:
+        return None
+    if min(lengths) < 0 or sum(lengths) != len(body) or _checksum(body) != fields[2]:
+        return None
+    if fields[3] == b"b":
+        return body if len(lengths) == 1 else None
+    pieces, start = [], 0
+    for length in lengths:
+        pieces.append(body[start : start + length])
+        start += length
+    return tuple(pieces)
+
+
+def page_store() -> PageStore | None:
+    """This app's page store (KIOSK_PAGE_STORE_DIR; empty: none)."""
+    root = current_app.config.get("KIOSK_PAGE_STORE_DIR")
+    if not root:
+        return None
+    store = current_app.extensions.get("web_page_store")
+    if store is None or str(store.root) != str(Path(root)):
+        store = current_app.extensions["web_page_store"] = PageStore(root)
+    return store
