@@ -141,8 +141,9 @@ def fresh_database(url: str) -> None:
 
 
 def site_config(url: str, workdir: Path) -> dict:
+    # In-process timings measure renders and this process's page cache: no page store.
     return {"SQLALCHEMY_DATABASE_URI": url, "KIOSK_INDEX_DIR": str(workdir / "index"),
-            "KIOSK_CONTENT_DIR": str(workdir / "content")}  # fmt: skip
+            "KIOSK_CONTENT_DIR": str(workdir / "content"), "KIOSK_PAGE_STORE_DIR": ""}  # fmt: skip
 
 
 def build_site(url: str, workdir: Path, count: int) -> list[str]:
@@ -165,7 +166,17 @@ def build_site(url: str, workdir: Path, count: int) -> list[str]:
         print(f"  {len(slugs)} cards imported and indexed in {time.perf_counter() - start:.0f} s", file=sys.stderr)
         db.session.remove()
         db.engine.dispose()
+    render_pages(url, workdir)
     return sorted(slugs)
+
+
+def render_pages(url: str, workdir: Path) -> None:
+    """What production runs after an import: `flask pages render --all`, with the servers' settings."""
+    start = time.perf_counter()
+    command = [str(VENV_BIN / "flask"), "--app", "kiosk", "pages", "render", "--all"]
+    env = production_env(url, workdir)
+    done = subprocess.run(command, env=env, cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
+    print(f"  {done} (flask pages render --all: {time.perf_counter() - start:.0f} s wall)", file=sys.stderr)
 
 
 def time_renders(app, paths: list[str], samples: int) -> list[float]:
@@ -221,7 +232,8 @@ def wrk(url: str, duration: int, connections: int, headers: dict | None = None, 
 def production_env(url: str, workdir: Path, **extra) -> dict:
     env = {**os.environ, "KIOSK_ENV": "production", "KIOSK_PUBLIC_URL": "https://okienko.plock.eu",
            "KIOSK_SECRET_KEY": SECRET, "KIOSK_DATABASE_URL": url, "KIOSK_INDEX_DIR": str(workdir / "index"),
-           "KIOSK_CONTENT_DIR": str(workdir / "content"), "PYTHONPATH": str(ROOT), **extra}  # fmt: skip
+           "KIOSK_CONTENT_DIR": str(workdir / "content"), "KIOSK_PAGE_STORE_DIR": str(workdir / "pages"),
+           "PYTHONPATH": str(ROOT), **extra}  # fmt: skip
     env.pop("KIOSK_TEST_DATABASE_URL", None)
     return env
 

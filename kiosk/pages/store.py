@@ -13,20 +13,29 @@ import hashlib
 import logging
 import os
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app
 
+from kiosk.settings import SETTINGS
+
 log = logging.getLogger(__name__)
 MAGIC = b"okienko-page/1"
+PACKAGE = Path(__file__).resolve().parent.parent  # kiosk/
 Page = bytes | tuple[bytes, ...]  # a page, or its pieces around a slot each response fills (`kept_pieces`)
 
 
 class PageStore:
-    """Pages under `root`, one file per place, written atomically (a temporary file, then `os.replace`)."""
+    """Pages under `root`, one file per place, written atomically (a temporary file, then `os.replace`).
 
-    def __init__(self, root: str):
-        self.root, self.warned = Path(root), False
+    Each file also names the `build` that rendered it (the deployed code and this site's settings): a page
+    cache's key need not hold them, since they never change under a process, but the store outlives processes
+    and is written by the CLI too, so a deploy or a command run with other settings is a miss here, not a page
+    with another site's links."""
+
+    def __init__(self, root: str, build: str = ""):
+        self.root, self.build, self.warned = Path(root), build, False
 
     def path(self, place: tuple) -> Path:
         name = hashlib.blake2b(repr(place).encode(), digest_size=16).hexdigest()
@@ -36,7 +45,7 @@ class PageStore:
         """The page stored for `place` under the key `digest`; None when there is none, or another."""
         try:
             with open(self.path(place), "rb") as file:
-                return parsed(file.read(), digest)
+                return parsed(file.read(), digest, self.build)
         except OSError:
             return None
 
@@ -48,7 +57,7 @@ class PageStore:
             handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
             try:
                 with os.fdopen(handle, "wb") as file:
-                    file.write(encoded(digest, page))
+                    file.write(encoded(digest, self.build, page))
                 os.replace(temporary, path)
             except BaseException:
                 os.unlink(temporary)
@@ -59,31 +68,31 @@ class PageStore:
                 log.warning("page store %s not written (pages are rendered as before): %s", self.root, exc)
 
 
-def encoded(digest: str, page: Page) -> bytes:
+def encoded(digest: str, build: str, page: Page) -> bytes:
     pieces = (page,) if isinstance(page, bytes) else page
     body = b"".join(pieces)
     kind = b"b" if isinstance(page, bytes) else b"p"
     lengths = b",".join(str(len(piece)).encode() for piece in pieces)
-    return b" ".join((MAGIC, digest.encode(), _checksum(body), kind, lengths)) + b"\n" + body
+    return b" ".join((MAGIC, digest.encode(), build.encode(), _checksum(body), kind, lengths)) + b"\n" + body
 
 
 def _checksum(body: bytes) -> bytes:
     return hashlib.blake2b(body, digest_size=16).hexdigest().encode()
 
 
-def parsed(data: bytes, digest: str) -> Page | None:
-    """The page in a file's `data` when it is whole and kept under `digest`, else None."""
+def parsed(data: bytes, digest: str, build: str) -> Page | None:
+    """The page in a file's `data` when it is whole and kept under `digest` by `build`, else None."""
     header, _, body = data.partition(b"\n")
     fields = header.split(b" ")
-    if len(fields) != 5 or fields[0] != MAGIC or fields[1] != digest.encode() or fields[3] not in (b"b", b"p"):
+    if len(fields) != 6 or fields[:3] != [MAGIC, digest.encode(), build.encode()] or fields[4] not in (b"b", b"p"):
         return None
     try:
-        lengths = [int(n) for n in fields[4].split(b",")]
+        lengths = [int(n) for n in fields[5].split(b",")]
     except ValueError:
         return None
-    if min(lengths) < 0 or sum(lengths) != len(body) or _checksum(body) != fields[2]:
+    if min(lengths) < 0 or sum(lengths) != len(body) or _checksum(body) != fields[3]:
         return None
-    if fields[3] == b"b":
+    if fields[4] == b"b":
         return body if len(lengths) == 1 else None
     pieces, start = [], 0
     for length in lengths:
@@ -94,10 +103,28 @@ def parsed(data: bytes, digest: str) -> Page | None:
 
 def page_store() -> PageStore | None:
     """This app's page store (KIOSK_PAGE_STORE_DIR; empty: none)."""
-    root = current_app.config.get("KIOSK_PAGE_STORE_DIR")
-    if not root:
+    config = current_app.config
+    if not config.get("KIOSK_PAGE_STORE_DIR"):
         return None
+    root, build = str(Path(config["KIOSK_PAGE_STORE_DIR"])), build_of(config)
     store = current_app.extensions.get("web_page_store")
-    if store is None or str(store.root) != str(Path(root)):
-        store = current_app.extensions["web_page_store"] = PageStore(root)
+    if store is None or str(store.root) != root or store.build != build:
+        store = current_app.extensions["web_page_store"] = PageStore(root, build)
     return store
+
+
+def build_of(config) -> str:
+    """What rendered a page besides its key: the deployed code and every setting read from the environment."""
+    settings = repr([(setting.name, config.get(setting.name)) for setting in SETTINGS])
+    return hashlib.blake2b((deployed_code() + settings).encode(), digest_size=8).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def deployed_code() -> str:
+    """A fingerprint of the application's files (code, templates, assets, catalogues) and the pinned packages,
+    read once per process (a deploy restarts the workers)."""
+    digest = hashlib.blake2b(digest_size=16)
+    files = sorted(p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    for path in [*files, *(p for p in [PACKAGE.parent / "requirements.lock"] if p.is_file())]:
+        digest.update(str(path.relative_to(PACKAGE.parent)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()

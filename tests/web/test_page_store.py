@@ -4,7 +4,7 @@ directory stand for two processes (each has its own page cache)."""
 
 import json
 import re
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,7 @@ from kiosk.api import views as api_views
 from kiosk.background import wait_for_background
 from kiosk.cards import translations as tr_services
 from kiosk.kiosk_ui.models import KioskDevice
+from kiosk.pages import store
 from tests.factories import Factory
 
 from .helpers import publish_new_edition
@@ -119,6 +120,25 @@ def test_a_translation_published_in_one_process_reaches_another(db, team_card, p
         for path in english:
             first.test_client().get(path)
             assert "Getting an ID card" in _shown(second.test_client().get(path)), path
+
+
+def test_a_page_rendered_with_other_settings_or_code_is_a_miss(team_card, process, monkeypatch):
+    """The store outlives processes: a command run with another site's settings, or the pages of the code
+    before a deploy, are never served (their links, their markup would be wrong)."""
+    elsewhere = process(KIOSK_PUBLIC_URL="https://okienko.example.org")
+    linked = (PAGES[0], PAGES[2])  # the web page and the JSON hold absolute links; the kiosk screen holds none
+    with clock.frozen(MORNING):
+        made = {path: _shown(elsewhere.test_client().get(path)) for path in PAGES}
+        assert all("okienko.example.org" in made[path] for path in linked)
+        renders = Renders(here := process(), monkeypatch)
+        assert all("okienko.example.org" not in _shown(here.test_client().get(path)) for path in linked)
+        here.test_client().get(PAGES[1])
+        assert renders.count == len(PAGES)
+        monkeypatch.setattr(store, "deployed_code", lambda: "the next release")
+        renders = Renders(deployed := process(), monkeypatch)
+        assert all(deployed.test_client().get(path).status_code == 200 for path in PAGES)
+        assert renders.count == len(PAGES)
+    assert len(_files(here)) == len(PAGES)
 
 
 def _break_every_file(app, damage) -> None:
@@ -235,3 +255,15 @@ def test_a_commit_outside_a_request_renders_nothing(app, db, team_card):
         publish_new_edition(db, Factory(db), card, team, title="Dowód osobisty – nowe zasady")
         assert wait_for_background()
     assert not _files(app)
+
+
+def test_the_scheduled_publish_job_renders_the_pages_it_published(db, team_card, runner, process, monkeypatch):
+    team, card = team_card
+    with clock.frozen(MORNING):
+        Factory(db).scheduled_edition(card, team, on=date(2026, 5, 14), title="Dowód osobisty – od jutra")
+    with clock.frozen(datetime(2026, 5, 14, 8, 0)):
+        result = runner.invoke(args=["cards", "publish-due"])
+        assert result.exit_code == 0 and "opublikowano dowod-test" in result.output, result.output
+        renders = Renders(reader := process(), monkeypatch)
+        assert all("od jutra" in _shown(reader.test_client().get(path)) for path in PAGES)
+    assert renders.count == 0
