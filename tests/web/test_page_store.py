@@ -267,3 +267,21 @@ def test_the_scheduled_publish_job_renders_the_pages_it_published(db, team_card,
         renders = Renders(reader := process(), monkeypatch)
         assert all("od jutra" in _shown(reader.test_client().get(path)) for path in PAGES)
     assert renders.count == 0
+
+
+def test_a_translation_published_in_the_back_office_renders_the_cards_pages(app, db, team_card, process, monkeypatch):
+    team, card = team_card
+    editor, approver, publisher = team
+    app.config["WEB_PAGE_RENDER_ON_PUBLISH"] = True
+    with clock.frozen(MORNING):
+        with app.test_request_context("/admin/translations/"):
+            tr = tr_services.write_translation(card, "en", {"title": "Getting an ID card"}, editor)
+            tr_services.submit_translation(tr, editor)
+            tr_services.approve_translation(tr, approver)
+            tr_services.publish_translation(tr, publisher)
+            db.session.commit()
+        assert wait_for_background()
+        assert len(_files(app)) == 2 * len(PAGES)  # Polish and English
+        renders = Renders(reader := process(), monkeypatch)
+        assert all("Getting an ID card" in _shown(reader.test_client().get(f"{path}?lang=en")) for path in PAGES)
+    assert renders.count == 0
