@@ -310,6 +310,7 @@ def side_by_side(url: str, workdir: Path, slugs: list[str], args) -> dict:
     """Every route once per round, interleaved; returns {label: [wrk result per round]} and the page weight."""
     files = path_lists(workdir, slugs)
     log = workdir / "gunicorn.log"
+    rendered_before = time.time()  # page-store files written after this were rendered by the servers
     ports = {name: free_port() for name in ("ceiling", "nginx", "on", "off")}
     servers = {"on": start_gunicorn("bench.web_apps:okienko()", production_env(url, workdir), ports["on"], log),
                "off": start_gunicorn("bench.web_apps:okienko(page_cache=False)", production_env(url, workdir),
@@ -332,6 +333,8 @@ def side_by_side(url: str, workdir: Path, slugs: list[str], args) -> dict:
                 result = wrk(f"http://127.0.0.1:{ports[server]}", args.duration, args.connections, paths=files[paths])
                 results.setdefault(label, []).append(result)
         results["load_end"] = os.getloadavg()
+        stored = [p.stat().st_mtime for p in (workdir / "pages").rglob("*") if p.is_file()]
+        results["store"] = (len(stored), sum(moment > rendered_before for moment in stored))
     finally:
         for proc in servers.values():
             stop(proc)
@@ -436,6 +439,8 @@ def main() -> None:
     table = side_by_side_table(results, len(slugs), args, load_start, database)
     print("\n" + table)
     raw, gz, assets = results["weight"]
+    print(f"Page store: {results['store'][0]} pages, {results['store'][1]} of them rendered by the servers "
+          "(the rest were served as rendered by `flask pages render --all`)")  # fmt: skip
     print(f"Card page weight with all assets ({assets} file(s) besides the HTML): {raw / 1024:.1f} KB raw, "
           f"{gz / 1024:.1f} KB gzipped (target ≤ 60 KB)")  # fmt: skip
     if args.write:

@@ -35,11 +35,11 @@ class PageStore:
     with another site's links."""
 
     def __init__(self, root: str, build: str = ""):
-        self.root, self.build, self.warned = Path(root), build, False
+        self.configured, self.root, self.build, self.warned = root, Path(root), build, False
 
-    def path(self, place: tuple) -> Path:
+    def path(self, place: tuple) -> str:
         name = hashlib.blake2b(repr(place).encode(), digest_size=16).hexdigest()
-        return self.root / name[:2] / name
+        return os.path.join(self.configured, name[:2], name)
 
     def read(self, place: tuple, digest: str) -> Page | None:
         """The page stored for `place` under the key `digest`; None when there is none, or another."""
@@ -53,8 +53,8 @@ class PageStore:
         """Keep `page` as `place`'s page under `digest`, replacing what was there."""
         path = self.path(place)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".", suffix=".tmp")
             try:
                 with os.fdopen(handle, "wb") as file:
                     file.write(encoded(digest, self.build, page))
@@ -102,14 +102,14 @@ def parsed(data: bytes, digest: str, build: str) -> Page | None:
 
 
 def page_store() -> PageStore | None:
-    """This app's page store (KIOSK_PAGE_STORE_DIR; empty: none)."""
-    config = current_app.config
-    if not config.get("KIOSK_PAGE_STORE_DIR"):
+    """This app's page store (KIOSK_PAGE_STORE_DIR; empty: none), built once per app and directory: like the
+    page cache, it takes an app's settings not to change under it."""
+    root = current_app.config.get("KIOSK_PAGE_STORE_DIR")
+    if not root:
         return None
-    root, build = str(Path(config["KIOSK_PAGE_STORE_DIR"])), build_of(config)
     store = current_app.extensions.get("web_page_store")
-    if store is None or str(store.root) != root or store.build != build:
-        store = current_app.extensions["web_page_store"] = PageStore(root, build)
+    if store is None or store.configured != root:
+        store = current_app.extensions["web_page_store"] = PageStore(root, build_of(current_app.config))
     return store
 
 
