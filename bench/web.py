@@ -11,7 +11,9 @@ PostgreSQL, each route walking a list of paths (a Lua script): every card in a r
 distinct resident queries (bench/query_mix.py). Each route's rate is divided by the ceiling measured in the
 same run: a minimal Flask app under the same gunicorn returning the same card bytes. nginx serving the card
 page as a static file is shown beside it. Rounds are interleaved (every route once per round) and each
-figure is the median of the rounds. Okienko runs twice, with the page cache on and off.
+figure is the median of the rounds. Okienko runs three times: as deployed (its card pages rendered into the
+page store by `flask pages render --all` after the import), with the page cache off, and without the page
+store (each worker renders a page at its first visit, as before the store).
 
 Targets (issue 3): card page and home render p95 ≤ 10 ms in-process with 5,000 cards; a card page weighs
 ≤ 60 KB with all its assets. Targets (issue 15), ratios to the ceiling: card page (mix) ≥ 0.70, kiosk card
@@ -81,8 +83,11 @@ ROUTES = [  # (label, server, path list)
     ("card page, one URL", "on", "one"),
     ("card page, random mix", "on", "cards"),
     ("card page, random mix, page cache off", "off", "cards"),
+    ("card page, random mix, no page store", "nostore", "cards"),
     ("kiosk card page", "on", "kiosk"),
+    ("kiosk card page, no page store", "nostore", "kiosk"),
     ("JSON card /api/v1/cards/<slug>", "on", "api"),
+    ("JSON card, no page store", "nostore", "api"),
     ("search page /szukaj", "on", "search"),
     ("/api/v1/search", "on", "api_search"),
 ]
@@ -311,10 +316,12 @@ def side_by_side(url: str, workdir: Path, slugs: list[str], args) -> dict:
     files = path_lists(workdir, slugs)
     log = workdir / "gunicorn.log"
     rendered_before = time.time()  # page-store files written after this were rendered by the servers
-    ports = {name: free_port() for name in ("ceiling", "nginx", "on", "off")}
+    ports = {name: free_port() for name in ("ceiling", "nginx", "on", "off", "nostore")}
     servers = {"on": start_gunicorn("bench.web_apps:okienko()", production_env(url, workdir), ports["on"], log),
                "off": start_gunicorn("bench.web_apps:okienko(page_cache=False)", production_env(url, workdir),
-                                     ports["off"], log)}  # fmt: skip
+                                     ports["off"], log),
+               "nostore": start_gunicorn("bench.web_apps:okienko()", production_env(url, workdir,
+                                         KIOSK_PAGE_STORE_DIR="off"), ports["nostore"], log)}  # fmt: skip
     results: dict = {}
     try:
         base = f"http://127.0.0.1:{ports['on']}"
