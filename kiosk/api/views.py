@@ -61,8 +61,8 @@ def card(slug: str):
     the Host asked at, so every host shares one entry (and the page rendered into the shared store)."""
     lang = str(get_locale())
     stamp = published_card_stamp(slug, lang)
-    key = ("api-card", request.path, lang, stamp.parts)
-    body = kept_page(key, lambda: _card_json(slug, lang, stamp.translation or None), key[:3])
+    place = ("api-card", request.path, lang)
+    body = kept_page((*place, stamp.parts), lambda: _card_json(slug, lang, stamp.translation or None), place)
     response = current_app.response_class(body, mimetype="application/json")
     response.headers["Content-Language"] = lang if stamp.translated else "pl"
     return response

@@ -7,6 +7,7 @@ import click
 from flask.cli import with_appcontext
 
 from . import services
+from .store import page_store
 
 
 @click.group("pages", help="Rendered public pages every worker shares: render them into the page store.")
@@ -25,6 +26,8 @@ def render_command(every: bool, slugs: tuple[str, ...]):
     if not services.store_is_on():
         raise click.ClickException("Magazyn stron wyłączony (KIOSK_PAGE_STORE_DIR lub WEB_PAGE_CACHE): nie ma dokąd "
                                    "renderować.")  # fmt: skip
+    if every:
+        page_store().sweep()
     cards = services.live_cards(None if every else slugs)
     for slug in sorted(set(slugs) - {slug for slug, _ in cards}):
         click.echo(f"Pominięto {slug}: nie ma takiej opublikowanej karty.", err=True)

@@ -13,6 +13,7 @@ import hashlib
 import logging
 import os
 import tempfile
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -66,6 +67,18 @@ class PageStore:
             if not self.warned:  # once per process: every page would say the same
                 self.warned = True
                 log.warning("page store %s not written (pages are rendered as before): %s", self.root, exc)
+
+    def sweep(self, older_than: float = 3600) -> int:
+        """Delete temporary files a killed process left half-written (older than an hour); returns how many."""
+        swept = 0
+        for temporary in self.root.glob("*/.*.tmp"):
+            try:
+                if time.time() - temporary.stat().st_mtime > older_than:
+                    temporary.unlink()
+                    swept += 1
+            except OSError:
+                pass  # another process finished or removed it
+        return swept
 
 
 def encoded(digest: str, build: str, page: Page) -> bytes:

@@ -3,7 +3,9 @@ bounded to one file per page, and a broken store is only a miss. Two apps on one
 directory stand for two processes (each has its own page cache)."""
 
 import json
+import os
 import re
+import time
 from datetime import date, datetime
 from pathlib import Path
 
@@ -217,6 +219,18 @@ def test_render_command_renders_every_live_card_with_progress(db, factory, team_
     assert renders.count == 0
     assert len(_files(second)) == 8
     assert client.get("/uslugi/szkic-test").status_code == 404
+
+
+def test_render_command_sweeps_what_a_killed_process_left_half_written(app, team_card, runner):
+    shard = Path(app.config["KIOSK_PAGE_STORE_DIR"]) / "ab"
+    shard.mkdir(parents=True)
+    old, fresh = shard / ".killed.tmp", shard / ".being-written.tmp"
+    for path in (old, fresh):
+        path.write_bytes(b"okienko-page/1 half")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    with clock.frozen(MORNING):
+        assert runner.invoke(args=["pages", "render", "--all"]).exit_code == 0
+    assert not old.exists() and fresh.exists()
 
 
 def test_render_command_takes_slugs_and_says_which_it_skipped(db, team_card, runner):
