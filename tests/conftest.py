@@ -151,8 +151,8 @@ def _no_connection_outlives_its_test(request):
     assert not still_out and not left_open, f"database connections left open: {still_out or left_open}"
 
 
-# A publish renders the card's pages in a background thread only where a test asks for it (tests/web/test_page_store.py):
-# elsewhere it would render in the middle of tests that count renders or queries.
+# A publish renders the card's pages in a background thread only where a test asks for it
+# (tests/web/test_page_store.py): elsewhere it would render in the middle of tests that count renders or queries.
 TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
                "WEB_PAGE_RENDER_ON_PUBLISH": False}  # fmt: skip
 
