@@ -1,5 +1,6 @@
 # Okienko: two commands do all set-up.
-#   make run   – create .venv, install, migrate, import content/, build the search index, serve on 127.0.0.1:5000
+#   make run   – create .venv, install, migrate, import content/, build the search index, render the card pages,
+#                serve on 127.0.0.1:5000
 #   make test  – install everything the tests need (Python packages, Chromium, axe-core) and run every test
 #                on SQLite and on PostgreSQL
 
@@ -18,6 +19,7 @@ setup: install translations
 	$(FLASK) db upgrade heads
 	$(FLASK) content import
 	@if $(FLASK) search --help >/dev/null 2>&1; then $(FLASK) search rebuild; fi
+	$(FLASK) pages render --all
 
 serve:
 	$(FLASK) run --host 127.0.0.1 --port 5000

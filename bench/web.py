@@ -11,7 +11,9 @@ PostgreSQL, each route walking a list of paths (a Lua script): every card in a r
 distinct resident queries (bench/query_mix.py). Each route's rate is divided by the ceiling measured in the
 same run: a minimal Flask app under the same gunicorn returning the same card bytes. nginx serving the card
 page as a static file is shown beside it. Rounds are interleaved (every route once per round) and each
-figure is the median of the rounds. Okienko runs twice, with the page cache on and off.
+figure is the median of the rounds. Okienko runs three times: as deployed (its card pages rendered into the
+page store by `flask pages render --all` after the import), with the page cache off, and without the page
+store (each worker renders a page at its first visit, as before the store).
 
 Targets (issue 3): card page and home render p95 ≤ 10 ms in-process with 5,000 cards; a card page weighs
 ≤ 60 KB with all its assets. Targets (issue 15), ratios to the ceiling: card page (mix) ≥ 0.70, kiosk card
@@ -81,8 +83,11 @@ ROUTES = [  # (label, server, path list)
     ("card page, one URL", "on", "one"),
     ("card page, random mix", "on", "cards"),
     ("card page, random mix, page cache off", "off", "cards"),
+    ("card page, random mix, no page store", "nostore", "cards"),
     ("kiosk card page", "on", "kiosk"),
+    ("kiosk card page, no page store", "nostore", "kiosk"),
     ("JSON card /api/v1/cards/<slug>", "on", "api"),
+    ("JSON card, no page store", "nostore", "api"),
     ("search page /szukaj", "on", "search"),
     ("/api/v1/search", "on", "api_search"),
 ]
@@ -141,8 +146,9 @@ def fresh_database(url: str) -> None:
 
 
 def site_config(url: str, workdir: Path) -> dict:
+    # In-process timings measure renders and this process's page cache: no page store.
     return {"SQLALCHEMY_DATABASE_URI": url, "KIOSK_INDEX_DIR": str(workdir / "index"),
-            "KIOSK_CONTENT_DIR": str(workdir / "content")}  # fmt: skip
+            "KIOSK_CONTENT_DIR": str(workdir / "content"), "KIOSK_PAGE_STORE_DIR": ""}  # fmt: skip
 
 
 def build_site(url: str, workdir: Path, count: int) -> list[str]:
@@ -165,7 +171,17 @@ def build_site(url: str, workdir: Path, count: int) -> list[str]:
         print(f"  {len(slugs)} cards imported and indexed in {time.perf_counter() - start:.0f} s", file=sys.stderr)
         db.session.remove()
         db.engine.dispose()
+    render_pages(url, workdir)
     return sorted(slugs)
+
+
+def render_pages(url: str, workdir: Path) -> None:
+    """What production runs after an import: `flask pages render --all`, with the servers' settings."""
+    start = time.perf_counter()
+    command = [str(VENV_BIN / "flask"), "--app", "kiosk", "pages", "render", "--all"]
+    env = production_env(url, workdir)
+    done = subprocess.run(command, env=env, cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
+    print(f"  {done} (flask pages render --all: {time.perf_counter() - start:.0f} s wall)", file=sys.stderr)
 
 
 def time_renders(app, paths: list[str], samples: int) -> list[float]:
@@ -221,7 +237,8 @@ def wrk(url: str, duration: int, connections: int, headers: dict | None = None, 
 def production_env(url: str, workdir: Path, **extra) -> dict:
     env = {**os.environ, "KIOSK_ENV": "production", "KIOSK_PUBLIC_URL": "https://okienko.plock.eu",
            "KIOSK_SECRET_KEY": SECRET, "KIOSK_DATABASE_URL": url, "KIOSK_INDEX_DIR": str(workdir / "index"),
-           "KIOSK_CONTENT_DIR": str(workdir / "content"), "PYTHONPATH": str(ROOT), **extra}  # fmt: skip
+           "KIOSK_CONTENT_DIR": str(workdir / "content"), "KIOSK_PAGE_STORE_DIR": str(workdir / "pages"),
+           "PYTHONPATH": str(ROOT), **extra}  # fmt: skip
     env.pop("KIOSK_TEST_DATABASE_URL", None)
     return env
 
@@ -298,10 +315,13 @@ def side_by_side(url: str, workdir: Path, slugs: list[str], args) -> dict:
     """Every route once per round, interleaved; returns {label: [wrk result per round]} and the page weight."""
     files = path_lists(workdir, slugs)
     log = workdir / "gunicorn.log"
-    ports = {name: free_port() for name in ("ceiling", "nginx", "on", "off")}
+    rendered_before = time.time()  # page-store files written after this were rendered by the servers
+    ports = {name: free_port() for name in ("ceiling", "nginx", "on", "off", "nostore")}
     servers = {"on": start_gunicorn("bench.web_apps:okienko()", production_env(url, workdir), ports["on"], log),
                "off": start_gunicorn("bench.web_apps:okienko(page_cache=False)", production_env(url, workdir),
-                                     ports["off"], log)}  # fmt: skip
+                                     ports["off"], log),
+               "nostore": start_gunicorn("bench.web_apps:okienko()", production_env(url, workdir,
+                                         KIOSK_PAGE_STORE_DIR="off"), ports["nostore"], log)}  # fmt: skip
     results: dict = {}
     try:
         base = f"http://127.0.0.1:{ports['on']}"
@@ -320,6 +340,8 @@ def side_by_side(url: str, workdir: Path, slugs: list[str], args) -> dict:
                 result = wrk(f"http://127.0.0.1:{ports[server]}", args.duration, args.connections, paths=files[paths])
                 results.setdefault(label, []).append(result)
         results["load_end"] = os.getloadavg()
+        stored = [p.stat().st_mtime for p in (workdir / "pages").rglob("*") if p.is_file()]
+        results["store"] = (len(stored), sum(moment > rendered_before for moment in stored))
     finally:
         for proc in servers.values():
             stop(proc)
@@ -424,6 +446,8 @@ def main() -> None:
     table = side_by_side_table(results, len(slugs), args, load_start, database)
     print("\n" + table)
     raw, gz, assets = results["weight"]
+    print(f"Page store: {results['store'][0]} pages, {results['store'][1]} of them rendered by the servers "
+          "(the rest were served as rendered by `flask pages render --all`)")  # fmt: skip
     print(f"Card page weight with all assets ({assets} file(s) besides the HTML): {raw / 1024:.1f} KB raw, "
           f"{gz / 1024:.1f} KB gzipped (target ≤ 60 KB)")  # fmt: skip
     if args.write:

@@ -56,7 +56,7 @@ def register_fast_lane(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from kiosk import freshness, intake, models, ops, requestargs, search  # noqa: F401  (models registered before migrations look)
+    from kiosk import freshness, intake, models, ops, pages, requestargs, search  # noqa: F401  (models registered before migrations look)
     from kiosk.cards import notifications
 
     requestargs.init_app(app)  # bounded <int:...> converters must be in place before blueprints add rules
@@ -68,6 +68,7 @@ def register_extensions(app: Flask) -> None:
     search.init_app(app)
     freshness.init_app(app)
     intake.init_app(app)
+    pages.init_app(app)
     notifications.install_commit_hook()
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -106,6 +107,7 @@ def register_commands(app: Flask) -> None:
     from kiosk.freshness.cli import freshness_cli
     from kiosk.intake.cli import intake_cli
     from kiosk.ops.cli import ops_cli
+    from kiosk.pages.cli import pages_cli
     from kiosk.search.cli import search_cli
     from kiosk.settings import settings_cli
 
@@ -117,4 +119,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(intake_cli)
     app.cli.add_command(ops_cli)
+    app.cli.add_command(pages_cli)
     app.cli.add_command(settings_cli)

@@ -19,6 +19,7 @@ from kiosk.cards.stamp import Stamp, card_stamp
 from kiosk.clock import local_now
 from kiosk.errors import NotFound
 from kiosk.facts.services import last_status_change, list_locations, point_status
+from kiosk.pages.store import page_store
 
 DEFAULT_PAGES = 20_000  # every card of a 5,059-card catalogue in the website, the kiosk and the API
 DEFAULT_BYTES = 256 * 1024 * 1024  # per process: the bound that matters (a card page is ~16 KB)
@@ -65,15 +66,18 @@ def page_cache() -> PageCache | None:
     return cache
 
 
-def kept_page(key: tuple, render: Callable[[], str | bytes]) -> bytes:
-    """The page rendered for `key` (which must hold the page's stamp), from the page cache when it is there."""
-    return _kept(key, lambda: _encoded(render()))
+def kept_page(key: tuple, render: Callable[[], str | bytes], place: tuple | None = None) -> bytes:
+    """The page rendered for `key` (which must hold the page's stamp), from the page cache when it is there.
+
+    `place` names the page in the shared page store (which page, never which version: see `kiosk.pages.store`);
+    None keeps it out of the store."""
+    return _kept(key, lambda: _encoded(render()), place)
 
 
-def kept_pieces(key: tuple, render: Callable[[], str], slot: str) -> tuple[bytes, ...]:
+def kept_pieces(key: tuple, render: Callable[[], str], slot: str, place: tuple | None = None) -> tuple[bytes, ...]:
     """Like `kept_page`, the page split around `slot`: the caller joins the pieces with what this response
     puts there (the kiosk's "made at" time), so that part is never kept."""
-    return _kept(key, lambda: tuple(_encoded(render()).split(slot.encode())))
+    return _kept(key, lambda: tuple(_encoded(render()).split(slot.encode())), place)
 
 
 def _encoded(body: str | bytes) -> bytes:
@@ -85,15 +89,26 @@ def page_digest(key: tuple) -> str:
     return hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
 
 
-def _kept(key: tuple, build: Callable):
-    cache = page_cache()
-    if cache is None:
+def _kept(key: tuple, build: Callable, place: tuple | None):
+    if page_cache() is None:
         return build()
-    digest = page_digest(key)
-    page = cache.get(digest)
+    return kept_under(page_digest(key), build, place)
+
+
+def kept_under(digest: str, build: Callable, place: tuple | None = None):
+    """The page kept under `digest` (a hash of a key holding the page's stamp): from this process's page cache,
+    else from the shared page store at `place`, else built and kept in both."""
+    cache = page_cache()
+    page = cache.get(digest) if cache is not None else None
     if page is None:
-        page = build()
-        cache.put(digest, page)
+        store = page_store() if cache is not None and place is not None else None
+        page = store.read(place, digest) if store is not None else None
+        if page is None:
+            page = build()
+            if store is not None:
+                store.write(place, digest, page)
+        if cache is not None:
+            cache.put(digest, page)
     return page
 
 

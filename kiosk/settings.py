@@ -63,6 +63,11 @@ def one_of(*choices: str) -> Callable[[str], str]:
     return read
 
 
+def optional_dir(raw: str) -> str:
+    """A directory; `off` for none (an empty value means the default)."""
+    return "" if raw == "off" else raw
+
+
 def base_url(raw: str) -> str:
     return raw.rstrip("/")
 
@@ -167,6 +172,9 @@ SETTINGS = (
             "SQLAlchemy URL; `postgresql://…` uses psycopg 3", "`sqlite:///instance/kiosk.db`"),
     Setting("KIOSK_INDEX_DIR", "KIOSK_INDEX_DIR", text, lambda instance: str(instance / "search-index"),
             "the search index (derived data; `search rebuild` recreates it)", "`instance/search-index`"),
+    Setting("KIOSK_PAGE_STORE_DIR", "KIOSK_PAGE_STORE_DIR", optional_dir, lambda instance: str(instance / "pages"),
+            "rendered card pages every worker shares (derived data; `pages render` fills it; `off`: none)",
+            "`instance/pages`"),
     Setting("SECRET_KEY", "KIOSK_SECRET_KEY", text, _instance_secret, "session signing key",
             "generated into `instance/secret_key` on first run"),
     Setting("SESSION_COOKIE_SECURE", "KIOSK_HTTPS", flag, "", "`1` marks the session cookie Secure"),
@@ -269,6 +277,8 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
         values.update(TEST_ARGON2)
         if not os.environ.get("KIOSK_PUBLIC_URL"):
             values.update(TEST_DEFAULTS)
+        if not os.environ.get("KIOSK_PAGE_STORE_DIR"):  # never the repository's instance folder; `app` gives its own
+            values["KIOSK_PAGE_STORE_DIR"] = ""
     values.update(overrides or {})
     values["KIOSK_PUBLIC_URL"] = public_url(values["KIOSK_PUBLIC_URL"])
     if "SQLALCHEMY_DATABASE_URI" in (overrides or {}):

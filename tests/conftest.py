@@ -151,7 +151,10 @@ def _no_connection_outlives_its_test(request):
     assert not still_out and not left_open, f"database connections left open: {still_out or left_open}"
 
 
-TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789"}
+# A publish renders the card's pages in a background thread only where a test asks for it
+# (tests/web/test_page_store.py): elsewhere it would render in the middle of tests that count renders or queries.
+TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+               "WEB_PAGE_RENDER_ON_PUBLISH": False}  # fmt: skip
 
 
 @pytest.fixture(scope="session")
@@ -203,7 +206,8 @@ def app(_session_app, _work_content, tmp_path):
     work_content = pristine_content(_work_content)
     app.config.clear()
     app.config.update(copy.deepcopy(settings))
-    app.config.update(KIOSK_INDEX_DIR=str(tmp_path / "index"), KIOSK_CONTENT_DIR=str(work_content))
+    app.config.update(KIOSK_INDEX_DIR=str(tmp_path / "index"), KIOSK_CONTENT_DIR=str(work_content),
+                      KIOSK_PAGE_STORE_DIR=str(tmp_path / "pages"))  # fmt: skip
     app.extensions.clear()  # drops the caches and the index handle a previous test left behind
     app.extensions.update(extensions)
     with app.app_context():

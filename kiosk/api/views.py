@@ -58,24 +58,25 @@ def cards():
 @bp.get("/cards/<slug>")
 def card(slug: str):
     """The card as JSON, from the page cache under the card's stamp (its edition, confirmation, the facts and
-    the translation; the JSON shows no opening state) and the address it was asked at (its links are absolute)."""
+    the translation; the JSON shows no opening state). Its absolute links come from KIOSK_PUBLIC_URL, never from
+    the Host asked at, so every host shares one entry (and the page rendered into the shared store)."""
     lang = str(get_locale())
     stamp = published_card_stamp(slug, lang)
-    key = _card_key(request.host_url, request.path, lang, stamp)
-    body = kept_page(key, lambda: _card_json(slug, lang, stamp.translation or None))
+    key = _card_key(request.path, lang, stamp)
+    body = kept_page(key, lambda: _card_json(slug, lang, stamp.translation or None), key[:3])
     response = current_app.response_class(body, mimetype="application/json")
     response.headers["Content-Language"] = lang if stamp.translated else "pl"  # the stamp's parts say which
-    fastlane.offer(current_card_key, (request.host_url, request.path, lang, slug), key, lambda: page_digest(key))
+    fastlane.offer(current_card_key, (request.path, lang, slug), key, lambda: page_digest(key))
     return response
 
 
-def _card_key(host_url: str, path: str, lang: str, stamp) -> tuple:
-    return ("api-card", host_url, path, lang, stamp.parts)
+def _card_key(path: str, lang: str, stamp) -> tuple:
+    return ("api-card", path, lang, stamp.parts)  # its first three name its file in the shared page store
 
 
-def current_card_key(host_url: str, path: str, lang: str, slug: str) -> tuple:
+def current_card_key(path: str, lang: str, slug: str) -> tuple:
     """The card JSON's key read anew (the fast lane's check)."""
-    return _card_key(host_url, path, lang, published_card_stamp(slug, lang))
+    return _card_key(path, lang, published_card_stamp(slug, lang))
 
 
 def _card_json(slug: str, lang: str, translation: tuple | None) -> bytes:

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from kiosk.accounts.services import get_user
 from kiosk.errors import DomainError
 from kiosk.extensions import db
+from kiosk.pages import services as pages
 
 from .models import Card
 from .services import publish_due
@@ -35,6 +36,8 @@ def publish_due_command():
     db.session.commit()
     for edition in editions:
         click.echo(f"opublikowano {edition.card.slug}: {edition.label}")
+    if editions and pages.store_is_on():  # as a publish in the back office does, in the background
+        pages.render_cards(pages.live_cards({edition.card.slug for edition in editions}))
     for edition in voided:
         click.echo(f"wstrzymano {edition.card.slug}: {edition.label} – treść różni się od zatwierdzonej", err=True)
     click.echo(f"Opublikowano wydań: {len(editions)}.")

@@ -173,7 +173,9 @@ def _card_page(template: str, slug: str, screen: tuple = (), **extra):
     if kiosk is None and g.kiosk_code:  # an unknown kiosk id is carried in the links: rendered, never kept
         return _made_now(_render_card(template, slug, stamp.translation or None, **extra).encode().split(SLOT))
     key = card_screen_key(template, request.path, lang, screen, kiosk, stamp)
-    pieces = kept_pieces(key, lambda: _render_card(template, slug, stamp.translation or None, **extra), MADE_AT_SLOT)
+    place = ("kiosk", request.path, lang, kiosk.code if kiosk is not None else None)  # variants share a file
+    pieces = kept_pieces(key, lambda: _render_card(template, slug, stamp.translation or None, **extra),
+                         MADE_AT_SLOT, place)  # fmt: skip
     fastlane.offer(current_screen_key, (template, request.path, lang, screen, g.kiosk_code, slug), key,
                    lambda: page_digest(key), made_now)  # fmt: skip
     return _made_now(pieces)

@@ -20,6 +20,7 @@ from kiosk.cache_headers import public_cache_control
 from kiosk.cards.stamp import Stamp
 from kiosk.page_cache import (  # noqa: F401  (shared with the kiosk and the API; the website's names stay)
     PageCache,
+    kept_under,
     opening_snapshot,
     page_cache,
     remembered,
@@ -62,12 +63,7 @@ def cached_page(stamp: Stamp, render: Callable[[], str], mimetype: str = "text/h
     if not is_resource_modified(request.environ, etag=etag, last_modified=modified):
         response = Response(status=304)
     else:
-        cache = page_cache()
-        body = cache.get(etag) if cache else None
-        if body is None:
-            body = render().encode()
-            if cache:
-                cache.put(etag, body)
+        body = kept_under(etag, lambda: render().encode(), ("web", request.path, str(get_locale())))
         response = Response(body, mimetype=mimetype)
     return cache_headers(response, etag, modified)
 

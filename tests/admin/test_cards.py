@@ -218,7 +218,8 @@ def test_workflow_buttons_follow_roles_and_four_eyes(db, card, as_user):
     publisher = as_user("piotr", [Role.PUBLISHER])
     assert post(publisher, f"/admin/cards/editions/{edition.id}/publish", {"on": ""}).status_code == 302
     assert draft_of(db, card).status == EditionStatus.PUBLISHED
-    actions = db.session.scalars(select(AuditRecord.action).where(AuditRecord.card_id == card.id)).all()
+    in_order = select(AuditRecord.action).where(AuditRecord.card_id == card.id).order_by(AuditRecord.id)
+    actions = db.session.scalars(in_order).all()  # in the order written: without ORDER BY PostgreSQL may return any
     assert actions[-3:] == ["submit", "approve", "publish"]
 
 

@@ -50,6 +50,7 @@ class Server:
         self.base = f"http://127.0.0.1:{self.port}"
         self.index = tmp_path / f"index-{name}"
         env = {**os.environ, "KIOSK_DATABASE_URL": url, "KIOSK_INDEX_DIR": str(self.index),
+               "KIOSK_PAGE_STORE_DIR": str(tmp_path / f"pages-{name}"),
                "KIOSK_CONTENT_DIR": str(tmp_path / "content-setup"), "KIOSK_SECRET_KEY": SECRET,
                "KIOSK_PROXY_HOPS": "1", "KIOSK_LOG_FORMAT": "json", "OKIENKO_BIND": f"127.0.0.1:{self.port}",
                "OKIENKO_WORKERS": "2", "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / f"metrics-{name}")}  # fmt: skip

@@ -27,7 +27,8 @@ class Gunicorn:
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "KIOSK_ENV": "production", "KIOSK_SECRET_KEY": "k" * 48,
                     "KIOSK_PUBLIC_URL": PUBLIC, "KIOSK_DATABASE_URL": database_url,
-                    "KIOSK_INDEX_DIR": str(index_dir), **env}  # fmt: skip
+                    "KIOSK_INDEX_DIR": str(index_dir), "KIOSK_PAGE_STORE_DIR": str(index_dir.with_name("pages")),
+                    **env}  # fmt: skip
         self.process = None
 
     def start(self, log: Path) -> "Gunicorn":
