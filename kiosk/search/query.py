@@ -159,7 +159,8 @@ def group_query(word: QueryWord, reader, prefix: bool = False, only=None, prune:
     Built once per index reader and kept (it depends on the reader's terms alone), marked with the
     `cache_key` that names it, under which `kiosk.search.scoring` keeps its scores.
     """
-    key = (word.text, tuple(tuple(w.text for w in phrase) for phrase in word.expansions), prefix, only, prune)
+    pruning = prune and (MIN_DOCS_TO_PRUNE, COMMON_SHARE)  # everything the group depends on names it
+    key = (word.text, tuple(tuple(w.text for w in phrase) for phrase in word.expansions), prefix, only, pruning)
     cache = reader.__dict__.setdefault("_kiosk_groups", {})
     found = cache.get(key)
     if found is None:
