@@ -79,23 +79,39 @@ def near_terms(reader, fieldname: str, word: str, maxdist: int, prefixlength: in
     The terms Whoosh's Levenshtein automaton finds, without building one per word: two strings are
     within d edits only if deleting at most d letters from each makes them equal, so a per-reader map
     from each term's two-letter deletions to the term yields every candidate, then checked exactly.
+    The maps are kept per first letters and length (d edits change the length by d at most), so a typo
+    builds the maps of the few lengths it can reach, not of every word sharing its first letter.
     """
     head, rest = word[:prefixlength], word[prefixlength:]
-    buckets = reader.__dict__.setdefault("_kiosk_deletions", {})
-    deletions = buckets.get((fieldname, head))
-    if deletions is None:
-        deletions = buckets[(fieldname, head)] = _deletion_map(reader, fieldname, head)
-    candidates = {term for form in deleted(rest) for term in deletions.get(form, ())}
+    forms = deleted(rest)
+    candidates = set()
+    for length in range(max(0, len(rest) - maxdist), len(rest) + maxdist + 1):
+        deletions = _deletion_map(reader, fieldname, head, length)
+        candidates.update(term for form in forms for term in deletions.get(form, ()))
     return sorted(t for t in candidates if edit_distance(t[len(head) :], rest) <= maxdist)
 
 
-def _deletion_map(reader, fieldname: str, head: str) -> dict[str, list[str]]:
-    """Each form of the field's terms starting with `head` with up to two letters deleted after it."""
-    found: dict[str, list[str]] = {}
-    for btext in reader.expand_prefix(fieldname, head):
-        term = btext.decode("utf-8")
-        for form in deleted(term[len(head) :]):
-            found.setdefault(form, []).append(term)
+def _deletion_map(reader, fieldname: str, head: str, length: int) -> dict[str, list[str]]:
+    """Each form of the field's terms of `head` + `length` letters with up to two letters deleted after it."""
+    maps = reader.__dict__.setdefault("_kiosk_deletions", {})
+    found = maps.get((fieldname, head, length))
+    if found is None:
+        found = maps[(fieldname, head, length)] = {}
+        for term in _terms_by_length(reader, fieldname, head).get(length, ()):
+            for form in deleted(term[len(head) :]):
+                found.setdefault(form, []).append(term)
+    return found
+
+
+def _terms_by_length(reader, fieldname: str, head: str) -> dict[int, list[str]]:
+    """The field's terms starting with `head`, by the length of the rest (one walk of the term dictionary)."""
+    cache = reader.__dict__.setdefault("_kiosk_terms_by_length", {})
+    found = cache.get((fieldname, head))
+    if found is None:
+        found = cache[(fieldname, head)] = {}
+        for btext in reader.expand_prefix(fieldname, head):
+            term = btext.decode("utf-8")
+            found.setdefault(len(term) - len(head), []).append(term)
     return found
 
 
@@ -219,8 +235,17 @@ def run(searcher, q: wq.Query, allow: frozenset | None, limit: int) -> tuple[lis
     """Top hits with highlights, the number of matching cards, and counts per filter value."""
     found = scoring.matches(searcher, q, allow)
     matched = matched_words(searcher.reader(), q)
-    hits = [_hit(searcher.stored_fields(docnum), score, matched) for docnum, score in scoring.top(found, limit)]
+    hits = [_hit(stored_fields(searcher, docnum), score, matched) for docnum, score in scoring.top(found, limit)]
     return hits, len(found), _counts(searcher, _matched_mask(searcher, q, found, allow))
+
+
+def stored_fields(searcher, docnum: int) -> dict:
+    """A document's stored fields, unpacked once per index reader (a reader never changes): read, never change."""
+    cache = searcher.reader().__dict__.setdefault("_kiosk_stored", {})
+    found = cache.get(docnum)
+    if found is None:
+        found = cache[docnum] = searcher.stored_fields(docnum)
+    return found
 
 
 def matched_words(reader, q: wq.Query) -> set[str]:
@@ -264,7 +289,7 @@ def _group_terms(reader, q: wq.Query) -> tuple[str | None, dict[str, set]]:
 
 def top_titles(searcher, q: wq.Query, limit: int) -> list[dict]:
     """The best `limit` cards' stored fields (for as-you-type suggestions)."""
-    return [searcher.stored_fields(docnum) for docnum, _s in scoring.top(scoring.matches(searcher, q), limit)]
+    return [stored_fields(searcher, docnum) for docnum, _s in scoring.top(scoring.matches(searcher, q), limit)]
 
 
 def facet_counts(searcher, docs) -> dict:
@@ -329,21 +354,27 @@ def _hit(stored: dict, score: float, matched: set[str]) -> Hit:
 
 def highlight(text: str, matched: set[str]) -> Markup:
     """The text, HTML-escaped, with every word whose folded form or lemma matched wrapped in <mark>."""
-    words, tail, whole = _word_forms(text)
-    if all(forms.isdisjoint(matched) for _before, _word, forms in words):
-        return Markup(whole)
+    return Markup(_highlighted(text, _word_forms(text)[3].intersection(matched)))
+
+
+@functools.lru_cache(maxsize=16384)
+def _highlighted(text: str, marked: frozenset[str]) -> str:
+    """The escaped text with the words taking any of the `marked` forms in <mark>: per text and forms, once."""
+    words, tail, whole, _all = _word_forms(text)
+    if not marked:
+        return whole
     out = []
     for before, word, forms in words:  # escaping is per character: pieces escaped apart join the same
-        out += [before, word] if forms.isdisjoint(matched) else [before, "<mark>", word, "</mark>"]
+        out += [before, word] if forms.isdisjoint(marked) else [before, "<mark>", word, "</mark>"]
     out.append(tail)
-    return Markup("".join(out))
+    return "".join(out)
 
 
 @functools.lru_cache(maxsize=8192)
-def _word_forms(text: str) -> tuple[tuple[tuple[str, str, frozenset[str]], ...], str, str]:
+def _word_forms(text: str) -> tuple[tuple[tuple[str, str, frozenset[str]], ...], str, str, frozenset[str]]:
     """Each word as (the escaped text before it, the escaped word, the folded forms a matched term may
-    take: the word, its lemmas), the escaped text after the last word, and the whole text escaped:
-    per text, once.
+    take: the word, its lemmas), the escaped text after the last word, the whole text escaped, and
+    every word's forms: per text, once.
 
     It depends on the text alone, so a card's title analysed for one query serves every later one.
     """
@@ -353,7 +384,8 @@ def _word_forms(text: str) -> tuple[tuple[tuple[str, str, frozenset[str]], ...],
         forms = frozenset({fold(word), *(fold(lem) for lem in lemmas(word))})
         found.append((str(escape(text[pos : m.start()])), str(escape(m.group(0))), forms))
         pos = m.end()
-    return tuple(found), str(escape(text[pos:])), str(escape(text))
+    every = frozenset().union(*(forms for _before, _word, forms in found))
+    return tuple(found), str(escape(text[pos:])), str(escape(text)), every
 
 
 def suggestion(searcher, text: str) -> str | None:
