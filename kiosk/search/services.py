@@ -221,10 +221,10 @@ def published_texts(slugs: list[str], stamp: Stamp) -> dict[str, tuple[str, str]
     change, so a card's texts read once serve every search until the stamp moves.
     """
     key = (str(db.engine.url), stamp.change)
-    if _CARD_TEXTS.get("key") != key:
-        _CARD_TEXTS.clear()
-        _CARD_TEXTS.update(key=key, texts={})
-    known = _CARD_TEXTS["texts"]
+    entry = _CARD_TEXTS.get("entry")
+    if entry is None or entry[0] != key:
+        entry = _CARD_TEXTS["entry"] = (key, {})  # one assignment: another thread never sees half of it
+    known = entry[1]
     missing = [slug for slug in slugs if slug not in known]
     if missing:
         rows = {r.slug: (r.title, r.summary) for r in db.session.execute(_published().where(Card.slug.in_(missing)))}
