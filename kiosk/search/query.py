@@ -183,7 +183,7 @@ def group_query(word: QueryWord, reader, prefix: bool = False, only=None, prune:
         if len(cache) > 50_000:  # bounded: a long-lived reader sees every word residents type
             cache.clear()
         found = cache[key] = _group_query(word, reader, prefix, only, prune)
-        found.cache_key = key
+        found.cache_key = key  # Whoosh's copies (with_boost, normalize) would carry it: never score a copy
     return found
 
 
