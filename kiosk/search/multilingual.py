@@ -185,6 +185,7 @@ class Catalogue:
     polish: Stems  # stems of the Polish titles, summaries and keywords
     stems: Stems = field(init=False)  # the keys of `df`, searchable by similarity
     vocabulary_stems: Stems = field(init=False)  # every word of the vocabulary's phrases
+    stem_scores: dict = field(init=False, default_factory=dict)  # query stem -> {slug: what it adds}
 
     def __post_init__(self):
         self.stems = Stems(self.df)
@@ -340,22 +341,31 @@ def _vocabulary_matches(stems: list[str], cat: Catalogue) -> list[str]:
 
 
 def _score_cards(stems: list[str], cat: Catalogue) -> dict:
-    n = max(1, len(cat.cards))
     scores: dict = {}
     for s in stems:
-        near = cat.stems.near(s)
-        if not near:
-            continue
-        for slug in {slug for t in near for slug in cat.cards_with.get(t, ())}:  # cards without one score 0
-            fields = cat.cards[slug]
-            best, weight = 0.0, 0.0
-            for name, field_stems in fields.items():
-                for t in field_stems & near.keys():
-                    if near[t] * FIELD_WEIGHTS[name] > best:
-                        best, weight = near[t] * FIELD_WEIGHTS[name], math.log(1 + n / cat.df[t])
-            if best:
-                scores[slug] = scores.get(slug, 0.0) + best * weight
+        for slug, score in _stem_scores(s, cat).items():
+            scores[slug] = scores.get(slug, 0.0) + score
     return scores
+
+
+def _stem_scores(s: str, cat: Catalogue) -> dict:
+    """What one query stem adds to each translated card's score: kept per catalogue (it depends on nothing else)."""
+    found = cat.stem_scores.get(s)
+    if found is not None:
+        return found
+    if len(cat.stem_scores) > 20_000:  # bounded: the catalogue lives until a translation changes
+        cat.stem_scores.clear()
+    n, near, found = max(1, len(cat.cards)), cat.stems.near(s), {}
+    for slug in {slug for t in near for slug in cat.cards_with.get(t, ())}:  # cards without one score 0
+        best, weight = 0.0, 0.0
+        for name, field_stems in cat.cards[slug].items():
+            for t in field_stems & near.keys():
+                if near[t] * FIELD_WEIGHTS[name] > best:
+                    best, weight = near[t] * FIELD_WEIGHTS[name], math.log(1 + n / cat.df[t])
+        if best:
+            found[slug] = best * weight
+    cat.stem_scores[s] = found
+    return found
 
 
 def merge(foreign: ForeignQuery, polish_ranked: list[str], limit: int) -> list[str]:

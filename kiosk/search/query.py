@@ -79,23 +79,39 @@ def near_terms(reader, fieldname: str, word: str, maxdist: int, prefixlength: in
     The terms Whoosh's Levenshtein automaton finds, without building one per word: two strings are
     within d edits only if deleting at most d letters from each makes them equal, so a per-reader map
     from each term's two-letter deletions to the term yields every candidate, then checked exactly.
+    The maps are kept per first letters and length (d edits change the length by d at most), so a typo
+    builds the maps of the few lengths it can reach, not of every word sharing its first letter.
     """
     head, rest = word[:prefixlength], word[prefixlength:]
-    buckets = reader.__dict__.setdefault("_kiosk_deletions", {})
-    deletions = buckets.get((fieldname, head))
-    if deletions is None:
-        deletions = buckets[(fieldname, head)] = _deletion_map(reader, fieldname, head)
-    candidates = {term for form in deleted(rest) for term in deletions.get(form, ())}
+    forms = deleted(rest)
+    candidates = set()
+    for length in range(max(0, len(rest) - maxdist), len(rest) + maxdist + 1):
+        deletions = _deletion_map(reader, fieldname, head, length)
+        candidates.update(term for form in forms for term in deletions.get(form, ()))
     return sorted(t for t in candidates if edit_distance(t[len(head) :], rest) <= maxdist)
 
 
-def _deletion_map(reader, fieldname: str, head: str) -> dict[str, list[str]]:
-    """Each form of the field's terms starting with `head` with up to two letters deleted after it."""
-    found: dict[str, list[str]] = {}
-    for btext in reader.expand_prefix(fieldname, head):
-        term = btext.decode("utf-8")
-        for form in deleted(term[len(head) :]):
-            found.setdefault(form, []).append(term)
+def _deletion_map(reader, fieldname: str, head: str, length: int) -> dict[str, list[str]]:
+    """Each form of the field's terms of `head` + `length` letters with up to two letters deleted after it."""
+    maps = reader.__dict__.setdefault("_kiosk_deletions", {})
+    found = maps.get((fieldname, head, length))
+    if found is None:
+        found = maps[(fieldname, head, length)] = {}
+        for term in _terms_by_length(reader, fieldname, head).get(length, ()):
+            for form in deleted(term[len(head) :]):
+                found.setdefault(form, []).append(term)
+    return found
+
+
+def _terms_by_length(reader, fieldname: str, head: str) -> dict[int, list[str]]:
+    """The field's terms starting with `head`, by the length of the rest (one walk of the term dictionary)."""
+    cache = reader.__dict__.setdefault("_kiosk_terms_by_length", {})
+    found = cache.get((fieldname, head))
+    if found is None:
+        found = cache[(fieldname, head)] = {}
+        for btext in reader.expand_prefix(fieldname, head):
+            term = btext.decode("utf-8")
+            found.setdefault(len(term) - len(head), []).append(term)
     return found
 
 
@@ -154,7 +170,24 @@ def word_query(
 
 
 def group_query(word: QueryWord, reader, prefix: bool = False, only=None, prune: bool = True) -> wq.Query:
-    """A word, or any of the phrases its synonyms expand to (every word of such a phrase required)."""
+    """A word, or any of the phrases its synonyms expand to (every word of such a phrase required).
+
+    Built once per index reader and kept (it depends on the reader's terms alone), marked with the
+    `cache_key` that names it, under which `kiosk.search.scoring` keeps its scores.
+    """
+    pruning = prune and (MIN_DOCS_TO_PRUNE, COMMON_SHARE)  # everything the group depends on names it
+    key = (word.text, tuple(tuple(w.text for w in phrase) for phrase in word.expansions), prefix, only, pruning)
+    cache = reader.__dict__.setdefault("_kiosk_groups", {})
+    found = cache.get(key)
+    if found is None:
+        if len(cache) > 50_000:  # bounded: a long-lived reader sees every word residents type
+            cache.clear()
+        found = cache[key] = _group_query(word, reader, prefix, only, prune)
+        found.cache_key = key  # Whoosh's copies (with_boost, normalize) would carry it: never score a copy
+    return found
+
+
+def _group_query(word: QueryWord, reader, prefix: bool, only, prune: bool) -> wq.Query:
     own = [] if word.is_stop else [word_query(word, reader, prefix, only, prune)]
     alternatives = [wq.And([word_query(w, reader, only=only, prune=prune) for w in phrase], boost=SYNONYM)
                     for phrase in word.expansions if phrase]  # fmt: skip
@@ -201,24 +234,105 @@ class Hit:
 def run(searcher, q: wq.Query, allow: frozenset | None, limit: int) -> tuple[list[Hit], int, dict]:
     """Top hits with highlights, the number of matching cards, and counts per filter value."""
     found = scoring.matches(searcher, q, allow)
-    matched = {t.decode() if isinstance(t, bytes) else t for _f, t in q.existing_terms(searcher.reader(), expand=True)}
-    hits = [_hit(searcher.stored_fields(docnum), score, matched) for docnum, score in scoring.top(found, limit)]
-    return hits, len(found), facet_counts(searcher, found.keys())
+    matched = matched_words(searcher.reader(), q)
+    hits = [_hit(stored_fields(searcher, docnum), score, matched) for docnum, score in scoring.top(found, limit)]
+    return hits, len(found), _counts(searcher, _matched_mask(searcher, q, found, allow))
+
+
+def stored_fields(searcher, docnum: int) -> dict:
+    """A document's stored fields, unpacked once per index reader (a reader never changes): read, never change."""
+    cache = searcher.reader().__dict__.setdefault("_kiosk_stored", {})
+    found = cache.get(docnum)
+    if found is None:
+        found = cache[docnum] = searcher.stored_fields(docnum)
+    return found
+
+
+def matched_words(reader, q: wq.Query) -> set[str]:
+    """The words to highlight: what Whoosh's `q.existing_terms(reader, expand=True)` returns, decoded.
+
+    Whoosh's loop reuses its `fieldname` argument as the loop variable, so once a leaf yields a term it
+    keeps only leaves of that leaf's field; highlights were tuned with that, so it is kept. A query is a
+    union of word groups: each group's terms per field are kept per reader, and the first field carries on.
+    """
+    current, found = None, set()
+    for part in q.subqueries if _is_union_of_groups(q) else [q]:
+        first, by_field = _group_terms(reader, part)
+        current = current or first
+        found |= by_field.get(current, set())
+    return {t.decode() if isinstance(t, bytes) else t for t in found}
+
+
+def _is_union_of_groups(q: wq.Query) -> bool:
+    return isinstance(q, Or) and getattr(q, "cache_key", None) is None
+
+
+def _group_terms(reader, q: wq.Query) -> tuple[str | None, dict[str, set]]:
+    """The field of the first leaf that yields a term, and each field's terms that exist in the reader."""
+    key = getattr(q, "cache_key", None)
+    cache = reader.__dict__.setdefault("_kiosk_group_terms", {})
+    if key is not None and key in cache:
+        return cache[key]
+    first, by_field = None, {}
+    for leaf in q.leaves():
+        for fieldname, text in leaf.expanded_terms(reader):
+            first = first or fieldname
+            btext = text if isinstance(text, bytes) else reader.schema[fieldname].to_bytes(text)
+            if (fieldname, btext) in reader:
+                by_field.setdefault(fieldname, set()).add(btext)
+    if key is not None:
+        if len(cache) > 50_000:
+            cache.clear()
+        cache[key] = (first, by_field)
+    return first, by_field
 
 
 def top_titles(searcher, q: wq.Query, limit: int) -> list[dict]:
     """The best `limit` cards' stored fields (for as-you-type suggestions)."""
-    return [searcher.stored_fields(docnum) for docnum, _s in scoring.top(scoring.matches(searcher, q), limit)]
+    return [stored_fields(searcher, docnum) for docnum, _s in scoring.top(scoring.matches(searcher, q), limit)]
 
 
 def facet_counts(searcher, docs) -> dict:
-    """How many of `docs` carry each category and service point."""
-    return {name: {v: n for v, ids in values.items() if v and (n := len(ids & docs))}
-            for name, values in _facet_postings(searcher).items()}  # fmt: skip
+    """How many of `docs` (document numbers) carry each category and service point."""
+    return _counts(searcher, bit_mask(docs))
+
+
+def _counts(searcher, mask: int) -> dict:
+    """Facet counts of the documents whose bits are set in `mask`: one AND and a bit count per value."""
+    return {name: {v: n for v, bits in values.items() if v and (n := (bits & mask).bit_count())}
+            for name, values in _facet_postings(searcher)["masks"].items()}  # fmt: skip
+
+
+def bit_mask(docs) -> int:
+    """Document numbers as the bits of one integer (facet counts become ANDs and bit counts)."""
+    if not docs:
+        return 0
+    bits = bytearray((max(docs) >> 3) + 1)
+    for docnum in docs:
+        bits[docnum >> 3] |= 1 << (docnum & 7)
+    return int.from_bytes(bits, "little")
+
+
+def _matched_mask(searcher, q: wq.Query, found: dict, allow) -> int:
+    """The mask of `found`: for a union of word groups, the OR of the groups' masks, kept per reader."""
+    parts = q.subqueries if _is_union_of_groups(q) else [q]
+    if allow is not None or any(getattr(part, "cache_key", None) is None for part in parts):
+        return bit_mask(found)
+    cache = searcher.reader().__dict__.setdefault("_kiosk_masks", {})
+    if len(cache) > 50_000:
+        cache.clear()
+    mask = 0
+    for part in parts:
+        bits = cache.get(part.cache_key)
+        if bits is None:
+            bits = cache[part.cache_key] = bit_mask(scoring.matches(searcher, part))
+        mask |= bits
+    return mask
 
 
 def _facet_postings(searcher) -> dict:
-    """Each category's and service point's documents, per searcher (a new index means a new searcher)."""
+    """Each category's and service point's documents (and as bit masks under "masks"), per searcher
+    (a new index means a new searcher)."""
     cache = getattr(searcher, "_kiosk_facets", None)
     if cache is None:
         reader = searcher.reader()
@@ -226,6 +340,7 @@ def _facet_postings(searcher) -> dict:
                         frozenset(reader.postings(fieldname, value).all_ids())
                         for value in reader.lexicon(fieldname)}
                  for name, fieldname in FACET_FIELDS.items()}  # fmt: skip
+        cache["masks"] = {name: {v: bit_mask(docs) for v, docs in cache[name].items()} for name in FACET_FIELDS}
         searcher._kiosk_facets = cache
     return cache
 
@@ -239,26 +354,38 @@ def _hit(stored: dict, score: float, matched: set[str]) -> Hit:
 
 def highlight(text: str, matched: set[str]) -> Markup:
     """The text, HTML-escaped, with every word whose folded form or lemma matched wrapped in <mark>."""
-    out, pos = [], 0
-    for start, end, forms in _word_forms(text):
-        if not forms.isdisjoint(matched):
-            out += [escape(text[pos:start]), Markup("<mark>"), escape(text[start:end]), Markup("</mark>")]
-            pos = end
-    out.append(escape(text[pos:]))
-    return Markup("").join(out)
+    return Markup(_highlighted(text, _word_forms(text)[3].intersection(matched)))
+
+
+@functools.lru_cache(maxsize=16384)
+def _highlighted(text: str, marked: frozenset[str]) -> str:
+    """The escaped text with the words taking any of the `marked` forms in <mark>: per text and forms, once."""
+    words, tail, whole, _all = _word_forms(text)
+    if not marked:
+        return whole
+    out = []
+    for before, word, forms in words:  # escaping is per character: pieces escaped apart join the same
+        out += [before, word] if forms.isdisjoint(marked) else [before, "<mark>", word, "</mark>"]
+    out.append(tail)
+    return "".join(out)
 
 
 @functools.lru_cache(maxsize=8192)
-def _word_forms(text: str) -> tuple[tuple[int, int, frozenset[str]], ...]:
-    """Each word's span and the folded forms a matched term may take (the word, its lemmas): per text, once.
+def _word_forms(text: str) -> tuple[tuple[tuple[str, str, frozenset[str]], ...], str, str, frozenset[str]]:
+    """Each word as (the escaped text before it, the escaped word, the folded forms a matched term may
+    take: the word, its lemmas), the escaped text after the last word, the whole text escaped, and
+    every word's forms: per text, once.
 
     It depends on the text alone, so a card's title analysed for one query serves every later one.
     """
-    found = []
+    found, pos = [], 0
     for m in TOKEN_RE.finditer(text):
         word = m.group(0).lower()
-        found.append((m.start(), m.end(), frozenset({fold(word), *(fold(lem) for lem in lemmas(word))})))
-    return tuple(found)
+        forms = frozenset({fold(word), *(fold(lem) for lem in lemmas(word))})
+        found.append((str(escape(text[pos : m.start()])), str(escape(m.group(0))), forms))
+        pos = m.end()
+    every = frozenset().union(*(forms for _before, _word, forms in found))
+    return tuple(found), str(escape(text[pos:])), str(escape(text)), every
 
 
 def suggestion(searcher, text: str) -> str | None:

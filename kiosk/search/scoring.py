@@ -30,23 +30,25 @@ MAX_CACHED_POSTINGS = 3_000_000  # per reader: about 300 MB at worst; a long-liv
 
 
 def matches(searcher, query: wq.Query, allow: frozenset | set | None = None) -> dict[int, float]:
-    """Every matching document (global number) with its score; `allow` keeps only those documents."""
-    found: dict[int, float] = {}
-    cache = _cache(searcher.reader())
-    for sub, offset in searcher.leaf_searchers():
-        scores = _Segment(searcher, sub, offset, cache).score(query)
-        for docnum, score in scores.items():
-            docnum += offset
-            if allow is None or docnum in allow:
-                found[docnum] = score
-    return found
+    """Every matching document (global number) with its score; `allow` keeps only those documents.
+
+    The dict may be one kept for the reader: read it, never change it.
+    """
+    found = _Whole(searcher, _cache(searcher.reader())).score(query)
+    if allow is None:
+        return found
+    return {docnum: score for docnum, score in found.items() if docnum in allow}
 
 
 def top(found: dict[int, float], limit: int | None) -> list[tuple[int, float]]:
     """The best `limit` documents (all when None): score descending, then document number, as Whoosh sorts."""
-    if limit is None:
+    if limit is None or limit >= len(found):
         return sorted(found.items(), key=_order)
-    return heapq.nsmallest(limit, found.items(), key=_order)
+    if limit <= 0:
+        return []
+    # Only documents scoring at least the limit-th best score can be among the best: sort those alone.
+    cutoff = heapq.nlargest(limit, found.values())[-1]
+    return sorted([item for item in found.items() if item[1] >= cutoff], key=_order)[:limit]
 
 
 def _order(item: tuple[int, float]) -> tuple[float, int]:
@@ -58,6 +60,44 @@ def _cache(reader) -> dict:
     if cache is None or cache["postings"] > MAX_CACHED_POSTINGS:
         cache = reader.__dict__["_kiosk_scores"] = {"postings": 0}
     return cache
+
+
+class _Whole:
+    """A query's scores over all segments, in global document numbers.
+
+    A query built by `kiosk.search.query` is a union of word groups, each marked with a `cache_key` that
+    names it fully (the word, its synonyms, the options): a group's scores depend on the reader alone, so
+    they are combined per segment once per reader and kept. Words recur across residents' queries; a whole
+    query is not kept. The union on top adds the groups' scores per document in the same tree order in any
+    segment, so it is done here on global numbers, with the same floats as per segment.
+    """
+
+    def __init__(self, searcher, cache: dict):
+        self.cache = cache
+        self.segments = [_Segment(searcher, sub, offset, cache) for sub, offset in searcher.leaf_searchers()]
+
+    def score(self, q: wq.Query) -> dict[int, float]:
+        key = getattr(q, "cache_key", None)
+        if key is not None:
+            found = self.cache.get(("group", key))
+            if found is None:
+                found = self.cache[("group", key)] = self.per_segment(q)
+                self.cache["postings"] += len(found)
+            return found
+        if isinstance(q, (wq.Or, wq.And, wq.DisjunctionMax)) and len(q.subqueries) == 1:
+            return self.score(q.subqueries[0])  # Whoosh uses the part's own matcher, unboosted
+        if isinstance(q, wq.Or) and getattr(q, "balanced", False) and q.subqueries:
+            return _boosted(make_binary_tree(_either, [self.score(s) for s in q.subqueries]), q.boost)
+        return self.per_segment(q)
+
+    def per_segment(self, q: wq.Query) -> dict[int, float]:
+        if len(self.segments) == 1 and not self.segments[0].offset:
+            return self.segments[0].score(q)
+        found: dict[int, float] = {}
+        for segment in self.segments:
+            offset = segment.offset
+            found.update({docnum + offset: score for docnum, score in segment.score(q).items()})
+        return found
 
 
 class _Segment:

@@ -137,7 +137,8 @@ def search(text: str | None, point: str | None = None, category: str | None = No
            log_query: bool = False, languages: bool = True) -> SearchResponse:  # fmt: skip
     """Cards matching what a resident typed, best first; the most-used cards when nothing matches.
 
-    Ukrainian and English queries go through `search_foreign` (unless `languages` is False).
+    Ukrainian and English queries go through `search_foreign` (unless `languages` is False; then a query
+    that matches nothing returns no cards, not the most-used ones).
     """
     return _search(clean_query(text), point, category, limit, log_query, languages, read_stamp())
 
@@ -162,7 +163,7 @@ def _search(text: str, point, category, limit: int, log_query: bool, languages: 
     record_search(time.perf_counter() - started, response.degraded)
     if text and log_query:
         response.query_id = _log(text, response.total)
-    if response.total == 0:
+    if response.total == 0 and languages:  # not in the Polish search behind a foreign one: it uses matches only
         response.results = popular_cards(limit)
     keywords = mark_referrals(response.results, stamp)
     if response.total:
@@ -193,9 +194,8 @@ def search_foreign(text: str, foreign, point, category, limit: int, log_query: b
     slugs = multilingual.merge(multilingual.ForeignQuery(foreign.polish, scores), ranked, limit)
     by_slug = {h.slug: h for h in (polish.results if polish is not None else [])}
     missing = [s for s in slugs if s not in by_slug]
-    if missing:
-        rows = db.session.execute(_published().where(Card.slug.in_(missing)))
-        by_slug.update({r.slug: q.Hit(slug=r.slug, title=r.title, summary=r.summary, score=0.0) for r in rows})
+    for slug, (title, summary) in published_texts(missing, stamp).items():
+        by_slug[slug] = q.Hit(slug=slug, title=title, summary=summary, score=0.0)
     hits = [by_slug[s] for s in slugs if s in by_slug]
     response = SearchResponse(
         query=text,
@@ -209,6 +209,27 @@ def search_foreign(text: str, foreign, point, category, limit: int, log_query: b
         response.results = popular_cards(limit)
     mark_referrals(response.results, stamp)
     return response
+
+
+_CARD_TEXTS: dict = process_cache({})
+
+
+def published_texts(slugs: list[str], stamp: Stamp) -> dict[str, tuple[str, str]]:
+    """The title and summary of each published card among `slugs`, kept per process per change-log id.
+
+    Only a logged change (publish, withdraw, revert) gives a card another live edition, and editions never
+    change, so a card's texts read once serve every search until the stamp moves.
+    """
+    key = (str(db.engine.url), stamp.change)
+    entry = _CARD_TEXTS.get("entry")
+    if entry is None or entry[0] != key:
+        entry = _CARD_TEXTS["entry"] = (key, {})  # one assignment: another thread never sees half of it
+    known = entry[1]
+    missing = [slug for slug in slugs if slug not in known]
+    if missing:
+        rows = {r.slug: (r.title, r.summary) for r in db.session.execute(_published().where(Card.slug.in_(missing)))}
+        known.update({slug: rows.get(slug) for slug in missing})  # None: not published
+    return {slug: known[slug] for slug in slugs if known[slug] is not None}
 
 
 def mark_referrals(hits: list[q.Hit], stamp: Stamp | None = None) -> dict[str, list[str]]:

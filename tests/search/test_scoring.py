@@ -6,6 +6,7 @@ the same scores (float for float), the same order, totals and facets.
 """
 
 import random
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,19 @@ def assert_same(searcher, query, point=None, category=None):
     assert total == len(expected)
     assert [h.score for h in hits] == [round(s, 4) for _d, s in expected[:10]]
     assert [h.slug for h in hits] == [searcher.stored_fields(d)["slug"] for d, _s in expected[:10]]
-    assert facets == q.facet_counts(searcher, {d for d, _s in expected})
+    assert facets == q.facet_counts(searcher, {d for d, _s in expected}) == stored_facets(searcher, expected)
+    whoosh_terms = {t.decode() for _f, t in query.existing_terms(searcher.reader(), expand=True)}
+    assert q.matched_words(searcher.reader(), query) == whoosh_terms  # the highlighted words
+
+
+def stored_facets(searcher, ranked) -> dict:
+    """Facet counts straight from each matching card's stored category and points."""
+    counts = {"category": Counter(), "point": Counter()}
+    for docnum, _score in ranked:
+        stored = searcher.stored_fields(docnum)
+        counts["category"][stored["category"]] += 1
+        counts["point"].update(p for p in stored["points"].split(",") if p)
+    return {name: {v: n for v, n in sorted(values.items()) if v} for name, values in counts.items()}
 
 
 def queries(searcher, texts, **options):
