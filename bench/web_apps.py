@@ -40,7 +40,7 @@ def okienko(page_cache: bool = True, stamp_ttl: float | None = None, facts_cache
     if durable_search_log:  # as before: every logged search waits for its WAL flush
         from kiosk.search import services
 
-        services._commit_without_waiting_for_disk = lambda: None
+        services._LOG_SQL = {}
     return create_app(config)
 
 

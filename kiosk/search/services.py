@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 from flask import current_app
-from sqlalchemy import String, case, cast, delete, func, or_, select
+from sqlalchemy import String, bindparam, case, cast, delete, func, or_, select
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
@@ -369,21 +369,29 @@ def mask_personal(text: str) -> str:
 
 
 def _log(text: str, total: int) -> int:
-    entry = SearchQuery(text=mask_personal(text)[:200], result_count=total)
-    db.session.add(entry)
-    db.session.flush()
-    _commit_without_waiting_for_disk()
-    return entry.id
+    """Log a search in one statement (no ORM unit of work, no extra round trip); returns its id.
 
-
-def _commit_without_waiting_for_disk() -> None:
-    """On PostgreSQL, let this transaction's commit return before its WAL reaches the disk.
-
-    A logged search is statistics: a server crash may lose the last fraction of a second of them (never a
-    half-written row), while waiting for the disk on every search cost each one a flush (docs/benchmarks.md).
+    The view's commit ends the transaction. On PostgreSQL the same statement lets that commit return
+    before its WAL reaches the disk: a logged search is statistics, so a server crash may lose the last
+    fraction of a second of them (never a half-written row), while waiting for the disk on every search
+    cost each one a flush (docs/benchmarks.md).
     """
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(sql_text("SET LOCAL synchronous_commit TO OFF"))
+    sql = _LOG_SQL.get(db.session.get_bind().dialect.name, _LOG_SQL_DURABLE)
+    params = {"text": mask_personal(text)[:200], "count": total, "at": now()}
+    return db.session.execute(sql, params).scalar_one()
+
+
+def _log_sql(prefix: str, values: str):
+    table = SearchQuery.__table__
+    sql = f"{prefix}INSERT INTO {table.name} (text, result_count, at) {values} RETURNING id"
+    return sql_text(sql).bindparams(bindparam("at", type_=table.c.at.type)).columns(id=table.c.id.type)
+
+
+_LOG_SQL_DURABLE = _log_sql("", "VALUES (:text, :count, :at)")
+_LOG_SQL = {  # the transaction's commit does not wait for the disk (set in the statement: no round trip of its own)
+    "postgresql": _log_sql("WITH no_wait AS (SELECT set_config('synchronous_commit', 'off', true)) ",
+                           "SELECT :text, :count, :at FROM no_wait"),
+}  # fmt: skip
 
 
 def purge_query_log(at: datetime | None = None) -> int:

@@ -7,6 +7,7 @@ from kiosk.extensions import db
 from kiosk.requestargs import free_text, id_arg, int_arg
 
 from . import services
+from .links import ResultLinks
 
 bp = Blueprint("search", __name__, template_folder="templates")
 PER_PAGE = 10
@@ -44,7 +45,9 @@ def results():
     shown = response.results[(page - 1) * PER_PAGE :] if response.total else response.results[:PER_PAGE]
     services.localize_hits(shown, str(get_locale()))
     pages = -(-response.total // PER_PAGE)
-    return render_template("search/results.html", r=response, shown=shown, page=page, pages=pages, filters=filters)
+    links = ResultLinks(response.query, filters, response.query_id)
+    return render_template("search/results.html", r=response, shown=shown, page=page, pages=pages, filters=filters,
+                           links=links)  # fmt: skip
 
 
 @bp.get("/szukaj/klik")

@@ -1,5 +1,11 @@
 """The search interface: Polish matching, weights, filters, suggestions, the log, the fallback."""
 
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy import text as sql
+
+from kiosk.clock import frozen
 from kiosk.search import services
 from kiosk.search.models import SearchQuery
 
@@ -73,6 +79,24 @@ def test_queries_are_logged_without_personal_data_and_gaps_are_reported(cards, d
     gaps = services.query_gaps()
     assert (gaps[0].query, gaps[0].zero_results) == ("psy rasy niebezpiecznej", 2)
     assert not any(g.query in ("dowód", "dowod") and g.zero_results for g in gaps)
+
+
+def test_a_logged_search_is_one_row_with_its_count_and_time_committed_without_waiting_for_the_disk(cards, db):
+    at = datetime(2026, 11, 4, 9, 30, tzinfo=UTC)
+    postgresql = db.engine.dialect.name == "postgresql"
+    if postgresql:  # the test database is set never to wait for the disk; this transaction waits, as in production
+        db.session.execute(sql("SET LOCAL synchronous_commit TO on"))
+    with frozen(at):
+        response = services.search("dowodu  88010112345", log_query=True)
+        if postgresql:  # a statistic: the commit need not wait for the WAL flush
+            assert db.session.execute(sql("SHOW synchronous_commit")).scalar() == "off"
+        db.session.add(SearchQuery(text="through the model", result_count=0))
+        db.session.commit()
+    columns = (SearchQuery.id, SearchQuery.text, SearchQuery.result_count, SearchQuery.at, SearchQuery.opened_slug)
+    row = db.session.execute(select(*columns).where(SearchQuery.id == response.query_id)).one()
+    assert tuple(row) == (response.query_id, "dowodu …", response.total, at, None) and response.total >= 1
+    stored = db.session.execute(sql("SELECT DISTINCT at FROM search_query")).all()  # as the model stores it
+    assert len(stored) == 1, stored
 
 
 def test_opening_a_result_is_recorded_on_its_query(cards, db):

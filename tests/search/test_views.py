@@ -58,3 +58,45 @@ def test_click_logs_the_opened_card_and_redirects_to_it(client, cards, db):
 def test_click_never_redirects_outside_known_cards(client, cards):
     for slug in ("https://evil.example", "//evil.example", "nie-ma-takiej", "", "../admin"):
         assert client.get("/szukaj/klik", query_string={"q": "x", "slug": slug}).status_code == 404
+
+
+def test_every_result_links_through_the_click_log_with_its_query_and_id(client, cards, db):
+    html = client.get("/szukaj", query_string={"q": "dowodu & <b>"}).get_data(as_text=True)
+    entry = db.session.query(SearchQuery).filter_by(text="dowodu & <b>").one()
+    link = f'href="/szukaj/klik?slug=dowod-osobisty-wydanie&amp;q=dowodu+%26+%3Cb%3E&amp;id={entry.id}"'
+    assert link in html
+
+
+def test_hostile_query_is_escaped_everywhere_on_the_page(client, cards):
+    hostile = '<script>alert("x")</script> dowodu'
+    html = client.get("/szukaj", query_string={"q": hostile}).get_data(as_text=True)
+    assert "<script>" not in html and 'alert("x")' not in html
+    assert 'value="&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; dowodu"' in html
+    assert "<title>Szukaj: &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; dowodu – " in html
+    assert "q=%3Cscript%3Ealert(%22x%22)%3C/script%3E+dowodu" in html  # Werkzeug leaves ( ) / unquoted
+    nothing = client.get("/szukaj", query_string={"q": "<img src=x onerror=alert(1)>"}).get_data(as_text=True)
+    assert "<img" not in nothing and "„&lt;img src=x onerror=alert(1)&gt;”" in nothing
+
+
+def test_hostile_query_comes_back_as_plain_json_text(client, cards):
+    hostile = "<script>alert(1)</script>"
+    response = client.get("/api/v1/search", query_string={"q": hostile})
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    assert response.get_json()["query"] == hostile
+
+
+def test_card_text_is_escaped_and_only_matched_words_marked(client, index, factory):
+    factory.published_card("opłata-testowa", title="Opłata <b>skarbowa</b> & \"inne\"",
+                           summary="Zapłacisz <script>x</script> w kasie.")  # fmt: skip
+    html = client.get("/szukaj?q=skarbowa").get_data(as_text=True)
+    assert "Opłata &lt;b&gt;<mark>skarbowa</mark>&lt;/b&gt; &amp; &#34;inne&#34;" in html
+    assert "Zapłacisz &lt;script&gt;x&lt;/script&gt; w kasie." in html
+    first = client.get("/api/v1/search?q=skarbowa").get_json()["results"][0]
+    assert first["title"] == 'Opłata <b>skarbowa</b> & "inne"'
+    assert first["highlights"]["title"] == "Opłata &lt;b&gt;<mark>skarbowa</mark>&lt;/b&gt; &amp; &#34;inne&#34;"
+
+
+def test_facet_and_next_page_links_keep_the_query_and_the_other_filter(client, cards):
+    html = client.get("/szukaj", query_string={"q": "dowód", "point": "bok-test"}).get_data(as_text=True)
+    assert 'href="/szukaj?point=bok-test&amp;category=dokumenty&amp;q=dow%C3%B3d"' in html
+    assert 'href="/szukaj?q=dow%C3%B3d">usuń filtr</a>' in html

@@ -1,0 +1,43 @@
+"""The results page's links are exactly what `url_for` builds, for any query, slug, filter and id."""
+
+from urllib.parse import urlsplit
+
+import pytest
+from flask import url_for
+
+from kiosk.search.links import ResultLinks, link
+
+ODD_TEXTS = ["dowód osobisty", "<script>alert(1)</script>", "a&b=c d", "100% + 50%", "dowód?x=1#frag", "/../admin",
+             "'\"`", "Паспорт громадянина", "passport renewal", "zażółć gęślą jaźń", "😀 emoji", "  ", "", "%2F+",
+             "x" * 200, "\u202edowód", "mark</mark>", "~!$'()*,/:;?@[]"]  # fmt: skip
+ODD_SLUGS = ["dowod-osobisty-wydanie", "karta_2", "ą-ę", "a b", "a/b", "?&=#"]
+FILTERS = [{"point": None, "category": None}, {"point": "bok-stary-rynek", "category": None},
+           {"point": None, "category": "dokumenty i meldunek"}, {"point": "p&q", "category": "c/d"}]  # fmt: skip
+
+
+@pytest.mark.parametrize("site", ["http://localhost", "http://localhost/okienko"])
+def test_every_link_equals_url_for(app, site):
+    """Also under a script root (a site served below a path prefix)."""
+    with app.test_request_context("/szukaj", base_url=site):
+        for text in ODD_TEXTS:
+            for filters in FILTERS:
+                for query_id in (None, 1, 2_147_483_647):
+                    links = ResultLinks(text, filters, query_id)
+                    for slug in ODD_SLUGS:
+                        assert links.opened(slug) == url_for("search.opened", slug=slug, q=text, id=query_id)
+                    assert links.search(text) == url_for("search.results", q=text)
+                    assert links.page(3) == url_for("search.results", q=text, page=3, **filters)
+                    for facet in ("category", "point"):
+                        args = dict(filters, q=text)
+                        args.update({facet: "wartość & inna"})
+                        assert links.facet(facet, "wartość & inna") == url_for("search.results", **args)
+                        removed = dict(args, **{facet: None})
+                        assert links.facet(facet, None) == url_for("search.results", **removed)
+        assert ResultLinks("", FILTERS[0]).results_path == url_for("search.results") == urlsplit(site).path + "/szukaj"
+
+
+def test_link_without_arguments_is_the_path(app):
+    with app.test_request_context("/"):
+        assert link("/szukaj") == "/szukaj" == url_for("search.results")
+        assert link("/szukaj", q=None, page=None) == "/szukaj"
+        assert link("/szukaj", q="") == url_for("search.results", q="") == "/szukaj?q="
