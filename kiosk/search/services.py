@@ -164,7 +164,7 @@ def _search(text: str, point, category, limit: int, log_query: bool, languages: 
     if text and log_query:
         response.query_id = _log(text, response.total)
     if response.total == 0 and languages:  # not in the Polish search behind a foreign one: it uses matches only
-        response.results = popular_cards(limit)
+        response.results = popular_cards(limit, stamp)
     keywords = mark_referrals(response.results, stamp)
     if response.total:
         response.results = referrals_first(response.results, keywords, text)
@@ -206,7 +206,7 @@ def search_foreign(text: str, foreign, point, category, limit: int, log_query: b
     if text and log_query:
         response.query_id = _log(text, response.total)
     if response.total == 0:
-        response.results = popular_cards(limit)
+        response.results = popular_cards(limit, stamp)
     mark_referrals(response.results, stamp)
     return response
 
@@ -413,8 +413,31 @@ def record_opened(slug: str, text: str = "", query_id: int | None = None) -> boo
     return True
 
 
-def popular_cards(limit: int = 10) -> list[q.Hit]:
-    """The cards residents open most often from search; alphabetical ones fill any gap."""
+_POPULAR: dict = process_cache({})
+
+
+def popular_cards(limit: int = 10, stamp: Stamp | None = None) -> list[q.Hit]:
+    """The cards residents open most often from search; alphabetical ones fill any gap.
+
+    Given the search's stamp, the list is kept per process under its change-log id (so a withdrawn or renamed
+    card is never offered) for at most SEARCH_POPULAR_TTL seconds (default 60; 0 under tests): only how often
+    cards were opened may be that old. Every query that finds nothing shows this list, and reading it costs
+    two queries over every live card and the query log.
+    """
+    ttl = current_app.config.get("SEARCH_POPULAR_TTL", 0 if current_app.testing else 60.0)
+    if stamp is None or ttl <= 0:
+        return _read_popular_cards(limit)
+    key = (str(db.engine.url), stamp.change, limit)
+    moment = time.monotonic()
+    kept = _POPULAR.get(key)
+    if kept is None or kept[0] <= moment:
+        if len(_POPULAR) > 64:
+            _POPULAR.clear()
+        kept = _POPULAR[key] = (moment + ttl, _read_popular_cards(limit))
+    return list(kept[1])
+
+
+def _read_popular_cards(limit: int) -> list[q.Hit]:
     opened = func.count(SearchQuery.id)
     ranked = (_published().join(SearchQuery, SearchQuery.opened_slug == Card.slug)
               .group_by(Card.slug, Edition.title, Edition.summary).order_by(opened.desc(), Edition.title))  # fmt: skip

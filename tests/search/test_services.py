@@ -62,6 +62,29 @@ def test_no_match_or_empty_query_shows_the_most_used_cards(cards):
         assert slugs(response)[:2] == ["zameldowanie-pobyt-staly", "rejestracja-pojazdu"]
 
 
+def test_the_most_used_cards_are_kept_a_while_but_never_offer_a_withdrawn_card(app, cards, factory, db):
+    from kiosk.cards import services as card_services
+
+    app.config["SEARCH_POPULAR_TTL"] = 600
+    services.record_opened("rejestracja-pojazdu", "auto")
+    db.session.commit()
+    assert slugs(services.search("xyzzyqwv"))[0] == "rejestracja-pojazdu"
+    for _ in range(3):  # more opens within the TTL: the kept list may be that old
+        services.record_opened("zameldowanie-pobyt-staly", "meldunek")
+    db.session.commit()
+    assert slugs(services.search("xyzzyqwv"))[0] == "rejestracja-pojazdu"
+    card_services.withdraw_card(cards["auto"], factory.team()[2])
+    db.session.commit()  # the change log moves: the list is read anew at once
+    found = slugs(services.search("xyzzyqwv"))
+    assert "rejestracja-pojazdu" not in found and found[0] == "zameldowanie-pobyt-staly"
+    app.config["SEARCH_POPULAR_TTL"] = 0  # unkept: each search reads the log
+    services.record_opened("dowod-osobisty-wydanie", "dowód")
+    for _ in range(4):
+        services.record_opened("dowod-osobisty-wydanie", "dowód")
+    db.session.commit()
+    assert slugs(services.search("xyzzyqwv"))[0] == "dowod-osobisty-wydanie"
+
+
 def test_suggest_completes_titles_as_you_type(cards):
     assert services.suggest("zamel")[0] == {"text": "Zameldowanie na pobyt stały", "slug": "zameldowanie-pobyt-staly"}
     assert services.suggest("rejestracja poj")[0]["slug"] == "rejestracja-pojazdu"
