@@ -15,7 +15,7 @@ from types import SimpleNamespace
 
 from flask import current_app
 
-from kiosk.cards.stamp import Stamp, card_stamp
+from kiosk.cards.stamp import Stamp, card_stamp, content_version, versioned_card_stamp
 from kiosk.clock import local_now
 from kiosk.errors import NotFound
 from kiosk.facts.services import last_status_change, list_locations, point_status
@@ -134,13 +134,34 @@ def remembered(key, compute: Callable):
 
 
 def published_card_stamp(slug: str, language: str) -> Stamp:
-    """The stamp of a published card's pages in `language` (remembered like every validator); NotFound with
-    the same message as `get_published_card` for an unknown or unpublished card."""
-    stamp = remembered(("card", slug, language), lambda: card_stamp(slug, language))
+    """The stamp of a published card's pages in `language`; NotFound with the same message as
+    `get_published_card` for an unknown or unpublished card.
+
+    A process keeps each card's stamp with the content version read in the same query, and uses it while the
+    content version (remembered like every validator, so read at most once per WEB_STAMP_TTL) is unchanged:
+    with thousands of cards, most requests then read nothing from the database, and a publish still shows
+    within WEB_STAMP_TTL.
+    """
+    stamp = _kept_card_stamp(slug, language)
     if stamp is None:
         raise NotFound("Nie ma takiej karty.")
     if stamp.parts[0] is None:
         raise NotFound("Ta karta nie jest obecnie opublikowana.")
+    return stamp
+
+
+def _kept_card_stamp(slug: str, language: str) -> Stamp | None:
+    version = remembered(("content-version",), content_version)
+    if version is None:  # nothing was ever written through the ORM: nothing to compare with
+        return card_stamp(slug, language)
+    store = current_app.extensions.setdefault("web_card_stamps", {})
+    kept = store.get((slug, language))
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    read_version, stamp = versioned_card_stamp(slug, language)
+    if len(store) > 50_000:
+        store.clear()
+    store[(slug, language)] = (read_version, stamp)
     return stamp
 
 

@@ -5,17 +5,20 @@ the data it stands for (docs/architecture.md § Caching). The website, the kiosk
 pages on these, so they live here rather than in any one of them.
 """
 
+import uuid
 import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import Engine, and_, bindparam, create_engine, event, func, select
+from sqlalchemy import Engine, and_, bindparam, create_engine, event, func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from kiosk.extensions import db
-from kiosk.facts.models import Category, Department, FormFile, LegalAct, LifeSituation, Location, SharedFee
+from kiosk.facts.cache import FACT_MODELS
+from kiosk.facts.models import Category, Department, FormFile, LegalAct, LifeSituation, Location, Setting, SharedFee
 
 from .models import Card, CardChange, Edition
 from .translation_models import TRANSLATION_LANGUAGES, Translation, TranslationStatus
@@ -68,7 +71,14 @@ def _card_stamp_query():
         Translation.status == bindparam("published", TranslationStatus.PUBLISHED, type_=Translation.status.type),
     )
     return (
-        select(Edition.id, Edition.published_at, Card.last_verified_at, *_facts_columns(), *_TRANSLATION_COLUMNS)
+        select(
+            Edition.id,
+            Edition.published_at,
+            Card.last_verified_at,
+            *_facts_columns(),
+            *_TRANSLATION_COLUMNS,
+            content_version_column(),
+        )
         .select_from(Card)
         .outerjoin(Edition, Card.live_edition_id == Edition.id)
         .outerjoin(Translation, translation)
@@ -84,10 +94,20 @@ def _site_stamp_query():
 
 def card_stamp(slug: str, language: str = "pl") -> Stamp | None:
     """The validators of a card's pages in `language`, in one query; None for an unknown slug."""
+    return versioned_card_stamp(slug, language)[1]
+
+
+def versioned_card_stamp(slug: str, language: str = "pl") -> tuple[str | None, Stamp | None]:
+    """The content version and the card's stamp, read together in one query (so the stamp is at least as new
+    as the version); the version is None when the slug is unknown."""
     params = {"slug": slug, "language": language, "published": TranslationStatus.PUBLISHED}
     row = read_row(_card_stamp_query(), params)
     if row is None:
-        return None
+        return None, None
+    return row[-1], _stamp_of(row[:-1], language)
+
+
+def _stamp_of(row: tuple, language: str) -> Stamp:
     facts = _latest(*row[3:8])
     parts = (row[0], row[1], row[2], facts)
     modified = _latest(row[1], row[2], facts)
@@ -113,10 +133,12 @@ class _Prepared:
         self.sql = compiled.string
         self.order = compiled.positiontup if dialect.positional else None
         self.binders = {name: p.type.dialect_impl(dialect).bind_processor(dialect) for name, p in binds}
+        self.fixed = {name: p.value for name, p in binds if not p.required}  # constants written in the query
         self.readers = [c.type.dialect_impl(dialect).result_processor(dialect, None) for c in query.selected_columns]
 
     def parameters(self, params: dict):
-        values = {name: (bind(v) if (bind := self.binders.get(name)) else v) for name, v in params.items()}
+        given = {**self.fixed, **params}
+        values = {name: (bind(v) if (bind := self.binders.get(name)) else v) for name, v in given.items()}
         return values if self.order is None else [values[name] for name in self.order]
 
     def row(self, raw) -> tuple | None:
@@ -185,3 +207,59 @@ def read_row(query, params: dict) -> tuple | None:
             current_app.logger.warning("stamp read failed on its own connection; reading through the session")
     row = db.session.connection().execute(query, params).first()
     return None if row is None else tuple(row)
+
+
+# The content version: a token in the `setting` table replaced, in the same transaction, by every write through
+# the ORM session (a flush, or an update/delete/insert statement run by it) to what a card stamp reads (cards,
+# editions, the change log, translations, shared facts). Raw SQL on a bare connection (psql) does not move it:
+# restart the workers after such surgery, as after restoring a backup. A process may keep
+# card stamps while the version it last read is unchanged (kiosk.page_cache.published_card_stamp). A new
+# random token, not a counter, so a restored backup never brings back a version a process already saw.
+CONTENT_VERSION_KEY = "content_version"
+VERSIONED_MODELS = (Card, Edition, CardChange, Translation, *FACT_MODELS)
+
+
+def content_version_column():
+    return select(Setting.value).where(Setting.key == CONTENT_VERSION_KEY).scalar_subquery().label("version")
+
+
+@lru_cache(maxsize=1)
+def _content_version_query():
+    return select(content_version_column())
+
+
+def content_version() -> str | None:
+    """The current content version, in one small query (None before the first write)."""
+    return read_row(_content_version_query(), {})[0]
+
+
+@event.listens_for(Session, "before_flush")
+def _remember_content_writes(session, flush_context, instances):
+    if any(isinstance(obj, VERSIONED_MODELS) for obj in (*session.new, *session.dirty, *session.deleted)):
+        session.info["bump_content_version"] = True
+
+
+@event.listens_for(Session, "after_flush")
+def _bump_after_flush(session, flush_context):
+    if session.info.pop("bump_content_version", False):
+        _bump_content_version(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _bump_on_statement_writes(state):
+    # update(Translation)… run through the session writes without a flush; it moves the version too.
+    writes = state.is_update or state.is_delete or state.is_insert
+    if writes and getattr(state.statement, "table", None) in _versioned_tables():
+        _bump_content_version(state.session)
+
+
+@lru_cache(maxsize=1)
+def _versioned_tables() -> frozenset:
+    return frozenset(model.__table__ for model in VERSIONED_MODELS)
+
+
+def _bump_content_version(session) -> None:
+    connection, token = session.connection(), uuid.uuid4().hex
+    replaced = connection.execute(update(Setting).where(Setting.key == CONTENT_VERSION_KEY).values(value=token))
+    if replaced.rowcount == 0:
+        connection.execute(insert(Setting).values(key=CONTENT_VERSION_KEY, value=token))

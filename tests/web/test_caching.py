@@ -125,7 +125,39 @@ def test_validators_are_remembered_for_a_moment_under_load(app, client, team_car
         first = client.get("/uslugi/dowod-test")
         again = client.get("/uslugi/dowod-test", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
-    assert ("card", "dowod-test", "pl") in app.extensions["web_stamps"]
+    version = app.extensions["web_stamps"][("content-version",)][1]
+    assert version and app.extensions["web_card_stamps"][("dowod-test", "pl")][0] == version
+
+
+def test_card_stamps_are_kept_while_the_content_version_stands_and_never_longer(db, factory, app, team_card):
+    """With thousands of cards a stamp is rarely asked twice within WEB_STAMP_TTL; it is kept instead while
+    the content version (one small query per WEB_STAMP_TTL) stands, and any write to what it reads moves it."""
+    from kiosk.cards.stamp import content_version
+    from kiosk.page_cache import published_card_stamp
+    from kiosk.search import services as search
+
+    team, card = team_card
+    app.config["WEB_STAMP_TTL"] = 60
+    with app.test_request_context():
+        first = published_card_stamp("dowod-test", "pl")
+        assert published_card_stamp("dowod-test", "pl") is first  # kept: not read again
+        before = content_version()
+        search.search("dowód", log_query=True)  # a write to nothing a stamp reads
+        db.session.commit()
+        assert content_version() == before
+        factory.facts()["location"].address = "Stary Rynek 1"  # a shared fact: the version moves
+        db.session.commit()
+        moved = content_version()
+        assert moved != before
+        assert published_card_stamp("dowod-test", "pl") is first  # still the remembered version: at most 60 s
+        app.extensions["web_stamps"].clear()  # WEB_STAMP_TTL has passed
+        refreshed = published_card_stamp("dowod-test", "pl")
+        assert refreshed is not first and refreshed.facts != first.facts
+        with clock.frozen(datetime(2026, 5, 13, 9, 0)):
+            publish_new_edition(db, factory, card, team, title="Dowód osobisty – nowe zasady")
+        assert content_version() != moved
+        app.extensions["web_stamps"].clear()
+        assert published_card_stamp("dowod-test", "pl").parts[0] == card.live_edition_id != first.parts[0]
 
 
 @pytest.fixture
