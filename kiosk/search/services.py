@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -21,6 +22,7 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
 from kiosk.cards.models import Card, CardKind, Edition, EditionPoint
+from kiosk.cards.stamp import read_row
 from kiosk.clock import now
 from kiosk.errors import ValidationError
 from kiosk.extensions import db
@@ -118,19 +120,16 @@ class Stamp:
 
 
 def read_stamp() -> Stamp:
-    """The current stamp, in one query (its SQL compiled once per database dialect: it never changes)."""
-    dialect = db.session.get_bind().dialect
-    sql = _STAMP_SQL.get(dialect.name)
-    if sql is None:
-        columns = [change_stamp_column(), facts_version_column(), *multilingual.translations_stamp_columns(),
-                   multilingual.live_stamp_column()]  # fmt: skip
-        compiled = select(*columns).compile(dialect=dialect, compile_kwargs={"literal_binds": True})
-        sql = _STAMP_SQL[dialect.name] = sql_text(str(compiled))
-    change, facts, *translations, live = db.session.execute(sql).one()
+    """The current stamp, in one query on the stamp reader's autocommit connections (kiosk.cards.stamp), so
+    a search begins no transaction of its own and always sees the last commit."""
+    change, facts, *translations, live = read_row(_stamp_query(), {})
     return Stamp(change or 0, facts, tuple(translations), live)
 
 
-_STAMP_SQL: dict = {}
+@lru_cache(maxsize=1)
+def _stamp_query():
+    return select(change_stamp_column(), facts_version_column(), *multilingual.translations_stamp_columns(),
+                  multilingual.live_stamp_column())  # fmt: skip
 
 
 def search(text: str | None, point: str | None = None, category: str | None = None, limit: int = 10,
@@ -371,14 +370,17 @@ def mask_personal(text: str) -> str:
 def _log(text: str, total: int) -> int:
     """Log a search in one statement (no ORM unit of work, no extra round trip); returns its id.
 
-    The view's commit ends the transaction. On PostgreSQL the same statement lets that commit return
-    before its WAL reaches the disk: a logged search is statistics, so a server crash may lose the last
-    fraction of a second of them (never a half-written row), while waiting for the disk on every search
-    cost each one a flush (docs/benchmarks.md).
+    On PostgreSQL the statement runs on the stamp reader's autocommit connections (one round trip, no BEGIN
+    or COMMIT of the session's) and lets its commit return before its WAL reaches the disk: a logged search
+    is statistics, so a server crash may lose the last fraction of a second of them (never a half-written
+    row), while waiting for the disk on every search cost each one a flush (docs/benchmarks.md). Committed
+    at once, the search is there for the click that names its id, whichever worker answers it.
     """
-    sql = _LOG_SQL.get(db.session.get_bind().dialect.name, _LOG_SQL_DURABLE)
     params = {"text": mask_personal(text)[:200], "count": total, "at": now()}
-    return db.session.execute(sql, params).scalar_one()
+    fast = _LOG_SQL.get(db.session.get_bind().dialect.name)
+    if fast is not None:  # committed on its own at once: the search's session then begins no transaction
+        return read_row(fast, params)[0]
+    return db.session.execute(_LOG_SQL_DURABLE, params).scalar_one()
 
 
 def _log_sql(prefix: str, values: str):

@@ -107,12 +107,14 @@ def test_queries_are_logged_without_personal_data_and_gaps_are_reported(cards, d
 def test_a_logged_search_is_one_row_with_its_count_and_time_committed_without_waiting_for_the_disk(cards, db):
     at = datetime(2026, 11, 4, 9, 30, tzinfo=UTC)
     postgresql = db.engine.dialect.name == "postgresql"
-    if postgresql:  # the test database is set never to wait for the disk; this transaction waits, as in production
-        db.session.execute(sql("SET LOCAL synchronous_commit TO on"))
     with frozen(at):
         response = services.search("dowodu  88010112345", log_query=True)
-        if postgresql:  # a statistic: the commit need not wait for the WAL flush
-            assert db.session.execute(sql("SHOW synchronous_commit")).scalar() == "off"
+        if postgresql:  # committed at once on a connection of its own, before the session commits anything
+            with db.engine.connect() as other:
+                logged = other.execute(select(SearchQuery.text).where(SearchQuery.id == response.query_id))
+                assert logged.scalar() == "dowodu …"
+            # a statistic: its commit need not wait for the WAL flush (set in the statement itself)
+            assert "set_config('synchronous_commit', 'off', true)" in str(services._LOG_SQL["postgresql"])
         db.session.add(SearchQuery(text="through the model", result_count=0))
         db.session.commit()
     columns = (SearchQuery.id, SearchQuery.text, SearchQuery.result_count, SearchQuery.at, SearchQuery.opened_slug)
