@@ -151,7 +151,7 @@ def here():
 @free_text("q")
 def results():
     response = search.search(request.args.get("q", ""), limit=20, log_query=True)
-    db.session.commit()
+    search.end_search_transaction()
     search.localize_hits(response.results, str(get_locale()))
     return render_template("kiosk_ui/list.html", heading=None, rows=response.results, found=response)
 

@@ -367,6 +367,16 @@ def mask_personal(text: str) -> str:
     return _IDENTIFIER.sub("…", text)
 
 
+def end_search_transaction() -> None:
+    """Commit what a search wrote through the session (its log, where the log is not written on its own).
+
+    On PostgreSQL a search reads its stamp and writes its log on autocommit connections, so the session
+    usually holds no transaction: committing nothing would still run every commit hook.
+    """
+    if db.session().in_transaction():
+        db.session.commit()
+
+
 def _log(text: str, total: int) -> int:
     """Log a search in one statement (no ORM unit of work, no extra round trip); returns its id.
 

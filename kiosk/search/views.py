@@ -22,7 +22,7 @@ def _filters() -> dict:
 def api_search():
     limit = int_arg("limit", 10, 50)
     response = services.search(request.args.get("q", ""), limit=limit, log_query=True, **_filters())
-    db.session.commit()
+    services.end_search_transaction()
     services.localize_hits(response.results, str(get_locale()))
     return jsonify(response.to_dict())
 
@@ -41,7 +41,7 @@ def results():
     page = int_arg("page", 1, 20)
     filters = _filters()
     response = services.search(request.args.get("q", ""), limit=page * PER_PAGE, log_query=page == 1, **filters)
-    db.session.commit()
+    services.end_search_transaction()
     shown = response.results[(page - 1) * PER_PAGE :] if response.total else response.results[:PER_PAGE]
     services.localize_hits(shown, str(get_locale()))
     pages = -(-response.total // PER_PAGE)
