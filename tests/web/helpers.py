@@ -1,6 +1,10 @@
 """Shared helpers for the web tests."""
 
+from datetime import datetime
+
 from kiosk.cards import services
+
+MORNING = datetime(2026, 5, 13, 8, 0)  # 10:00 in Płock, a Wednesday: the service points are open
 
 
 def publish_new_edition(db, factory, card, team, **overrides):

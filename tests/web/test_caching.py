@@ -12,17 +12,7 @@ from kiosk.cards.translation_models import Translation
 from kiosk.page_cache import PageCache
 from tests.factories import Factory
 
-from .helpers import publish_new_edition
-
-MORNING = datetime(2026, 5, 13, 8, 0)
-
-
-@pytest.fixture
-def team_card(db, factory):
-    team = factory.team()
-    with clock.frozen(MORNING):
-        card = factory.published_card("dowod-test", team=team)
-    return team, card
+from .helpers import MORNING, publish_new_edition
 
 
 def test_card_page_has_validators_and_proxy_friendly_cache_control(client, team_card):

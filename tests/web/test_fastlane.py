@@ -13,19 +13,10 @@ from kiosk.web.fastlane import replays
 from tests.factories import Factory
 from tests.ops.conftest import sample
 
-from .helpers import publish_new_edition
+from .helpers import MORNING, publish_new_edition
 
-MORNING = datetime(2026, 5, 13, 8, 0)  # 10:00 in Płock, a Wednesday
 CARD, KIOSK, API = "/uslugi/dowod-test", "/kiosk/uslugi/dowod-test", "/api/v1/cards/dowod-test"
 HALL = "kiosk_id=hall-1"
-
-
-@pytest.fixture
-def team_card(db, factory):
-    team = factory.team()
-    with clock.frozen(MORNING):
-        card = factory.published_card("dowod-test", team=team)
-    return team, card
 
 
 @pytest.fixture

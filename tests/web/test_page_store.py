@@ -20,18 +20,9 @@ from kiosk.kiosk_ui.models import KioskDevice
 from kiosk.pages import store
 from tests.factories import Factory
 
-from .helpers import publish_new_edition
+from .helpers import MORNING, publish_new_edition
 
-MORNING = datetime(2026, 5, 13, 8, 0)
 PAGES = ("/uslugi/dowod-test", "/kiosk/uslugi/dowod-test", "/api/v1/cards/dowod-test")
-
-
-@pytest.fixture
-def team_card(db, factory):
-    team = factory.team()
-    with clock.frozen(MORNING):
-        card = factory.published_card("dowod-test", team=team)
-    return team, card
 
 
 @pytest.fixture
