@@ -359,7 +359,7 @@ def _stem_scores(s: str, cat: Catalogue) -> dict:
     for slug in {slug for t in near for slug in cat.cards_with.get(t, ())}:  # cards without one score 0
         best, weight = 0.0, 0.0
         for name, field_stems in cat.cards[slug].items():
-            for t in field_stems & near.keys():
+            for t in sorted(field_stems & near.keys()):  # sorted: a tie between stems never depends on hash order
                 if near[t] * FIELD_WEIGHTS[name] > best:
                     best, weight = near[t] * FIELD_WEIGHTS[name], math.log(1 + n / cat.df[t])
         if best:

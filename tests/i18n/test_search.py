@@ -107,3 +107,17 @@ def test_phone_numbers_are_no_card_words(text, words):
 def test_a_helpline_number_does_not_pull_a_card_into_the_800_plus_query(real_cards):
     # The domestic-violence card's translations give the helpline 800 120 002.
     assert search.search("800 плюс на дитину").results[0].slug == "rodzina-800-plus"
+
+
+def test_a_tie_between_similar_stems_is_broken_by_the_stems_not_by_hash_order():
+    """Two stems of one field equally similar to the query stem: the alphabetically first one's rarity counts,
+    so every worker (each with its own hash seed) ranks the same cards the same way."""
+    import math
+
+    cat = multilingual.Catalogue(cards={"a": {"title": {"zzz", "aaa"}}, "b": {"title": {"zzz"}}},
+                                 df={"aaa": 1, "zzz": 2}, vocabulary=[], polish=multilingual.Stems(()))  # fmt: skip
+    cat.stems._near["qqq"] = {"zzz": 0.8, "aaa": 0.8}  # equally similar (as `similar` would score them)
+    found = multilingual._stem_scores("qqq", cat)
+    title = multilingual.FIELD_WEIGHTS["title"]
+    assert found["a"] == 0.8 * title * math.log(1 + 2 / 1)  # "aaa" (in 1 card of 2), not "zzz" (in 2)
+    assert found["b"] == 0.8 * title * math.log(1 + 2 / 2)
