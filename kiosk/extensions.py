@@ -47,6 +47,14 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 
+def listen_on_session(*hooks: tuple) -> None:
+    """Listen with each (event name, function) on the Flask-SQLAlchemy session class, once per process
+    however many apps are built (the domains' commit hooks: search index, page store, e-mail)."""
+    for name, fn in hooks:
+        if not event.contains(db.session, name, fn):
+            event.listen(db.session, name, fn)
+
+
 @event.listens_for(Engine, "connect")
 def _enforce_sqlite_foreign_keys(dbapi_connection, connection_record):
     """SQLite ignores foreign keys unless asked; PostgreSQL always enforces them."""

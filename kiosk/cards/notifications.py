@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 
 from flask import current_app, has_app_context
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from kiosk.accounts.models import Role, User, user_department
 from kiosk.background import defer
-from kiosk.extensions import db
+from kiosk.extensions import db, listen_on_session
 from kiosk.links import email_origin
 
 from .models import Edition
@@ -118,6 +118,4 @@ def _after_rollback(session, previous_transaction):
 
 def install_commit_hook() -> None:
     """Send queued workflow e-mail after each commit (once per process)."""
-    for name, fn in (("after_commit", _after_commit), ("after_soft_rollback", _after_rollback)):
-        if not event.contains(db.session, name, fn):
-            event.listen(db.session, name, fn)
+    listen_on_session(("after_commit", _after_commit), ("after_soft_rollback", _after_rollback))

@@ -21,13 +21,13 @@ from importlib import import_module
 from typing import Protocol
 
 from flask import current_app, has_app_context
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from kiosk.background import defer
 from kiosk.clock import now, today
-from kiosk.extensions import db
+from kiosk.extensions import db, listen_on_session
 from kiosk.links import email_origin
 
 from .models import DELIVERY_LABELS, Case, CaseNotification, CaseStatus, Delivery, Notify
@@ -210,6 +210,4 @@ def _after_rollback(session, previous_transaction):
 
 def install_commit_hook() -> None:
     """Listen on the Flask-SQLAlchemy session class (once per process)."""
-    for name, fn in (("after_commit", _after_commit), ("after_soft_rollback", _after_rollback)):
-        if not event.contains(db.session, name, fn):
-            event.listen(db.session, name, fn)
+    listen_on_session(("after_commit", _after_commit), ("after_soft_rollback", _after_rollback))

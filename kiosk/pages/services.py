@@ -14,12 +14,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from flask import current_app, has_request_context
-from sqlalchemy import and_, event, select
+from sqlalchemy import and_, select
 
 from kiosk.background import defer
 from kiosk.cards.models import Card, CardChange
 from kiosk.cards.translation_models import Translation, TranslationStatus
-from kiosk.extensions import db
+from kiosk.extensions import db, listen_on_session
 from kiosk.kiosk_ui.models import KioskDevice
 from kiosk.page_cache import page_cache
 
@@ -114,8 +114,5 @@ def _after_rollback(session, previous_transaction):
 
 def install_commit_hook() -> None:
     """Listen on the Flask-SQLAlchemy session class (once per process)."""
-    hooks = (("after_flush", _note_changes), ("after_soft_rollback", _after_rollback),
-             ("after_commit", _after_commit))  # fmt: skip
-    for name, fn in hooks:
-        if not event.contains(db.session, name, fn):
-            event.listen(db.session, name, fn)
+    listen_on_session(("after_flush", _note_changes), ("after_soft_rollback", _after_rollback),
+                      ("after_commit", _after_commit))  # fmt: skip

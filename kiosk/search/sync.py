@@ -8,11 +8,11 @@ Searches catch up too (one cheap max(id) query), so processes that did not make 
 import logging
 
 from flask import current_app, has_app_context
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kiosk.cards.models import Card, CardChange
-from kiosk.extensions import db
+from kiosk.extensions import db, listen_on_session
 
 from .documents import load_documents
 from .engine import IndexUnavailable, SearchIndex
@@ -100,11 +100,8 @@ def _after_commit(session):
 
 def install_commit_hook() -> None:
     """Listen on the Flask-SQLAlchemy session class (once per process)."""
-    hooks = (("after_flush", _note_changes), ("after_soft_rollback", _after_rollback),
-             ("after_commit", _after_commit))  # fmt: skip
-    for name, fn in hooks:
-        if not event.contains(db.session, name, fn):
-            event.listen(db.session, name, fn)
+    listen_on_session(("after_flush", _note_changes), ("after_soft_rollback", _after_rollback),
+                      ("after_commit", _after_commit))  # fmt: skip
 
 
 def _after_rollback(session, previous_transaction):
