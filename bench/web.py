@@ -332,11 +332,12 @@ def side_by_side(url: str, workdir: Path, slugs: list[str], args) -> dict:
         servers["nginx"] = start_nginx(workdir, ports["nginx"], page)
         check_paths(base, files, 1_000_000 if args.cards == 0 else 50)
         results["weight"] = page_weight(base, f"/uslugi/{SLUG}")
-        for _label, server, paths in ROUTES:  # warm-up: every worker imports, opens the index, fills caches
+        routes = [r for r in ROUTES if r is ROUTES[0] or args.only in r[0]]
+        for _label, server, paths in routes:  # warm-up: every worker imports, opens the index, fills caches
             wrk(f"http://127.0.0.1:{ports[server]}", 2, args.connections, paths=files[paths])
         for round_no in range(args.rounds):
             print(f"  round {round_no + 1} of {args.rounds}", file=sys.stderr)
-            for label, server, paths in ROUTES:
+            for label, server, paths in routes:
                 result = wrk(f"http://127.0.0.1:{ports[server]}", args.duration, args.connections, paths=files[paths])
                 results.setdefault(label, []).append(result)
         results["load_end"] = os.getloadavg()
@@ -387,7 +388,7 @@ def side_by_side_table(results: dict, cards: int, args, load_start: tuple, datab
         "| route | req/s | ratio to the ceiling | p99 | non-2xx / socket errors | target |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
-    for label, _, _ in ROUTES:
+    for label in [label for label, _, _ in ROUTES if label in results]:
         runs = results[label]
         rps = statistics.median(r["rps"] for r in runs)
         errors = f"{sum(r['non2xx'] for r in runs)} / {sum(r['socket_errors'] for r in runs)}"
@@ -432,6 +433,7 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=1000, help="in-process renders timed (0: skip)")
     parser.add_argument("--database", default=DEFAULT_DB, help="PostgreSQL URL (emptied), or sqlite")
     parser.add_argument("--write", action="store_true", help="write the table into docs/benchmarks.md")
+    parser.add_argument("--only", default="", help="time only the routes whose label contains this (and the ceiling)")
     args = parser.parse_args()
     ensure_tools()
     load_start = os.getloadavg()

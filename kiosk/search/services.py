@@ -22,13 +22,14 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
 from kiosk.cards.models import Card, CardKind, Edition, EditionPoint
-from kiosk.cards.stamp import read_row
+from kiosk.cards.stamp import content_version, content_version_column, read_row
 from kiosk.clock import now
 from kiosk.errors import ValidationError
 from kiosk.extensions import db
 from kiosk.facts.cache import facts_cache, facts_version_column
 from kiosk.facts.models import Category, Location
 from kiosk.ops.instruments import record_search
+from kiosk.page_cache import remembered
 from kiosk.process_caches import process_cache
 
 from . import multilingual
@@ -120,16 +121,29 @@ class Stamp:
 
 
 def read_stamp() -> Stamp:
-    """The current stamp, in one query on the stamp reader's autocommit connections (kiosk.cards.stamp), so
-    a search begins no transaction of its own and always sees the last commit."""
-    change, facts, *translations, live = read_row(_stamp_query(), {})
-    return Stamp(change or 0, facts, tuple(translations), live)
+    """The current stamp, kept per process while the content version stands.
+
+    The content version (kiosk.cards.stamp) moves in the same transaction as any write to what the stamp
+    reads, and is itself re-read at most once per WEB_STAMP_TTL (like the card pages' validators): under load a
+    search then reads nothing from the database, and a publish in any process is searched within that second.
+    The stamp and its version are read in one query on the stamp reader's autocommit connections, so a search
+    begins no transaction of its own and never keeps a stamp older than the version it is kept under.
+    """
+    version = remembered(("content-version",), content_version)
+    store = current_app.extensions.setdefault("search_stamp", {})
+    kept = store.get("kept")
+    if version is not None and kept is not None and kept[0] == version:
+        return kept[1]
+    read_version, change, facts, *translations, live = read_row(_stamp_query(), {})
+    stamp = Stamp(change or 0, facts, tuple(translations), live)
+    store["kept"] = (read_version, stamp)
+    return stamp
 
 
 @lru_cache(maxsize=1)
 def _stamp_query():
-    return select(change_stamp_column(), facts_version_column(), *multilingual.translations_stamp_columns(),
-                  multilingual.live_stamp_column())  # fmt: skip
+    return select(content_version_column(), change_stamp_column(), facts_version_column(),
+                  *multilingual.translations_stamp_columns(), multilingual.live_stamp_column())  # fmt: skip
 
 
 def search(text: str | None, point: str | None = None, category: str | None = None, limit: int = 10,

@@ -80,3 +80,21 @@ def test_a_card_published_elsewhere_is_scored_with_the_new_index_as_whoosh_score
     expected = [(searcher.stored_fields(d)["slug"], round(s, 4)) for d, s in whoosh_ranked(searcher, query)]
     assert [(h.slug, h.score) for h in after.results] == expected
     assert dict(expected)["dowod"] != before.results[0].score  # the IDF moved with the new card
+
+
+def test_the_stamp_is_kept_while_the_content_version_stands_and_a_publish_elsewhere_moves_it(app, index, factory,
+                                                                                                other):  # fmt: skip
+    """Under load a search reads no stamp: it keeps the last one while the content version (re-read at most
+    once per WEB_STAMP_TTL) stands; a publish committed by another process moves the version, and the next
+    search after that second reads the new stamp and finds the new card."""
+    factory.published_card("dowod", title="Wydanie dowodu osobistego")
+    _db.session.commit()
+    app.config["WEB_STAMP_TTL"] = 60
+    first = services.read_stamp()
+    assert services.read_stamp() is first  # kept, not read again (a read builds a new stamp)
+    in_other(other, lambda f: f.published_card("wycinka", title="Wycinka drzew"))
+    assert services.read_stamp() is first  # still the remembered content version: at most WEB_STAMP_TTL old
+    app.extensions["web_stamps"].clear()  # WEB_STAMP_TTL has passed
+    moved = services.read_stamp()
+    assert moved.change > first.change and moved.live != first.live
+    assert [h.slug for h in services.search("wycinka").results] == ["wycinka"]
