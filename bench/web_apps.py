@@ -38,9 +38,10 @@ def okienko(page_cache: bool = True, stamp_ttl: float | None = None, facts_cache
         config["WEB_STAMP_TTL"] = stamp_ttl
     disable_layers(facts_cache=facts_cache, snapshot=snapshot, stored_body=stored_body)
     if durable_search_log:  # as before: every logged search waits for its WAL flush
-        from kiosk.search import services
+        from kiosk.search import query_log
 
-        services._LOG_SQL = {}
+        query_log._LOG_SQL = {}
+        config["SEARCH_LOG_BATCH_SECONDS"] = 0
     return create_app(config)
 
 

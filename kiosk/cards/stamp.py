@@ -196,6 +196,13 @@ def _reader() -> StampReader | None:
     return reader
 
 
+def autocommit_engine() -> Engine:
+    """The stamp reader's engine (autocommit connections, the main pool's limits), for other one-statement
+    writers off the session (the batched search log); the session's engine where there is no reader."""
+    reader = _reader()
+    return db.engine if reader is None else reader.engine
+
+
 def read_row(query, params: dict) -> tuple | None:
     """The first row of a stamp query, read through the StampReader; the ORM session's connection when that
     fails (a dropped connection is retried there, a database that is down raises its usual error)."""

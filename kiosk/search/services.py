@@ -17,8 +17,7 @@ from pathlib import Path
 
 import yaml
 from flask import current_app
-from sqlalchemy import String, bindparam, case, cast, delete, func, or_, select
-from sqlalchemy import text as sql_text
+from sqlalchemy import String, case, cast, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from kiosk.cards.models import Card, CardKind, Edition, EditionPoint
@@ -32,7 +31,7 @@ from kiosk.ops.instruments import record_search
 from kiosk.page_cache import remembered
 from kiosk.process_caches import process_cache
 
-from . import multilingual
+from . import multilingual, query_log
 from . import query as q
 from .documents import iter_all_documents
 from .engine import IndexUnavailable
@@ -392,32 +391,8 @@ def end_search_transaction() -> None:
 
 
 def _log(text: str, total: int) -> int:
-    """Log a search in one statement (no ORM unit of work, no extra round trip); returns its id.
-
-    On PostgreSQL the statement runs on the stamp reader's autocommit connections (one round trip, no BEGIN
-    or COMMIT of the session's) and lets its commit return before its WAL reaches the disk: a logged search
-    is statistics, so a server crash may lose the last fraction of a second of them (never a half-written
-    row), while waiting for the disk on every search cost each one a flush (docs/benchmarks.md). Committed
-    at once, the search is there for the click that names its id, whichever worker answers it.
-    """
-    params = {"text": mask_personal(text)[:200], "count": total, "at": now()}
-    fast = _LOG_SQL.get(db.session.get_bind().dialect.name)
-    if fast is not None:  # committed on its own at once: the search's session then begins no transaction
-        return read_row(fast, params)[0]
-    return db.session.execute(_LOG_SQL_DURABLE, params).scalar_one()
-
-
-def _log_sql(prefix: str, values: str):
-    table = SearchQuery.__table__
-    sql = f"{prefix}INSERT INTO {table.name} (text, result_count, at) {values} RETURNING id"
-    return sql_text(sql).bindparams(bindparam("at", type_=table.c.at.type)).columns(id=table.c.id.type)
-
-
-_LOG_SQL_DURABLE = _log_sql("", "VALUES (:text, :count, :at)")
-_LOG_SQL = {  # the transaction's commit does not wait for the disk (set in the statement: no round trip of its own)
-    "postgresql": _log_sql("WITH no_wait AS (SELECT set_config('synchronous_commit', 'off', true)) ",
-                           "SELECT :text, :count, :at FROM no_wait"),
-}  # fmt: skip
+    """Log a search without personal data; returns its id (kiosk.search.query_log: at once, or batched)."""
+    return query_log.write(mask_personal(text)[:200], total, now())
 
 
 def purge_query_log(at: datetime | None = None) -> int:
@@ -430,6 +405,8 @@ def record_opened(slug: str, text: str = "", query_id: int | None = None) -> boo
     """Note that a resident opened `slug` from a search; False when no such published card exists."""
     if db.session.scalar(select(Card.id).where(Card.slug == slug, Card.live_edition_id.is_not(None))) is None:
         return False
+    if query_id:
+        query_log.write_pending(query_id)
     entry = db.session.get(SearchQuery, query_id) if query_id else None
     if entry is None or entry.opened_slug is not None:
         entry = SearchQuery(text=mask_personal(clean_query(text))[:200], result_count=None)

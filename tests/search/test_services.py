@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy import text as sql
 
 from kiosk.clock import frozen
-from kiosk.search import services
+from kiosk.search import query_log, services
 from kiosk.search.models import SearchQuery
 
 
@@ -114,7 +114,7 @@ def test_a_logged_search_is_one_row_with_its_count_and_time_committed_without_wa
                 logged = other.execute(select(SearchQuery.text).where(SearchQuery.id == response.query_id))
                 assert logged.scalar() == "dowodu …"
             # a statistic: its commit need not wait for the WAL flush (set in the statement itself)
-            assert "set_config('synchronous_commit', 'off', true)" in str(services._LOG_SQL["postgresql"])
+            assert "set_config('synchronous_commit', 'off', true)" in str(query_log._LOG_SQL["postgresql"])
         db.session.add(SearchQuery(text="through the model", result_count=0))
         db.session.commit()
     columns = (SearchQuery.id, SearchQuery.text, SearchQuery.result_count, SearchQuery.at, SearchQuery.opened_slug)
