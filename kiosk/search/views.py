@@ -1,10 +1,11 @@
 """Search pages and API: thin views over kiosk.search.services."""
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, jsonify, redirect, request, url_for
 from flask_babel import get_locale
 
 from kiosk.extensions import db
 from kiosk.requestargs import free_text, id_arg, int_arg
+from kiosk.web.layout import render_in_kept_layout
 
 from . import services
 from .links import ResultLinks
@@ -46,8 +47,8 @@ def results():
     services.localize_hits(shown, str(get_locale()))
     pages = -(-response.total // PER_PAGE)
     links = ResultLinks(response.query, filters, response.query_id)
-    return render_template("search/results.html", r=response, shown=shown, page=page, pages=pages, filters=filters,
-                           links=links)  # fmt: skip
+    return render_in_kept_layout("search/results.html", ("title", "main"), r=response, shown=shown, page=page,
+                                 pages=pages, filters=filters, links=links)  # fmt: skip
 
 
 @bp.get("/szukaj/klik")

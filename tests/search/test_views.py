@@ -100,3 +100,27 @@ def test_facet_and_next_page_links_keep_the_query_and_the_other_filter(client, c
     html = client.get("/szukaj", query_string={"q": "dowód", "point": "bok-test"}).get_data(as_text=True)
     assert 'href="/szukaj?point=bok-test&amp;category=dokumenty&amp;q=dow%C3%B3d"' in html
     assert 'href="/szukaj?q=dow%C3%B3d">usuń filtr</a>' in html
+
+
+def test_the_results_page_in_its_kept_layout_is_the_page_rendered_whole(app, client, cards):
+    """The layout around the title and results is rendered once per language (kiosk/web/layout.py); every page
+    is byte for byte the one render_template gives, whatever the query, language, filters or page."""
+    import re
+
+    paths = ["/szukaj?q=dowodu", "/szukaj?q=dowodu&lang=en", "/szukaj?q=паспорт&lang=uk", "/szukaj?q=zzzz",
+             "/szukaj?q=<script>alert(1)</script>", "/szukaj?q=dowód&point=bok-test", "/szukaj?q=dowód&page=2",
+             "/szukaj", "/szukaj?q=meldunek&lang=pl"]  # fmt: skip
+
+    def pages() -> list[str]:
+        # Each search is logged under a new id, which its result links carry.
+        return [re.sub(r"id=\d+", "id=N", client.get(path).get_data(as_text=True)) for path in paths]
+
+    kept = pages()
+    assert len(app.extensions["web_kept_layouts"]) == 3  # one per language
+    app.jinja_env.auto_reload = True  # as when templates are being edited: every page rendered whole
+    try:
+        whole = pages()
+    finally:
+        app.jinja_env.auto_reload = False
+    assert kept == whole
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in kept[4] and "<script>alert" not in kept[4]
