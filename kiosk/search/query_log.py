@@ -22,6 +22,7 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.engine import Engine
 
 from kiosk.cards.stamp import autocommit_engine, read_row
+from kiosk.clock import now
 from kiosk.extensions import db
 from kiosk.process_caches import process_cache
 
@@ -53,11 +54,20 @@ def write(text: str, total: int, at: datetime) -> int:
     return db.session.execute(_LOG_SQL_DURABLE, params).scalar_one()
 
 
-def write_pending(query_id: int) -> None:
-    """Before a click is recorded on `query_id`: write this process's batch if the search waits in it."""
+def open_waiting(query_id: int, slug: str, text: str) -> bool:
+    """Record a click on a search that may not be written yet; False when it is written (or not batched).
+
+    This process's batch is written first. A search handed out by another worker may still wait in its batch
+    (at most SEARCH_LOG_BATCH_SECONDS): when `query_id` was reserved but has no row, the click writes the row
+    under that id, and the batch's INSERT fills in the text, count and time (ON CONFLICT), keeping the click.
+    """
     batch = _batch()
-    if batch is not None and batch.holds(query_id):
+    if batch is None:
+        return False
+    if batch.holds(query_id):
         batch.flush()
+    row = read_row(_OPEN_WAITING, {"id": query_id, "slug": slug, "text": text, "at": now()})
+    return bool(row and row[0])
 
 
 def _log_sql(prefix: str, values: str):
@@ -71,10 +81,24 @@ _NO_WAIT = "WITH no_wait AS (SELECT set_config('synchronous_commit', 'off', true
 _LOG_SQL = {  # the transaction's commit does not wait for the disk (set in the statement: no round trip of its own)
     "postgresql": _log_sql(_NO_WAIT, "SELECT :text, :count, :at FROM no_wait"),
 }
-_RESERVE_SQL = "SELECT array(SELECT nextval(pg_get_serial_sequence('search_query', 'id')) FROM generate_series(1, %s))"
+_SEQUENCE = "pg_get_serial_sequence('search_query', 'id')"
+_OPEN_WAITING = (
+    sql_text(  # one statement: no row yet and the id was handed out → the click's row; else nothing
+        f"WITH waiting AS (SELECT :id AS id WHERE :id <= pg_sequence_last_value({_SEQUENCE}::regclass) "
+        "AND NOT EXISTS (SELECT 1 FROM search_query WHERE id = :id)) "
+        "INSERT INTO search_query (id, text, result_count, opened_slug, at) "
+        "SELECT id, :text, NULL::integer, :slug, :at FROM waiting "
+        "ON CONFLICT (id) DO UPDATE SET opened_slug = excluded.opened_slug WHERE search_query.opened_slug IS NULL "
+        "RETURNING id"
+    )
+    .bindparams(bindparam("at", type_=SearchQuery.__table__.c.at.type))
+    .columns(id=SearchQuery.__table__.c.id.type)
+)
+_RESERVE_SQL = f"SELECT array(SELECT nextval({_SEQUENCE}) FROM generate_series(1, %s))"
 _BATCH_SQL = (_NO_WAIT + "INSERT INTO search_query (id, text, result_count, at) SELECT u.id, u.text, u.count, u.at "
               "FROM unnest(%s::integer[], %s::varchar[], %s::integer[], %s::timestamp[]) AS u(id, text, count, at), "
-              "no_wait")  # fmt: skip
+              "no_wait ON CONFLICT (id) DO UPDATE SET text = excluded.text, result_count = excluded.result_count, "
+              "at = excluded.at")  # a click that came first keeps its opened card  # fmt: skip
 
 
 class Batch:

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from kiosk import create_app
 from kiosk.clock import frozen
 from kiosk.extensions import db as _db
-from kiosk.search import services
+from kiosk.search import query_log, services
 from kiosk.search.models import SearchQuery
 
 
@@ -96,3 +96,27 @@ def test_a_worker_that_stops_writes_the_searches_still_waiting(app, database_url
     assert done.returncode == 0, done.stderr
     query_id = int(done.stdout.split()[-1])
     assert wait_for_rows([query_id], timeout=0)[0][:3] == (query_id, "wycinka drzew", 0)
+
+
+@pytest.mark.postgres
+def test_a_click_answered_by_another_worker_before_the_batch_is_written_lands_on_its_search(
+    app, index, factory, other_instance
+):
+    """The search waits in this worker's batch; the click reaches another worker first. It writes the row
+    under the search's id, and the batch then fills in the text, count and time: one row, opened."""
+    factory.published_card("dowod", title="Wydanie dowodu osobistego")
+    app.config["SEARCH_LOG_BATCH_SECONDS"] = 60
+    response = services.search("dowodu", log_query=True)
+    other_instance.config["SEARCH_LOG_BATCH_SECONDS"] = 60
+    with other_instance.app_context():
+        assert services.record_opened("dowod", "dowodu", response.query_id)
+        _db.session.commit()
+        assert services.record_opened("dowod", "dowodu", 10_000)  # never handed out: not under that id
+        _db.session.commit()
+        _db.session.remove()
+    assert wait_for_rows([response.query_id], timeout=0)[0][2] is None  # the click's row, before the batch
+    query_log._batch().flush()
+    columns = (SearchQuery.text, SearchQuery.result_count, SearchQuery.opened_slug)
+    rows = _db.session.execute(select(SearchQuery.id, *columns).order_by(SearchQuery.id)).all()
+    assert len(rows) == 2 and tuple(rows[0]) == (response.query_id, "dowodu", 1, "dowod")
+    assert rows[1].id != 10_000 and rows[1].opened_slug == "dowod"  # the unknown id's click: a row of its own
