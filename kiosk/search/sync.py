@@ -39,6 +39,10 @@ def catch_up(session: Session, idx: SearchIndex | None = None, latest: int | Non
         latest = session.scalar(select(func.max(CardChange.id))) or 0
     if latest == idx.known:
         return 0
+    if latest < idx.known:  # a stamp kept for a moment (WEB_STAMP_TTL) behind what this process has applied
+        latest = session.scalar(select(func.max(CardChange.id))) or 0
+        if latest == idx.known:
+            return 0
     with idx.writing():
         return catch_up_locked(session, idx, latest)
 

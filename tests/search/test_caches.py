@@ -98,3 +98,16 @@ def test_the_stamp_is_kept_while_the_content_version_stands_and_a_publish_elsewh
     moved = services.read_stamp()
     assert moved.change > first.change and moved.live != first.live
     assert [h.slug for h in services.search("wycinka").results] == ["wycinka"]
+
+
+def test_a_publish_in_this_process_is_searched_at_once_while_the_kept_stamp_is_behind_it(app, index, factory):
+    """The commit applies the publish to the index here at once; the kept stamp (at most WEB_STAMP_TTL old) is
+    then behind the index, which is not the index being ahead of the database: no degraded search."""
+    factory.published_card("dowod", title="Wydanie dowodu osobistego")
+    _db.session.commit()
+    app.config["WEB_STAMP_TTL"] = 60
+    assert services.search("wycinka").total == 0  # the stamp is kept from here on
+    factory.published_card("wycinka", title="Wycinka drzew")
+    _db.session.commit()
+    response = services.search("wycinka")
+    assert not response.degraded and [h.slug for h in response.results] == ["wycinka"]
