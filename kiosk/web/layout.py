@@ -4,9 +4,10 @@ The search results page is rendered for every search (no two are alike), and mos
 site's layout (web/base.html: header, language links, menu, footer) with some thirty translated strings and
 links that depend only on the interface language and the path. `render_in_kept_layout` renders the page once
 with a marker in place of each named block, keeps the text around the markers, and from then on renders only
-those blocks: the same bytes as `render_template` (tests/search/test_views.py compares them), for about a
-third of the work. Use it only for a template whose layout outside the named blocks reads nothing but the
-language and the path; with TEMPLATES_AUTO_RELOAD (editing templates) every page is rendered whole.
+those blocks: the same bytes as `render_template` (tests/search/test_views.py compares them), while a search
+page request costs a fifth less CPU (docs/benchmarks.md). Use it only for a template whose layout outside the
+named blocks reads nothing but the language and the path; with TEMPLATES_AUTO_RELOAD (editing templates) every
+page is rendered whole.
 """
 
 import re
