@@ -61,6 +61,7 @@ def test_choose_a_suggestion_with_the_keyboard_after_a_typo(db, points, card, de
     page.locator("#card").press_sequentially("paszport")  # no such card: the server says so, nothing lost
     page.keyboard.press("Enter")
     page.wait_for_selector("#card-error")
+    page.wait_for_load_state()  # the answer's deferred script listens for typing only from its load on
     assert "Nie znaleziono sprawy „paszport”" in page.locator("#card-error").inner_text()
     assert page.locator("input[name=applicant_name]").input_value() == "Jan Kowalski"
     page.locator("#card").fill("")
