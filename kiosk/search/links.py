@@ -42,6 +42,11 @@ class ResultLinks:
         """Another query, without filters ("did you mean")."""
         return link(self.results_path, q=query)
 
+    def languages(self) -> str:
+        """This search's link, ready for `lang=` to be added (the language links keep the query and filters)."""
+        here = link(self.results_path, q=self.query or None, **self.filters)
+        return here + ("&" if "?" in here else "?")
+
     def page(self, number: int) -> str:
         return link(self.results_path, q=self.query, page=number, **self.filters)
 

@@ -47,8 +47,9 @@ def results():
     services.localize_hits(shown, str(get_locale()))
     pages = -(-response.total // PER_PAGE)
     links = ResultLinks(response.query, filters, response.query_id)
-    return render_in_kept_layout("search/results.html", ("title", "main"), r=response, shown=shown, page=page,
-                                 pages=pages, filters=filters, links=links)  # fmt: skip
+    return render_in_kept_layout("search/results.html", ("title", "languages", "main"), r=response, shown=shown,
+                                 page=page, pages=pages, filters=filters, links=links,
+                                 language_path=links.languages())  # fmt: skip
 
 
 @bp.get("/szukaj/klik")

@@ -27,6 +27,8 @@ def test_every_link_equals_url_for(app, site):
                         assert links.opened(slug) == url_for("search.opened", slug=slug, q=text, id=query_id)
                     assert links.search(text) == url_for("search.results", q=text)
                     assert links.page(3) == url_for("search.results", q=text, page=3, **filters)
+                    switch = url_for("search.results", q=text or None, **filters, lang="uk")
+                    assert links.languages() + "lang=uk" == switch  # the language links keep query and filters
                     for facet in ("category", "point"):
                         args = dict(filters, q=text)
                         args.update({facet: "wartość & inna"})

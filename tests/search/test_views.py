@@ -124,3 +124,6 @@ def test_the_results_page_in_its_kept_layout_is_the_page_rendered_whole(app, cli
         app.jinja_env.auto_reload = False
     assert kept == whole
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in kept[4] and "<script>alert" not in kept[4]
+    # Switching the language keeps the search (its query and filters), never the results page it was on.
+    assert 'href="/szukaj?q=dowodu&amp;lang=uk"' in kept[0] and 'href="/szukaj?lang=en"' in kept[7]
+    assert 'href="/szukaj?q=dow%C3%B3d&amp;point=bok-test&amp;lang=en"' in kept[5]

@@ -12,15 +12,9 @@ from kiosk.cards import services as cards
 from kiosk.intake import services as intake
 from tests.conftest import axe_violations, docs_shot
 from tests.intake.conftest import card, dept_user, desk_user, points, register  # noqa: F401 (fixtures)
+from tests.web.helpers import PHONE, tap_at
 
 pytestmark = pytest.mark.browser
-PHONE = {"width": 390, "height": 844}
-
-
-def tap_at(page, selector: str) -> None:
-    """Measure where the element is drawn, then tap the middle of that spot (not the DOM node)."""
-    box = page.locator(selector).bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
 
 
 def test_posted_case_status_on_a_phone(db, register, desk_user, dept_user, live_server, page):  # noqa: F811
