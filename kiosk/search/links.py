@@ -38,6 +38,15 @@ class ResultLinks:
         """A result's link: through the click log to the card."""
         return link(self.opened_path, slug=slug, q=self.query, id=self.query_id)
 
+    def opened_all(self, hits) -> dict[str, str]:
+        """Each hit's link by slug, built here at once (a call from the template costs more than the link)."""
+        return {hit.slug: self.opened(hit.slug) for hit in hits}
+
+    def facets_all(self, facets: dict) -> dict[str, dict]:
+        """Per facet, the link of each value and (under None) the one removing that filter, as `facet` builds them."""
+        return {facet: {value: self.facet(facet, value) for value in [None, *(f["value"] for f in values)]}
+                for facet, values in facets.items()}  # fmt: skip
+
     def search(self, query: str) -> str:
         """Another query, without filters ("did you mean")."""
         return link(self.results_path, q=query)

@@ -49,7 +49,8 @@ def results():
     links = ResultLinks(response.query, filters, response.query_id)
     return render_in_kept_layout("search/results.html", ("title", "languages", "main"), r=response, shown=shown,
                                  page=page, pages=pages, filters=filters, links=links,
-                                 language_path=links.languages())  # fmt: skip
+                                 language_path=links.languages(), opened=links.opened_all(shown),
+                                 facet_links=links.facets_all(response.facets))  # fmt: skip
 
 
 @bp.get("/szukaj/klik")

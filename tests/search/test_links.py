@@ -27,6 +27,10 @@ def test_every_link_equals_url_for(app, site):
                         assert links.opened(slug) == url_for("search.opened", slug=slug, q=text, id=query_id)
                     assert links.search(text) == url_for("search.results", q=text)
                     assert links.page(3) == url_for("search.results", q=text, page=3, **filters)
+                    facets = {"point": [{"value": "p&q"}, {"value": "bok"}], "category": []}
+                    every = links.facets_all(facets)  # built for the template at once, as `facet` builds each
+                    assert every["point"] == {v: links.facet("point", v) for v in (None, "p&q", "bok")}
+                    assert every["category"] == {None: links.facet("category", None)}
                     switch = url_for("search.results", q=text or None, **filters, lang="uk")
                     assert links.languages() + "lang=uk" == switch  # the language links keep query and filters
                     for facet in ("category", "point"):
