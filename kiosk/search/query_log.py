@@ -30,7 +30,7 @@ from .models import SearchQuery
 
 log = logging.getLogger(__name__)
 RESERVE = 100  # ids reserved per round trip
-MAX_WAITING = 20_000  # rows kept for a database that is down; older ones are dropped (with a warning)
+MAX_WAITING = 20_000  # rows kept for a database that is down; beyond it the oldest are dropped
 
 
 def write(text: str, total: int, at: datetime) -> int:
@@ -54,18 +54,23 @@ def write(text: str, total: int, at: datetime) -> int:
     return db.session.execute(_LOG_SQL_DURABLE, params).scalar_one()
 
 
-def open_waiting(query_id: int, slug: str, text: str) -> bool:
-    """Record a click on a search that may not be written yet; False when it is written (or not batched).
-
-    This process's batch is written first. A search handed out by another worker may still wait in its batch
-    (at most SEARCH_LOG_BATCH_SECONDS): when `query_id` was reserved but has no row, the click writes the row
-    under that id, and the batch's INSERT fills in the text, count and time (ON CONFLICT), keeping the click.
-    """
+def write_pending(query_id: int) -> None:
+    """Before a click is recorded on `query_id`: write this process's batch if that search waits in it."""
     batch = _batch()
-    if batch is None:
-        return False
-    if batch.holds(query_id):
+    if batch is not None and batch.holds(query_id):
         batch.flush()
+
+
+def open_waiting(query_id: int, slug: str, text: str) -> bool:
+    """Record a click on a search that has no row yet; False when it has one (or the log is not batched).
+
+    A search handed out by another worker may still wait in its batch (at most SEARCH_LOG_BATCH_SECONDS): when
+    `query_id` was reserved but has no row, the click writes the row under that id, and the batch's INSERT fills
+    in the text, count and time (ON CONFLICT), keeping the click. Asked only when the click found no row, so a
+    click on a search already written costs no extra round trip.
+    """
+    if _batch() is None:
+        return False
     row = read_row(_OPEN_WAITING, {"id": query_id, "slug": slug, "text": text, "at": now()})
     return bool(row and row[0])
 

@@ -406,9 +406,11 @@ def record_opened(slug: str, text: str = "", query_id: int | None = None) -> boo
     if db.session.scalar(select(Card.id).where(Card.slug == slug, Card.live_edition_id.is_not(None))) is None:
         return False
     typed = mask_personal(clean_query(text))[:200]
-    if query_id and query_log.open_waiting(query_id, slug, typed):
-        return True  # the search waits in a worker's batch; the click holds its row until the batch fills it in
+    if query_id:
+        query_log.write_pending(query_id)
     entry = db.session.get(SearchQuery, query_id) if query_id else None
+    if entry is None and query_id and query_log.open_waiting(query_id, slug, typed):
+        return True  # the search waits in another worker's batch; the click holds its row until the batch fills it in
     if entry is None or entry.opened_slug is not None:
         entry = SearchQuery(text=typed, result_count=None)
         db.session.add(entry)

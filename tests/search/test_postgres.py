@@ -120,3 +120,21 @@ def test_a_click_answered_by_another_worker_before_the_batch_is_written_lands_on
     rows = _db.session.execute(select(SearchQuery.id, *columns).order_by(SearchQuery.id)).all()
     assert len(rows) == 2 and tuple(rows[0]) == (response.query_id, "dowodu", 1, "dowod")
     assert rows[1].id != 10_000 and rows[1].opened_slug == "dowod"  # the unknown id's click: a row of its own
+
+
+@pytest.mark.postgres
+def test_a_batch_the_database_refuses_is_kept_and_written_on_the_next_try(app, index, factory):
+    """A database that cannot be reached (here: a port nothing listens on) loses no waiting search."""
+    from sqlalchemy import create_engine
+
+    app.config["SEARCH_LOG_BATCH_SECONDS"] = 60
+    ids = [services.search(f"dowodu {word}", log_query=True).query_id for word in ("raz", "dwa")]
+    batch = query_log._batch()
+    reachable, batch.engine = batch.engine, create_engine("postgresql+psycopg://postgres@127.0.0.1:9/none")
+    try:
+        assert batch.flush() == 0 and batch.holds(ids[0]) and batch.holds(ids[1])
+    finally:
+        batch.engine.dispose()
+        batch.engine = reachable
+    assert batch.flush() == 2
+    assert [row[1] for row in wait_for_rows(ids, timeout=0)] == ["dowodu raz", "dowodu dwa"]
