@@ -4,6 +4,7 @@ from functools import cached_property
 from pathlib import Path
 
 from flask import Flask
+from flask_login import current_user
 
 from kiosk.extensions import babel, csrf, db, login_manager, migrate, select_locale
 from kiosk.formatting import register_filters
@@ -71,7 +72,10 @@ def register_extensions(app: Flask) -> None:
     pages.init_app(app)
     notifications.install_commit_hook()
     csrf.init_app(app)
-    login_manager.init_app(app)
+    # Templates read `current_user` through Flask-Login's proxy, which loads the user only where a template
+    # asks; its own context processor loaded the user for every page, the public ones included.
+    login_manager.init_app(app, add_context_processor=False)
+    app.jinja_env.globals["current_user"] = current_user
 
 
 def register_blueprints(app: Flask) -> None:

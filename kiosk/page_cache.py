@@ -133,6 +133,11 @@ def remembered(key, compute: Callable):
     return value
 
 
+def forget(key) -> None:
+    """Drop what `remembered` keeps under `key`: this process changed it and must not wait out the TTL."""
+    current_app.extensions.get("web_stamps", {}).pop(key, None)
+
+
 def published_card_stamp(slug: str, language: str) -> Stamp:
     """The stamp of a published card's pages in `language`; NotFound with the same message as
     `get_published_card` for an unknown or unpublished card.

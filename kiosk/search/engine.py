@@ -98,7 +98,7 @@ class SearchIndex:
         raise IndexUnavailable(problem)
 
     def _open(self):
-        identity = (os.stat(self.path).st_ino, self.read_state().get("build"))
+        identity = self.identity()
         if self._ix is None or identity != self._identity:
             if not index.exists_in(str(self.path)):
                 raise IndexUnavailable(f"no index in {self.path}")
@@ -106,16 +106,30 @@ class SearchIndex:
             self._local = threading.local()
         return self._ix
 
+    def identity(self) -> tuple:
+        """What changes whenever the index does, read with two stat calls and nothing else.
+
+        Every write to the index (a catch-up, a rebuild's swap) is followed by a new state file put in place by
+        `os.replace`, so its inode and time move with each change (a rebuild's new directory moves the first
+        part too). A search checks this instead of reading the state file and listing the directory.
+        """
+        try:
+            state = os.stat(self.path / STATE_FILE)
+        except FileNotFoundError:  # an index nothing has been applied to yet
+            return os.stat(self.path).st_ino, None
+        return os.stat(self.path).st_ino, state.st_ino, state.st_mtime_ns, state.st_size
+
     def searcher(self):
-        """This thread's searcher, refreshed to the newest committed generation."""
+        """This thread's searcher on the index as it is now (a new one after any change)."""
         ix = self.open()
         try:
             current = getattr(self._local, "searcher", None)
-            if current is not None and current.up_to_date():
+            if current is not None and getattr(self._local, "identity", None) == self._identity:
                 return current
             if current is not None:
                 current.close()
             self._local.searcher = ix.searcher()  # not refresh(): it fails when the old index was empty
+            self._local.identity = self._identity
             return self._local.searcher
         except Exception as exc:
             self._local = threading.local()

@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from kiosk.cards.models import Card, Edition
 from kiosk.cards.translation_models import Translation, TranslationStatus
 from kiosk.extensions import db
+from kiosk.page_cache import remembered
 from kiosk.process_caches import process_cache
 
 from .polish import fold
@@ -214,7 +215,7 @@ def catalogue(vocabulary_path: Path, stamps: tuple | None = None) -> Catalogue:
     edition) when the caller has read them already, in its own query.
     """
     translated, polish_stamp = stamps or _stamps()
-    mtime = vocabulary_path.stat().st_mtime if vocabulary_path.exists() else 0
+    mtime = remembered(("vocabulary-mtime", str(vocabulary_path)), lambda: _mtime(vocabulary_path))
     url = str(db.engine.url)
     key = (url, tuple(translated), str(vocabulary_path), mtime)
     if _POLISH.get("key") != (url, polish_stamp):
@@ -223,6 +224,14 @@ def catalogue(vocabulary_path: Path, stamps: tuple | None = None) -> Catalogue:
         _CACHE["value"], _CACHE["key"] = _build(vocabulary_path, _POLISH["value"]), key
     _CACHE["value"].polish = _POLISH["value"]
     return _CACHE["value"]
+
+
+def _mtime(path: Path) -> float:
+    """When the file last changed (0: no such file); looked at once per WEB_STAMP_TTL, not per search."""
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return 0
 
 
 def translations_stamp_columns() -> list:

@@ -28,7 +28,7 @@ from kiosk.extensions import db
 from kiosk.facts.cache import facts_cache, facts_version_column
 from kiosk.facts.models import Category, Location
 from kiosk.ops.instruments import record_search
-from kiosk.page_cache import remembered
+from kiosk.page_cache import forget, remembered
 from kiosk.process_caches import process_cache
 
 from . import multilingual, query_log
@@ -191,8 +191,7 @@ def _timed(started: float, response: SearchResponse) -> SearchResponse:
 
 def _foreign(text: str, stamp: Stamp, force: bool = False):
     try:
-        path = Path(current_app.config["KIOSK_CONTENT_DIR"]) / "vocabulary.yaml"
-        return multilingual.understand(text, path, force, (stamp.translations, stamp.live))
+        return multilingual.understand(text, _content_file("vocabulary.yaml"), force, (stamp.translations, stamp.live))
     except Exception:  # never let the foreign-language layer break a search
         log.exception("multilingual query analysis failed")
         return None
@@ -308,15 +307,35 @@ def _index_search(text: str, point, category, limit: int, stamp: Stamp) -> Searc
                           facets=_label_facets(facets, stamp.facts))  # fmt: skip
 
 
+SYNONYMS_KEY = ("synonyms",)
+
+
 def _synonyms():
-    return synonyms_from(Path(current_app.config["KIOSK_CONTENT_DIR"]) / "synonyms.yaml")
+    """The synonyms file's contents; whether the file changed is looked at once per WEB_STAMP_TTL, not per search."""
+    return remembered(SYNONYMS_KEY, lambda: synonyms_from(_content_file("synonyms.yaml")))
+
+
+def _content_file(name: str) -> Path:
+    return Path(current_app.config["KIOSK_CONTENT_DIR"]) / name
+
+
+_FACET_NAMES: dict = process_cache({})
+
+
+def _facet_names(facts_version: str | None) -> dict[str, dict[str, str]]:
+    """Each filter value's name, per facts snapshot (the facts cache hands out one object per version)."""
+    facts = facts_cache().facts(facts_version)
+    kept = _FACET_NAMES.get("entry")
+    if kept is None or kept[0] is not facts:
+        names = {"category": {c.slug: c.name for c in facts[Category].values()},
+                 "point": {p.slug: p.name for p in facts[Location].values()}}  # fmt: skip
+        kept = _FACET_NAMES["entry"] = (facts, names)
+    return kept[1]
 
 
 def _label_facets(counts: dict, facts_version: str | None) -> dict:
     """Counts per filter value, with the names residents read (from the shared-facts cache), largest first."""
-    facts = facts_cache().facts(facts_version)
-    names = {"category": {c.slug: c.name for c in facts[Category].values()},
-             "point": {p.slug: p.name for p in facts[Location].values()}}  # fmt: skip
+    names = _facet_names(facts_version)
     return {facet: [{"value": v, "label": names[facet].get(v, v), "count": n}
                     for v, n in sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))]
             for facet, values in counts.items()}  # fmt: skip
@@ -386,7 +405,7 @@ def end_search_transaction() -> None:
     On PostgreSQL a search reads its stamp and writes its log on autocommit connections, so the session
     usually holds no transaction: committing nothing would still run every commit hook.
     """
-    if db.session().in_transaction():
+    if db.session.registry.has() and db.session().in_transaction():  # no session opened: nothing to commit
         db.session.commit()
 
 
@@ -504,7 +523,7 @@ def add_synonym(phrase: str, words: list[str]) -> None:
     words = [" ".join(w.lower().split()) for w in words if w.strip()]
     if not phrase or not words or len(phrase) > 80:
         raise ValidationError("Podaj słowo mieszkańca i co najmniej jedno słowo z kart.", "words")
-    path = Path(current_app.config["KIOSK_CONTENT_DIR"]) / "synonyms.yaml"
+    path = _content_file("synonyms.yaml")
     with _synonyms_lock:
         lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
         existing = (yaml.safe_load("\n".join(lines)) or {}).get(phrase, [])
@@ -518,6 +537,7 @@ def add_synonym(phrase: str, words: list[str]) -> None:
         tmp = path.with_suffix(".yaml.tmp")
         tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
         tmp.replace(path)  # atomic: searches never read a half-written file
+    forget(SYNONYMS_KEY)  # the editor tries the word next: this process reads the file again at once
 
 
 _synonyms_lock = threading.Lock()

@@ -39,3 +39,19 @@ def test_adding_to_an_existing_synonym_merges_without_duplicates(db, content):
 def test_empty_or_overlong_input_is_refused(db, content, phrase, words):
     with pytest.raises(ValidationError):
         search.add_synonym(phrase, words)
+
+
+def test_a_new_synonym_is_searched_at_once_here_and_within_the_stamp_ttl_elsewhere(db, factory, content, app):
+    """Searches look at the file once per WEB_STAMP_TTL; the process that adds a word forgets its copy at once."""
+    factory.published_card("dowod", title="Wydanie dowodu osobistego")
+    search.rebuild()
+    app.config["WEB_STAMP_TTL"] = 60
+    assert search.search("legitymacja obywatela").total == 0  # the synonyms are now remembered for a minute
+    search.add_synonym("legitymacja obywatela", ["dowód osobisty"])
+    assert [r.slug for r in search.search("legitymacja obywatela").results][:1] == ["dowod"]
+
+    path = content / "synonyms.yaml"  # another process (another worker's editor) adds a word
+    path.write_text(path.read_text(encoding="utf-8") + "ausweis: [dowód osobisty]\n", encoding="utf-8")
+    assert search.search("ausweis").total == 0  # this worker's copy is at most WEB_STAMP_TTL old
+    app.extensions["web_stamps"].clear()  # WEB_STAMP_TTL has passed
+    assert [r.slug for r in search.search("ausweis").results][:1] == ["dowod"]

@@ -111,3 +111,21 @@ def test_a_publish_in_this_process_is_searched_at_once_while_the_kept_stamp_is_b
     _db.session.commit()
     response = services.search("wycinka")
     assert not response.degraded and [h.slug for h in response.results] == ["wycinka"]
+
+
+def test_a_rebuild_elsewhere_is_searched_here_with_a_new_searcher(index, factory, other):
+    """A rebuild swaps in a new directory with a new state file: this process opens it at its next search."""
+    from kiosk.search.sync import get_index
+
+    factory.published_card("dowod", title="Wydanie dowodu osobistego")
+    assert services.search("dowodu").total == 1
+    before = get_index().searcher()
+    assert get_index().searcher() is before  # kept while the index stands
+
+    def rebuild(_factory):
+        services.rebuild()
+
+    in_other(other, rebuild)
+    response = services.search("dowodu")
+    assert not response.degraded and [h.slug for h in response.results] == ["dowod"]
+    assert get_index().searcher() is not before
