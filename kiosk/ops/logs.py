@@ -7,8 +7,8 @@ so an error a resident reports ("kod błędu") leads to the traceback in the log
 
 import json
 import logging
+import os
 import re
-import uuid
 from datetime import UTC, datetime
 
 from flask import Flask, g, has_request_context, request
@@ -31,7 +31,7 @@ def current_request_id() -> str:
 
 def request_id_from(given: str) -> str:
     """The proxy's id when it looks like one, else a new one (also used by kiosk.web.fastlane)."""
-    return given if VALID_ID.fullmatch(given) else uuid.uuid4().hex
+    return given if given and VALID_ID.fullmatch(given) else os.urandom(16).hex()  # as random as uuid4, cheaper
 
 
 def _take_request_id() -> None:

@@ -316,7 +316,12 @@ def _synonyms():
 
 
 def _content_file(name: str) -> Path:
-    return Path(current_app.config["KIOSK_CONTENT_DIR"]) / name
+    return _content_path(current_app.config["KIOSK_CONTENT_DIR"], name)
+
+
+@lru_cache(maxsize=64)
+def _content_path(directory: str, name: str) -> Path:
+    return Path(directory) / name  # a Path costs more to build than the rest of a search's file check
 
 
 _FACET_NAMES: dict = process_cache({})
