@@ -11,6 +11,7 @@ from functools import lru_cache
 from urllib.parse import quote_plus
 
 from flask import url_for
+from markupsafe import Markup, escape
 
 SAFE = "!$'()*,/:;?@"  # what werkzeug.urls._urlencode leaves unquoted
 
@@ -18,6 +19,17 @@ SAFE = "!$'()*,/:;?@"  # what werkzeug.urls._urlencode leaves unquoted
 @lru_cache(maxsize=4096)
 def _argument(name: str, value) -> str:
     return quote_plus(name, safe=SAFE) + "=" + quote_plus(str(value), safe=SAFE)
+
+
+@lru_cache(maxsize=4096)
+def _escaped(text: str) -> Markup:
+    return escape(text)  # facet names recur on every page
+
+
+def _marked(hit, name: str) -> Markup:
+    """The hit's field as HTML: the highlighted text the search made (escaped, with <mark>), else escaped."""
+    marked = hit.highlights.get(name) if hit.highlights else None
+    return Markup(marked) if marked else escape(getattr(hit, name))
 
 
 def link(path: str, **args) -> str:
@@ -38,14 +50,37 @@ class ResultLinks:
         """A result's link: through the click log to the card."""
         return link(self.opened_path, slug=slug, q=self.query, id=self.query_id)
 
-    def opened_all(self, hits) -> dict[str, str]:
-        """Each hit's link by slug, built here at once (a call from the template costs more than the link)."""
-        return {hit.slug: self.opened(hit.slug) for hit in hits}
+    def hit_rows(self, hits) -> list[tuple[str, Markup, Markup, object]]:
+        """(link, title, summary, hit) per hit, the title and summary as HTML with the search's marks."""
+        return [(self.opened(hit.slug), _marked(hit, "title"), _marked(hit, "summary"), hit) for hit in hits]
+
+    def facet_rows(self, facets: dict) -> dict[str, list[tuple[str, Markup, bool]]]:
+        """Per facet, (link, "name (count)" as HTML, chosen) per value; a chosen value's link removes its filter."""
+        rows = {}
+        for facet, values in facets.items():
+            links, chosen = self._facet_links(facet, [f["value"] for f in values]), self.filters.get(facet)
+            rows[facet] = [(links[None if f["value"] == chosen else f["value"]],
+                            _escaped(f["label"]) + f" ({f['count']})", f["value"] == chosen)
+                           for f in values]  # fmt: skip
+        return rows
 
     def facets_all(self, facets: dict) -> dict[str, dict]:
         """Per facet, the link of each value and (under None) the one removing that filter, as `facet` builds them."""
-        return {facet: {value: self.facet(facet, value) for value in [None, *(f["value"] for f in values)]}
-                for facet, values in facets.items()}  # fmt: skip
+        return {facet: self._facet_links(facet, [f["value"] for f in values]) for facet, values in facets.items()}
+
+    def _facet_links(self, facet: str, values: list[str]) -> dict[str | None, str]:
+        """A facet's links differ in that facet's argument only: the others are encoded once."""
+        args = dict(self.filters, q=self.query, **{facet: None})  # the order `facet` puts them in
+        names = list(args)
+        slot = names.index(facet)
+        before = [_argument(n, args[n]) for n in names[:slot] if args[n] is not None]
+        after = [_argument(n, args[n]) for n in names[slot + 1 :] if args[n] is not None]
+        links = {value: self._joined([*before, _argument(facet, value), *after]) for value in values}
+        links[None] = self._joined([*before, *after])
+        return links
+
+    def _joined(self, arguments: list[str]) -> str:
+        return f"{self.results_path}?{'&'.join(arguments)}" if arguments else self.results_path
 
     def search(self, query: str) -> str:
         """Another query, without filters ("did you mean")."""

@@ -47,10 +47,10 @@ def results():
     services.localize_hits(shown, str(get_locale()))
     pages = -(-response.total // PER_PAGE)
     links = ResultLinks(response.query, filters, response.query_id)
-    return render_in_kept_layout("search/results.html", ("title", "languages", "main"), r=response, shown=shown,
-                                 page=page, pages=pages, filters=filters, links=links,
-                                 language_path=links.languages(), opened=links.opened_all(shown),
-                                 facet_links=links.facets_all(response.facets))  # fmt: skip
+    return render_in_kept_layout("search/results.html", ("title", "languages", "main"), r=response, page=page,
+                                 pages=pages, filters=filters, links=links,
+                                 language_path=links.languages(), hit_rows=links.hit_rows(shown),
+                                 facet_rows=links.facet_rows(response.facets))  # fmt: skip
 
 
 @bp.get("/szukaj/klik")

@@ -6,6 +6,7 @@ import pytest
 from flask import url_for
 
 from kiosk.search.links import ResultLinks, link
+from kiosk.search.query import Hit
 
 ODD_TEXTS = ["dowód osobisty", "<script>alert(1)</script>", "a&b=c d", "100% + 50%", "dowód?x=1#frag", "/../admin",
              "'\"`", "Паспорт громадянина", "passport renewal", "zażółć gęślą jaźń", "😀 emoji", "  ", "", "%2F+",
@@ -31,6 +32,10 @@ def test_every_link_equals_url_for(app, site):
                     every = links.facets_all(facets)  # built for the template at once, as `facet` builds each
                     assert every["point"] == {v: links.facet("point", v) for v in (None, "p&q", "bok")}
                     assert every["category"] == {None: links.facet("category", None)}
+                    rows = links.facet_rows({"point": [{"value": "p&q", "label": "P & Q <b>", "count": 2}]})
+                    chosen = filters["point"] == "p&q"  # a chosen value's link removes its filter
+                    assert rows == {"point": [(links.facet("point", None if chosen else "p&q"),
+                                               "P &amp; Q &lt;b&gt; (2)", chosen)]}  # fmt: skip
                     switch = url_for("search.results", q=text or None, **filters, lang="uk")
                     assert links.languages() + "lang=uk" == switch  # the language links keep query and filters
                     for facet in ("category", "point"):
@@ -47,3 +52,14 @@ def test_link_without_arguments_is_the_path(app):
         assert link("/szukaj") == "/szukaj" == url_for("search.results")
         assert link("/szukaj", q=None, page=None) == "/szukaj"
         assert link("/szukaj", q="") == url_for("search.results", q="") == "/szukaj?q="
+
+
+def test_hit_rows_show_the_search_marks_and_escape_everything_else(app):
+    with app.test_request_context("/szukaj"):
+        links = ResultLinks("dowód", {"point": None, "category": None}, 7)
+        marked = Hit(slug="a", title="<b>x", summary="", score=1.0,
+                     highlights={"title": "&lt;b&gt;<mark>x</mark>", "summary": ""})  # fmt: skip
+        plain = Hit(slug="b", title="<script>", summary="a & b", score=1.0)
+        rows = links.hit_rows([marked, plain])
+        assert rows[0] == (links.opened("a"), "&lt;b&gt;<mark>x</mark>", "", marked)
+        assert rows[1] == (links.opened("b"), "&lt;script&gt;", "a &amp; b", plain)
