@@ -10,7 +10,8 @@ page makes every link through `ResultLinks`; tests/search/test_links.py checks t
 from functools import lru_cache
 from urllib.parse import quote_plus
 
-from flask import url_for
+from flask import current_app, url_for
+from flask.globals import request_ctx
 from markupsafe import Markup, escape
 
 SAFE = "!$'()*,/:;?@"  # what werkzeug.urls._urlencode leaves unquoted
@@ -19,6 +20,17 @@ SAFE = "!$'()*,/:;?@"  # what werkzeug.urls._urlencode leaves unquoted
 @lru_cache(maxsize=4096)
 def _argument(name: str, value) -> str:
     return quote_plus(name, safe=SAFE) + "=" + quote_plus(str(value), safe=SAFE)
+
+
+def _route_paths() -> tuple[str, str]:
+    """The results and click routes' paths as `url_for` builds them, kept per script root (a site may be served
+    below a path prefix); nothing else in them varies between requests."""
+    script_name = request_ctx.url_adapter.script_name
+    kept = current_app.extensions.setdefault("search_route_paths", {})
+    paths = kept.get(script_name)
+    if paths is None:
+        paths = kept[script_name] = (url_for("search.results"), url_for("search.opened"))
+    return paths
 
 
 @lru_cache(maxsize=4096)
@@ -43,8 +55,7 @@ class ResultLinks:
 
     def __init__(self, query: str, filters: dict, query_id: int | None = None):
         self.query, self.filters, self.query_id = query, filters, query_id
-        self.results_path = url_for("search.results")
-        self.opened_path = url_for("search.opened")
+        self.results_path, self.opened_path = _route_paths()
 
     def opened(self, slug: str) -> str:
         """A result's link: through the click log to the card."""

@@ -285,8 +285,25 @@ def referrals_first(hits: list[q.Hit], keywords: dict[str, list[str]], text: str
     city card that merely shares a word; the rest keep their order.
     """
     query = phrase_signature(text)
-    wanted = [h for h in hits if any(same_phrase(query, phrase_signature(k)) for k in keywords.get(h.slug, ()))]
+    if not query or not keywords:
+        return hits
+
+    def named(hit) -> bool:
+        same_length = _signatures(tuple(keywords[hit.slug])).get(len(query), ())
+        return any(same_phrase(query, keyword) for keyword in same_length)
+
+    wanted = [h for h in hits if h.slug in keywords and named(h)]
     return wanted + [h for h in hits if h not in wanted] if wanted else hits
+
+
+@lru_cache(maxsize=1024)
+def _signatures(keywords: tuple[str, ...]) -> dict[int, list]:
+    """A referral card's keyword signatures by word count (only a phrase of as many words can be the same)."""
+    found: dict[int, list] = {}
+    for keyword in keywords:
+        signature = phrase_signature(keyword)
+        found.setdefault(len(signature), []).append(signature)
+    return found
 
 
 def _index_search(text: str, point, category, limit: int, stamp: Stamp) -> SearchResponse:
