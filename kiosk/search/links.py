@@ -56,10 +56,14 @@ class ResultLinks:
     def __init__(self, query: str, filters: dict, query_id: int | None = None):
         self.query, self.filters, self.query_id = query, filters, query_id
         self.results_path, self.opened_path = _route_paths()
+        self._click_tail: str | None = None
 
     def opened(self, slug: str) -> str:
-        """A result's link: through the click log to the card."""
-        return link(self.opened_path, slug=slug, q=self.query, id=self.query_id)
+        """A result's link through the click log to the card: `link` with slug, q and id (q and id encoded once)."""
+        if self._click_tail is None:
+            self._click_tail = "".join(f"&{_argument(n, v)}" for n, v in (("q", self.query), ("id", self.query_id))
+                                       if v is not None)  # fmt: skip
+        return f"{self.opened_path}?{_argument('slug', slug)}{self._click_tail}"
 
     def hit_rows(self, hits) -> list[tuple[str, Markup, Markup, object]]:
         """(link, title, summary, hit) per hit, the title and summary as HTML with the search's marks."""

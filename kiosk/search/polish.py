@@ -74,7 +74,7 @@ def phrase_signature(text: str) -> tuple[frozenset[str], ...]:
 
 def same_phrase(a: tuple[frozenset[str], ...], b: tuple[frozenset[str], ...]) -> bool:
     """Whether two phrase signatures name the same words in the same order ("paszportu" ~ "paszport")."""
-    return bool(a) and len(a) == len(b) and all(x & y for x, y in zip(a, b, strict=True))
+    return bool(a) and len(a) == len(b) and all(not x.isdisjoint(y) for x, y in zip(a, b, strict=True))
 
 
 def forms(lemma: str) -> set[str]:

@@ -1,20 +1,35 @@
-"""Interface translations bound once per template render.
+"""Interface translations bound once per language for templates.
 
 Flask-Babel's template `_` looks the locale and catalogue up again on every call; a card page makes
-about sixty calls, so templates get these bound helpers instead (same catalogues, same escaping:
-the message is escaped and `%(name)s` parameters are escaped by Markup's `%`).
+about sixty calls, so templates get these helpers instead (same catalogues, same escaping: the message is
+escaped and `%(name)s` parameters are escaped by Markup's `%`). They are made once per catalogue (Flask-Babel
+keeps one per language for the life of the process), and each message is looked up and escaped once.
 """
 
 from flask_babel import get_translations
 from markupsafe import Markup, escape
 
+MAX_KEPT = 4096  # messages kept per language; templates name a few hundred
+
 
 def template_gettext() -> dict:
     """`_`, `gettext` and `ngettext` for the current request's language."""
     translations = get_translations()
+    helpers = getattr(translations, "_kiosk_template_helpers", None)
+    if helpers is None:
+        helpers = translations._kiosk_template_helpers = _helpers(translations)
+    return helpers
+
+
+def _helpers(translations) -> dict:
+    kept: dict[str, Markup] = {}
 
     def gettext(message: str, **params) -> Markup:
-        text = escape(translations.gettext(message))
+        text = kept.get(message)
+        if text is None:
+            if len(kept) >= MAX_KEPT:
+                kept.clear()
+            text = kept[message] = escape(translations.gettext(message))
         return text % params if params else text
 
     def ngettext(singular: str, plural: str, num: int, **params) -> Markup:
