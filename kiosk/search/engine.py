@@ -58,6 +58,7 @@ class SearchIndex:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
+        self._directory, self._state_file = str(self.path), str(self.path / STATE_FILE)  # stat()ed on every search
         self.lock = threading.RLock()
         self._ix = None
         self._identity = None
@@ -85,6 +86,12 @@ class SearchIndex:
 
     def open(self):
         """The open index, reopened when a rebuild swapped the directory; IndexUnavailable otherwise."""
+        if self._ix is not None:
+            try:
+                if self.identity() == self._identity:
+                    return self._ix  # the usual case: unchanged since the last search
+            except OSError:
+                pass  # gone or unreadable: the slow path below says why
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ResourceWarning)  # Whoosh leaks the file of a corrupt TOC
             try:
@@ -114,10 +121,10 @@ class SearchIndex:
         part too). A search checks this instead of reading the state file and listing the directory.
         """
         try:
-            state = os.stat(self.path / STATE_FILE)
+            state = os.stat(self._state_file)
         except FileNotFoundError:  # an index nothing has been applied to yet
-            return os.stat(self.path).st_ino, None
-        return os.stat(self.path).st_ino, state.st_ino, state.st_mtime_ns, state.st_size
+            return os.stat(self._directory).st_ino, None
+        return os.stat(self._directory).st_ino, state.st_ino, state.st_mtime_ns, state.st_size
 
     def searcher(self):
         """This thread's searcher on the index as it is now (a new one after any change)."""

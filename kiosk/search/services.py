@@ -243,7 +243,7 @@ def published_texts(slugs: list[str], stamp: Stamp) -> dict[str, tuple[str, str]
     return {slug: known[slug] for slug in slugs if known[slug] is not None}
 
 
-def mark_referrals(hits: list[q.Hit], stamp: Stamp | None = None) -> dict[str, list[str]]:
+def mark_referrals(hits: list[q.Hit], stamp: Stamp | None = None) -> dict[str, tuple[str, ...]]:
     """Referral cards say where to go right in the results: their kind and first institution.
 
     Returns each referral hit's keywords.
@@ -258,7 +258,7 @@ def mark_referrals(hits: list[q.Hit], stamp: Stamp | None = None) -> dict[str, l
 _REFERRALS: dict = process_cache({})
 
 
-def referral_cards(stamp: Stamp) -> dict[str, tuple[str, list[str]]]:
+def referral_cards(stamp: Stamp) -> dict[str, tuple[str, tuple[str, ...]]]:
     """Every live referral card: its first institution's name and its keywords (one query per change).
 
     A new edition, a withdrawal or a renamed institution moves the stamp, so this is never stale.
@@ -273,12 +273,12 @@ def referral_cards(stamp: Stamp) -> dict[str, tuple[str, list[str]]]:
             .outerjoin(Location, EditionPoint.location_id == Location.id)
             .where(Edition.kind == CardKind.REFERRAL.value)
         )
-        found = {slug: (name or "", list(keywords or [])) for slug, name, keywords in rows}
+        found = {slug: (name or "", tuple(keywords or ())) for slug, name, keywords in rows}
         _REFERRALS["value"], _REFERRALS["key"] = found, key
     return _REFERRALS["value"]
 
 
-def referrals_first(hits: list[q.Hit], keywords: dict[str, list[str]], text: str) -> list[q.Hit]:
+def referrals_first(hits: list[q.Hit], keywords: dict[str, tuple[str, ...]], text: str) -> list[q.Hit]:
     """A query that is exactly a referral card's keyword ("paszportu", "800+") puts that card first.
 
     A resident naming a matter another institution handles must be sent to the right door, not shown a
@@ -289,21 +289,23 @@ def referrals_first(hits: list[q.Hit], keywords: dict[str, list[str]], text: str
         return hits
 
     def named(hit) -> bool:
-        same_length = _signatures(tuple(keywords[hit.slug])).get(len(query), ())
-        return any(same_phrase(query, keyword) for keyword in same_length)
+        index = _keyword_index(keywords[hit.slug])
+        return any(same_phrase(query, k) for form in query[0] for k in index.get((len(query), form), ()))
 
     wanted = [h for h in hits if h.slug in keywords and named(h)]
     return wanted + [h for h in hits if h not in wanted] if wanted else hits
 
 
 @lru_cache(maxsize=1024)
-def _signatures(keywords: tuple[str, ...]) -> dict[int, list]:
-    """A referral card's keyword signatures by word count (only a phrase of as many words can be the same)."""
-    found: dict[int, list] = {}
+def _keyword_index(keywords: tuple[str, ...]) -> dict[tuple[int, str], list]:
+    """A referral card's keyword signatures by word count and each form of the first word: a query is compared
+    only with the phrases it could be (as many words, the first one alike)."""
+    index: dict[tuple[int, str], list] = {}
     for keyword in keywords:
         signature = phrase_signature(keyword)
-        found.setdefault(len(signature), []).append(signature)
-    return found
+        for form in signature[0] if signature else ():
+            index.setdefault((len(signature), form), []).append(signature)
+    return index
 
 
 def _index_search(text: str, point, category, limit: int, stamp: Stamp) -> SearchResponse:
