@@ -5,6 +5,7 @@ needs to empty one. A test suite does: every test starts from empty tables, and 
 content. Registering each cache here keeps the list of what `forget_all` empties from drifting from the code.
 """
 
+import weakref
 from typing import TypeVar
 
 _CacheT = TypeVar("_CacheT")
@@ -20,3 +21,17 @@ def process_cache(cache: _CacheT) -> _CacheT:
 def forget_all() -> None:
     for cache in _REGISTERED:
         cache.clear()
+
+
+_DATABASE_KEYS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def database_key() -> str:
+    """The current app's database URL as a cache key (rendering a URL costs more than a search's own lookups)."""
+    from kiosk.extensions import db
+
+    engine = db.engine
+    key = _DATABASE_KEYS.get(engine)
+    if key is None:
+        key = _DATABASE_KEYS[engine] = str(engine.url)
+    return key

@@ -22,7 +22,7 @@ from kiosk.cards.models import Card, Edition
 from kiosk.cards.translation_models import Translation, TranslationStatus
 from kiosk.extensions import db
 from kiosk.page_cache import remembered
-from kiosk.process_caches import process_cache
+from kiosk.process_caches import database_key, process_cache
 
 from .polish import fold
 
@@ -216,7 +216,7 @@ def catalogue(vocabulary_path: Path, stamps: tuple | None = None) -> Catalogue:
     """
     translated, polish_stamp = stamps or _stamps()
     mtime = remembered(("vocabulary-mtime", str(vocabulary_path)), lambda: _mtime(vocabulary_path))
-    url = str(db.engine.url)
+    url = database_key()
     key = (url, tuple(translated), str(vocabulary_path), mtime)
     if _POLISH.get("key") != (url, polish_stamp):
         _POLISH["value"], _POLISH["key"] = Stems(_polish_stems()), (url, polish_stamp)
@@ -277,7 +277,7 @@ def _polish_stems() -> set[str]:
     changes), so only the new live editions are read, not all of them (that was most of the time before a
     publish became visible to search at 5,000 cards).
     """
-    kept = _EDITION_STEMS.setdefault(str(db.engine.url), {})
+    kept = _EDITION_STEMS.setdefault(database_key(), {})
     live = list(db.session.scalars(select(Card.live_edition_id).where(Card.live_edition_id.is_not(None))))
     missing = [i for i in live if i not in kept]
     for start in range(0, len(missing), 500):

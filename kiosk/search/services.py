@@ -29,7 +29,7 @@ from kiosk.facts.cache import facts_cache, facts_version_column
 from kiosk.facts.models import Category, Location
 from kiosk.ops.instruments import record_search
 from kiosk.page_cache import forget, remembered
-from kiosk.process_caches import process_cache
+from kiosk.process_caches import database_key, process_cache
 
 from . import multilingual, query_log
 from . import query as q
@@ -231,7 +231,7 @@ def published_texts(slugs: list[str], stamp: Stamp) -> dict[str, tuple[str, str]
     Only a logged change (publish, withdraw, revert) gives a card another live edition, and editions never
     change, so a card's texts read once serve every search until the stamp moves.
     """
-    key = (str(db.engine.url), stamp.change)
+    key = (database_key(), stamp.change)
     entry = _CARD_TEXTS.get("entry")
     if entry is None or entry[0] != key:
         entry = _CARD_TEXTS["entry"] = (key, {})  # one assignment: another thread never sees half of it
@@ -263,7 +263,7 @@ def referral_cards(stamp: Stamp) -> dict[str, tuple[str, tuple[str, ...]]]:
 
     A new edition, a withdrawal or a renamed institution moves the stamp, so this is never stale.
     """
-    key = (str(db.engine.url), stamp.change, stamp.facts)
+    key = (database_key(), stamp.change, stamp.facts)
     if _REFERRALS.get("key") != key:
         first_point = (EditionPoint.edition_id == Edition.id) & (EditionPoint.position == 0)
         rows = db.session.execute(
@@ -476,7 +476,7 @@ def popular_cards(limit: int = 10, stamp: Stamp | None = None) -> list[q.Hit]:
     ttl = current_app.config.get("SEARCH_POPULAR_TTL", 0 if current_app.testing else 60.0)
     if stamp is None or ttl <= 0:
         return _read_popular_cards(limit)
-    key = (str(db.engine.url), stamp.change, limit)
+    key = (database_key(), stamp.change, limit)
     moment = time.monotonic()
     kept = _POPULAR.get(key)
     if kept is None or kept[0] <= moment:
