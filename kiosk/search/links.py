@@ -56,13 +56,10 @@ class ResultLinks:
     def __init__(self, query: str, filters: dict, query_id: int | None = None):
         self.query, self.filters, self.query_id = query, filters, query_id
         self.results_path, self.opened_path = _route_paths()
-        self._click_tail: str | None = None
+        self._click_tail = "".join(f"&{_argument(n, v)}" for n, v in (("q", query), ("id", query_id)) if v is not None)
 
     def opened(self, slug: str) -> str:
         """A result's link through the click log to the card: `link` with slug, q and id (q and id encoded once)."""
-        if self._click_tail is None:
-            self._click_tail = "".join(f"&{_argument(n, v)}" for n, v in (("q", self.query), ("id", self.query_id))
-                                       if v is not None)  # fmt: skip
         return f"{self.opened_path}?{_argument('slug', slug)}{self._click_tail}"
 
     def hit_rows(self, hits) -> list[tuple[str, Markup, Markup, object]]:
@@ -79,12 +76,9 @@ class ResultLinks:
                            for f in values]  # fmt: skip
         return rows
 
-    def facets_all(self, facets: dict) -> dict[str, dict]:
-        """Per facet, the link of each value and (under None) the one removing that filter, as `facet` builds them."""
-        return {facet: self._facet_links(facet, [f["value"] for f in values]) for facet, values in facets.items()}
-
     def _facet_links(self, facet: str, values: list[str]) -> dict[str | None, str]:
-        """A facet's links differ in that facet's argument only: the others are encoded once."""
+        """Each value's link as `facet` builds it, and under None the one removing the filter; a facet's links
+        differ in that facet's argument only, so the others are encoded once."""
         args = dict(self.filters, q=self.query, **{facet: None})  # the order `facet` puts them in
         names = list(args)
         slot = names.index(facet)
