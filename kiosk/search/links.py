@@ -33,15 +33,17 @@ def _route_paths() -> tuple[str, str]:
     return paths
 
 
-@lru_cache(maxsize=4096)
-def _escaped(text: str) -> Markup:
-    return escape(text)  # facet names recur on every page
-
-
 def _marked(hit, name: str) -> Markup:
     """The hit's field as HTML: the highlighted text the search made (escaped, with <mark>), else escaped."""
     marked = hit.highlights.get(name) if hit.highlights else None
-    return Markup(marked) if marked else escape(getattr(hit, name))
+    if not marked:
+        return escape(getattr(hit, name))
+    return marked if isinstance(marked, Markup) else Markup(marked)
+
+
+@lru_cache(maxsize=4096)
+def _name_with_count(name: str, count: int) -> Markup:
+    return escape(name) + f" ({count})"  # facet values recur on every page
 
 
 def link(path: str, **args) -> str:
@@ -72,7 +74,7 @@ class ResultLinks:
         for facet, values in facets.items():
             links, chosen = self._facet_links(facet, [f["value"] for f in values]), self.filters.get(facet)
             rows[facet] = [(links[None if f["value"] == chosen else f["value"]],
-                            _escaped(f["label"]) + f" ({f['count']})", f["value"] == chosen)
+                            _name_with_count(f["label"], f["count"]), f["value"] == chosen)
                            for f in values]  # fmt: skip
         return rows
 

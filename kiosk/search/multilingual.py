@@ -323,19 +323,15 @@ def understand(
         return None
     cat = catalogue(vocabulary_path, stamps)
     stems = list(dict.fromkeys(stem(w) for w in words))[:MAX_WORDS]  # bounded work for any input
+    unknown = [s for s in stems if not cat.polish.has_prefix_relative(s)]  # not a Polish card word
+    latin = not force and not CYRILLIC.search(text)
+    if latin and len(unknown) * 2 < len(stems):
+        return None  # mostly Polish words (most queries): decided before the vocabulary is looked at
     polish = _vocabulary_matches(stems, cat)
-    if not force and not CYRILLIC.search(text) and not _looks_foreign(stems, cat, bool(polish)):
-        return None
+    if latin and not (polish or any(cat.stems.has_prefix_relative(s) for s in unknown)):
+        return None  # a Latin query is foreign when its unknown words are known in translations or the vocabulary
     found = ForeignQuery(" ".join(polish), _score_cards(stems, cat))
     return found if found.polish or found.scores or not force else None
-
-
-def _looks_foreign(stems: list[str], cat: Catalogue, vocabulary_hit: bool) -> bool:
-    """A Latin query is foreign when most of its words are not Polish card words but are known otherwise."""
-    unknown = [s for s in stems if not cat.polish.has_prefix_relative(s)]
-    if len(unknown) * 2 < len(stems) or not unknown:
-        return False
-    return vocabulary_hit or any(cat.stems.has_prefix_relative(s) for s in unknown)
 
 
 def _vocabulary_matches(stems: list[str], cat: Catalogue) -> list[str]:

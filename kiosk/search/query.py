@@ -347,7 +347,7 @@ def _facet_postings(searcher) -> dict:
 
 def _hit(stored: dict, score: float, matched: set[str]) -> Hit:
     title, summary = stored.get("title", ""), stored.get("summary", "")
-    marked = {"title": str(highlight(title, matched)), "summary": str(highlight(summary, matched))}
+    marked = {"title": highlight(title, matched), "summary": highlight(summary, matched)}  # HTML, as Markup
     return Hit(slug=stored["slug"], title=title, summary=summary, score=round(float(score or 0.0), 4),
                highlights=marked)  # fmt: skip
 

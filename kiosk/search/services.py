@@ -379,7 +379,7 @@ def _database_search(text: str, point, category, limit: int) -> SearchResponse:
         stmt = stmt.where(at_point.exists())
     rows = db.session.execute(stmt.order_by(Edition.title)).all()
     hits = [q.Hit(slug=r.slug, title=r.title, summary=r.summary, score=0.0,
-                  highlights={"title": str(q.escape(r.title)), "summary": str(q.escape(r.summary))})
+                  highlights={"title": q.escape(r.title), "summary": q.escape(r.summary)})
             for r in rows[:limit]]  # fmt: skip
     return SearchResponse(query=text, total=len(rows), results=hits, degraded=True)
 
@@ -585,6 +585,6 @@ def localize_hits(hits: list[q.Hit], language: str) -> list[q.Hit]:
         if hit.slug in texts:
             hit.title, summary = texts[hit.slug]
             hit.summary = summary or hit.summary
-            hit.highlights = {"title": str(q.escape(hit.title)), "summary": str(q.escape(hit.summary))}
+            hit.highlights = {"title": q.escape(hit.title), "summary": q.escape(hit.summary)}
             hit.language = language
     return hits
