@@ -79,9 +79,10 @@ class ResultLinks:
         return rows
 
     def _facet_links(self, facet: str, values: list[str]) -> dict[str | None, str]:
-        """Each value's link as `facet` builds it, and under None the one removing the filter; a facet's links
-        differ in that facet's argument only, so the others are encoded once."""
-        args = dict(self.filters, q=self.query, **{facet: None})  # the order `facet` puts them in
+        """Each value's link (this query with the filter set to it, the other filter kept), and under None the one
+        removing the filter: `link` of the filters and q. The links differ in that facet's argument only, so the
+        others are encoded once."""
+        args = dict(self.filters, q=self.query, **{facet: None})  # the order `link` gets them in
         names = list(args)
         slot = names.index(facet)
         before = [_argument(n, args[n]) for n in names[:slot] if args[n] is not None]
@@ -104,7 +105,3 @@ class ResultLinks:
 
     def page(self, number: int) -> str:
         return link(self.results_path, q=self.query, page=number, **self.filters)
-
-    def facet(self, facet: str, value: str | None) -> str:
-        """This query with one filter set to `value` (None: that filter removed), the other filter kept."""
-        return link(self.results_path, **dict(self.filters, q=self.query, **{facet: value}))
