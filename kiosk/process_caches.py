@@ -5,7 +5,6 @@ needs to empty one. A test suite does: every test starts from empty tables, and 
 content. Registering each cache here keeps the list of what `forget_all` empties from drifting from the code.
 """
 
-import weakref
 from typing import TypeVar
 
 _CacheT = TypeVar("_CacheT")
@@ -23,15 +22,14 @@ def forget_all() -> None:
         cache.clear()
 
 
-_DATABASE_KEYS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
-
 def database_key() -> str:
-    """The current app's database URL as a cache key (rendering a URL costs more than a search's own lookups)."""
-    from kiosk.extensions import db
+    """The current app's database URL as a cache key, rendered once per app (an app's engine never changes)."""
+    from flask import current_app
 
-    engine = db.engine
-    key = _DATABASE_KEYS.get(engine)
+    extensions = current_app.extensions
+    key = extensions.get("kiosk_database_key")
     if key is None:
-        key = _DATABASE_KEYS[engine] = str(engine.url)
+        from kiosk.extensions import db
+
+        key = extensions["kiosk_database_key"] = str(db.engine.url)
     return key

@@ -2,7 +2,7 @@
 
 Flask-Babel's template `_` looks the locale and catalogue up again on every call; a card page makes
 about sixty calls, so templates get these helpers instead (same catalogues, same escaping: the message is
-escaped and `%(name)s` parameters are escaped by Markup's `%`). They are made once per catalogue (Flask-Babel
+escaped and so is each `%(name)s` parameter, as Markup's `%` does). They are made once per catalogue (Flask-Babel
 keeps one per language for the life of the process), and each message is looked up and escaped once.
 """
 
@@ -30,9 +30,16 @@ def _helpers(translations) -> dict:
             if len(kept) >= MAX_KEPT:
                 kept.clear()
             text = kept[message] = escape(translations.gettext(message))
-        return text % params if params else text
+        return _format(text, params) if params else text
 
     def ngettext(singular: str, plural: str, num: int, **params) -> Markup:
-        return escape(translations.ngettext(singular, plural, num)) % {"num": num, **params}
+        return _format(escape(translations.ngettext(singular, plural, num)), {"num": num, **params})
 
     return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
+
+
+def _format(message: Markup, params: dict) -> Markup:
+    """`message % params` as Markup formats it (numbers as they are, anything else escaped), without the wrapper
+    object Markup makes per parameter and per lookup: a results page formats one message per referral card."""
+    escaped = {name: value if isinstance(value, int | float) else escape(value) for name, value in params.items()}
+    return Markup(str.__mod__(message, escaped))

@@ -28,25 +28,29 @@ def render_in_kept_layout(name: str, blocks: tuple[str, ...], **context) -> str:
     if app.jinja_env.auto_reload:
         page = template.render(context)
     else:
-        layout = _layout(app, template, name, blocks, context)
+        head, rest = _layout(app, name, blocks, context)
         block_context = template.new_context(context)
-        page = "".join(part if i % 2 == 0 else "".join(template.blocks[part](block_context))
-                       for i, part in enumerate(layout))  # fmt: skip
+        page = head + "".join("".join(render(block_context)) + text for render, text in rest)
     template_rendered.send(app, _async_wrapper=app.ensure_sync, template=template, context=context)
     return page
 
 
-def _layout(app, template, name: str, blocks: tuple[str, ...], context: dict) -> list[str]:
-    """The page's text split around its blocks: [text, block name, text, block name, …, text]."""
+def _layout(app, name: str, blocks: tuple[str, ...], context: dict) -> tuple[str, list[tuple]]:
+    """The page's text before its first block, then (render function, text after it) per block in page order; a
+    block's function comes from the template that defines it (the page itself or a template it extends)."""
     kept = app.extensions.setdefault("web_kept_layouts", {})
     key = (name, blocks, str(get_locale()), request.path)
     layout = kept.get(key)
     if layout is None:
         marked = "".join(f"{{% block {b} %}}{MARK.format(b)}{{% endblock %}}" for b in blocks)
         outline = app.jinja_env.from_string(f"{{% extends {name!r} %}}{marked}")
-        layout = _MARKS.split(outline.render(context))
-        if len(layout) != 2 * len(blocks) + 1:
+        outline_context = outline.new_context(context)
+        parts = _MARKS.split("".join(outline.root_render_func(outline_context)))
+        found = parts[1::2]
+        if sorted(found) != sorted(blocks):
             raise RuntimeError(f"{name}: each of the blocks {blocks} must appear exactly once in the page")
+        # Each block's functions, nearest first: the outline's marker, then the page's own or an inherited one.
+        layout = parts[0], [(outline_context.blocks[b][1], text) for b, text in zip(found, parts[2::2], strict=True)]
         if len(kept) >= MAX_LAYOUTS:
             kept.clear()
         kept[key] = layout

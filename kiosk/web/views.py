@@ -53,10 +53,16 @@ def check_query_and_language():
 
 @bp.app_context_processor
 def site_context():
+    """What every template gets; nothing in it varies but the language, so it is built once per language."""
     lang = str(get_locale())
-    return {"lang": lang, "languages": LANGUAGE_NAMES, "weekday_names": WEEKDAY_NAMES, "localized": localized,
+    kept = current_app.extensions.setdefault("web_site_context", {})
+    context = kept.get(lang)
+    if context is None or context["_"] is not template_gettext()["_"]:  # the catalogue was reloaded
+        context = kept[lang] = {
+            "lang": lang, "languages": LANGUAGE_NAMES, "weekday_names": WEEKDAY_NAMES, "localized": localized,
             "point_status": facts.point_status, "card_jsonld": card_jsonld, **template_gettext(),
             "has_feedback": "freshness.feedback_form" in current_app.view_functions}  # fmt: skip
+    return context
 
 
 bp.add_app_template_filter(diff_row, "diff_row")
