@@ -12,7 +12,7 @@ from kiosk.settings import load_settings
 from kiosk.web.hosts import PublicOriginFlask, register_host_checks
 from kiosk.web.security import register_security_headers
 from kiosk.web.sessions import register_sessions
-from kiosk.web.templating import OutputEscapingEnvironment
+from kiosk.web.templating import KioskEnvironment
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -20,7 +20,7 @@ MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 class Okienko(PublicOriginFlask):
     """The application class: external URLs from KIOSK_PUBLIC_URL, every template but plain text escaped."""
 
-    jinja_environment = OutputEscapingEnvironment  # prints escaped values without a Markup object each
+    jinja_environment = KioskEnvironment  # renders without a Markup object per printed value or a slow globals copy
 
     def ensure_sync(self, func):
         # Flask asks this of every hook on every request; whether a function is a coroutine never changes.

@@ -354,20 +354,20 @@ def _hit(stored: dict, score: float, matched: set[str]) -> Hit:
 
 def highlight(text: str, matched: set[str]) -> Markup:
     """The text, HTML-escaped, with every word whose folded form or lemma matched wrapped in <mark>."""
-    return Markup(_highlighted(text, _word_forms(text)[3].intersection(matched)))
+    return _highlighted(text, _word_forms(text)[3].intersection(matched))
 
 
 @functools.lru_cache(maxsize=16384)
-def _highlighted(text: str, marked: frozenset[str]) -> str:
+def _highlighted(text: str, marked: frozenset[str]) -> Markup:
     """The escaped text with the words taking any of the `marked` forms in <mark>: per text and forms, once."""
     words, tail, whole, _all = _word_forms(text)
     if not marked:
-        return whole
+        return Markup(whole)
     out = []
     for before, word, forms in words:  # escaping is per character: pieces escaped apart join the same
         out += [before, word] if forms.isdisjoint(marked) else [before, "<mark>", word, "</mark>"]
     out.append(tail)
-    return "".join(out)
+    return Markup("".join(out))
 
 
 @functools.lru_cache(maxsize=8192)

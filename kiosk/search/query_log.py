@@ -3,7 +3,7 @@
 A logged search is statistics (which queries find nothing, which results residents open), yet writing it was a
 database round trip on every search, the only one left once the stamp is kept (kiosk.search.services). With
 SEARCH_LOG_BATCH_SECONDS > 0 (default 0.25; 0 under tests) on PostgreSQL, a process reserves ids from the
-table's sequence a hundred at a time, hands each search its id at once (the results page links it to the
+table's sequence a thousand at a time, hands each search its id at once (the results page links it to the
 click), and a background thread writes what gathered in one INSERT every that many seconds. A crash loses the
 last fraction of a second of statistics, as the unbatched log's asynchronous commit may; a graceful stop (a
 worker's exit) writes everything first.
@@ -29,7 +29,7 @@ from kiosk.process_caches import process_cache
 from .models import SearchQuery
 
 log = logging.getLogger(__name__)
-RESERVE = 100  # ids reserved per round trip
+RESERVE = 1000  # ids reserved per round trip (a restarted worker leaves the rest unused: ids have gaps)
 MAX_WAITING = 20_000  # rows kept for a database that is down; beyond it the oldest are dropped
 
 
@@ -203,9 +203,10 @@ _BATCHES: "weakref.WeakKeyDictionary[Engine, Batch]" = process_cache(weakref.Wea
 
 def _batch() -> Batch | None:
     interval = current_app.config.get("SEARCH_LOG_BATCH_SECONDS", 0 if current_app.testing else 0.25)
-    if interval <= 0 or db.engine.dialect.name != "postgresql":
+    engine = db.engine
+    if interval <= 0 or engine.dialect.name != "postgresql":
         return None  # SQLite has no sequence to reserve ids from; it serves one process anyway
-    batch = _BATCHES.get(db.engine)
+    batch = _BATCHES.get(engine)
     if batch is None:
-        batch = _BATCHES.setdefault(db.engine, Batch(autocommit_engine(), interval))
+        batch = _BATCHES.setdefault(engine, Batch(autocommit_engine(), interval))
     return batch

@@ -100,7 +100,9 @@ def published_count() -> int:
 
 def clean_query(text: str | None) -> str:
     """Any input as a query: control characters dropped, spaces collapsed, length capped."""
-    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in (text or ""))
+    text = text or ""
+    if not text.isprintable():  # only then can it hold a control or format character (category C)
+        text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
     text = " ".join(text.split())
     return text[: current_app.config.get("MAX_QUERY_LENGTH", 200)].strip()
 

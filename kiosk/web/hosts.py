@@ -6,6 +6,7 @@ cannot reach a page, and so cannot reach the page cache that serves it to others
 turns requests for any other host away with a 400 before the application sees them.
 """
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from flask import Flask
@@ -41,9 +42,11 @@ class TrustedHosts:
 
     def __init__(self, wsgi_app, hosts: list[str]):
         self.wsgi_app, self.hosts = wsgi_app, hosts
+        # Werkzeug IDNA-encodes the host and every allowed name on each call; a server sees a handful of hosts.
+        self.trusted = lru_cache(maxsize=256)(lambda host: host_is_trusted(host, self.hosts))
 
     def __call__(self, environ, start_response):
-        if not host_is_trusted((environ.get("HTTP_HOST") or "").lower(), self.hosts):
+        if not self.trusted((environ.get("HTTP_HOST") or "").lower()):
             body = b"400 Bad Request: unknown host name.\n"
             start_response("400 Bad Request", [*REFUSAL_HEADERS, ("Content-Length", str(len(body)))])
             return [body]

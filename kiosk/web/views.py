@@ -4,7 +4,7 @@ import re
 from datetime import date
 
 from flask import Blueprint, abort, current_app, g, render_template, request, session
-from flask_babel import get_locale, refresh
+from flask_babel import get_locale, get_translations, refresh
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -53,15 +53,16 @@ def check_query_and_language():
 
 @bp.app_context_processor
 def site_context():
-    """What every template gets; nothing in it varies but the language, so it is built once per language."""
-    lang = str(get_locale())
+    """What every template gets; nothing in it varies but the language, so it is built once per language's catalogue
+    (Flask-Babel keeps one per language for the life of the process)."""
+    translations = get_translations()
     kept = current_app.extensions.setdefault("web_site_context", {})
-    context = kept.get(lang)
-    if context is None or context["_"] is not template_gettext()["_"]:  # the catalogue was reloaded
-        context = kept[lang] = {
-            "lang": lang, "languages": LANGUAGE_NAMES, "weekday_names": WEEKDAY_NAMES, "localized": localized,
-            "point_status": facts.point_status, "card_jsonld": card_jsonld, **template_gettext(),
-            "has_feedback": "freshness.feedback_form" in current_app.view_functions}  # fmt: skip
+    context = kept.get(translations)
+    if context is None:
+        context = kept[translations] = {
+            "lang": str(get_locale()), "languages": LANGUAGE_NAMES, "weekday_names": WEEKDAY_NAMES,
+            "localized": localized, "point_status": facts.point_status, "card_jsonld": card_jsonld,
+            **template_gettext(), "has_feedback": "freshness.feedback_form" in current_app.view_functions}  # fmt: skip
     return context
 
 

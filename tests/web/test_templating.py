@@ -59,3 +59,20 @@ def test_plain_text_templates_are_not_escaped(app):
     code = app.jinja_env.compile("{{ v }}", name="note.txt", raw=True)
     assert "escape_output(" not in code and "escape(" not in code
     assert app.jinja_env.compile("{{ v }}", name="page.html", raw=True).count("escape_output(") == 1
+
+
+def test_a_render_sees_the_globals_as_jinja_chains_them(app):
+    """Globals are read as one dict per render (kiosk.web.templating._Template): a global added after a template
+    was loaded still reaches it, a template's own globals win over the environment's, a render's variables win
+    over both."""
+    env = app.jinja_env
+    template = env.from_string("{{ added }}|{{ shared }}|{{ own }}", globals={"shared": "template's", "own": "own"})
+    with app.test_request_context("/"):
+        env.globals["shared"] = "environment's"
+        env.globals["added"] = "added later"
+        try:
+            assert template.render() == "added later|template&#39;s|own"
+            assert template.render(own="<variable>") == "added later|template&#39;s|&lt;variable&gt;"
+        finally:
+            del env.globals["shared"], env.globals["added"]
+        assert template.render() == "|template&#39;s|own"
