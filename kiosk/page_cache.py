@@ -118,10 +118,11 @@ def remembered(key, compute: Callable):
     Validators are read on every request; under load this turns one query per request into one
     query per second per page, at the price of a publish showing up to a second later.
     """
-    ttl = current_app.config.get("WEB_STAMP_TTL", 0 if current_app.testing else 1.0)
+    app = current_app._get_current_object()
+    ttl = app.config.get("WEB_STAMP_TTL", 0 if app.testing else 1.0)
     if ttl <= 0:
         return compute()
-    store = current_app.extensions.setdefault("web_stamps", {})
+    store = app.extensions.setdefault("web_stamps", {})
     moment = time.monotonic()
     hit = store.get(key)
     if hit is not None and hit[0] > moment:

@@ -20,11 +20,16 @@ class PublicOriginFlask(Flask):
     def create_url_adapter(self, request) -> MapAdapter | None:
         adapter = super().create_url_adapter(request)
         if request is not None and adapter is not None:
-            public = urlsplit(self.config["KIOSK_PUBLIC_URL"])
+            public = _split(self.config["KIOSK_PUBLIC_URL"])
             adapter.url_scheme, adapter.server_name = public.scheme, public.netloc
             if public.path:
                 adapter.script_name = public.path
         return adapter
+
+
+@lru_cache(maxsize=8)
+def _split(url: str):
+    return urlsplit(url)  # once per configured origin, not on every request
 
 
 REFUSAL_HEADERS = [

@@ -19,6 +19,7 @@ from flask.templating import Environment
 from jinja2 import Template
 from jinja2.compiler import CodeGenerator
 from jinja2.runtime import new_context
+from markupsafe import Markup
 
 try:  # markupsafe's own escaping of a str, in C where its speedups are built
     from markupsafe._speedups import _escape_inner
@@ -31,6 +32,8 @@ def escape_output(value) -> str:
     else as its `str()` escaped."""
     if type(value) is str:
         return _escape_inner(value)
+    if type(value) is Markup:  # already escaped: translated messages, highlighted titles
+        return value
     html = getattr(value, "__html__", None)
     if html is not None:
         return html()
