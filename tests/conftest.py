@@ -385,8 +385,11 @@ class OneShotHandler(WSGIRequestHandler):
 
 
 def serve(app, port: int = 0):
-    """The app over real HTTP on a loopback port; `shutdown()` really takes it off the network."""
+    """The app over real HTTP on a loopback port; `shutdown()` really takes it off the network, and returns once
+    the requests it had accepted are answered (a browser's last fetches would otherwise open database connections
+    after the test's connection check)."""
     server = make_server("127.0.0.1", port, app, threaded=True, request_handler=OneShotHandler)
+    in_flight = _RequestCount(server)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     server.url = f"http://127.0.0.1:{server.server_port}"
@@ -398,9 +401,45 @@ def serve(app, port: int = 0):
             plain_shutdown()
             server.server_close()
             thread.join(5)
+            in_flight.wait_for_none(timeout=10)
 
     server.shutdown = shutdown
     return server
+
+
+class _RequestCount:
+    """How many accepted requests a threaded test server is still answering (counted before each one's thread
+    starts, so none slips between accept and count)."""
+
+    def __init__(self, server):
+        self.count, self.done = 0, threading.Condition()
+        plain_process, plain_thread = server.process_request, server.process_request_thread
+
+        def process_request(request, client_address):
+            with self.done:
+                self.count += 1
+            try:
+                plain_process(request, client_address)
+            except BaseException:
+                self._finished()
+                raise
+
+        def process_request_thread(request, client_address):
+            try:
+                plain_thread(request, client_address)
+            finally:
+                self._finished()
+
+        server.process_request, server.process_request_thread = process_request, process_request_thread
+
+    def _finished(self) -> None:
+        with self.done:
+            self.count -= 1
+            self.done.notify_all()
+
+    def wait_for_none(self, timeout: float) -> None:
+        with self.done:
+            self.done.wait_for(lambda: self.count <= 0, timeout)
 
 
 @pytest.fixture
