@@ -34,11 +34,9 @@ def _route_paths() -> tuple[str, str]:
 
 
 def _marked(hit, name: str) -> Markup:
-    """The hit's field as HTML: the highlighted text the search made (escaped, with <mark>), else escaped."""
+    """The hit's field as HTML: the highlighted text the search made (Markup: escaped, with <mark>), else escaped."""
     marked = hit.highlights.get(name) if hit.highlights else None
-    if not marked:
-        return escape(getattr(hit, name))
-    return marked if isinstance(marked, Markup) else Markup(marked)
+    return marked or escape(getattr(hit, name))
 
 
 @lru_cache(maxsize=4096)

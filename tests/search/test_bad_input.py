@@ -45,3 +45,22 @@ def test_any_text_is_a_valid_query(cards, text):
 def test_a_10000_character_query_over_http_gets_an_answer_not_an_error(client, cards, path):
     response = client.get(path, query_string={"q": "dowód osobisty " * 667})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("typed", "cleaned"),
+    [
+        ("dowód osobisty", "dowód osobisty"),  # printable: the fast path, unchanged
+        ("  dowód   osobisty ", "dowód osobisty"),
+        ("dowód\x00\x01osobisty\x7f", "dowód osobisty"),  # control characters become spaces
+        ("dowód\tosobisty\n", "dowód osobisty"),
+        ("dow\u200bód\u200e", "dow ód"),  # format characters (zero-width space, LRM) too
+        ("dowód\u00a0osobisty", "dowód osobisty"),  # a no-break space is a space
+        ("\ud800dowód", "dowód"),  # a lone surrogate
+        ("\x00\x01", ""),
+        (None, ""),
+    ],
+)
+def test_a_query_keeps_only_printable_words(app, typed, cleaned):
+    with app.app_context():
+        assert services.clean_query(typed) == cleaned
